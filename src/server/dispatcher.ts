@@ -1,0 +1,226 @@
+import {
+  ErrorCode,
+  type JSONRPCMessage,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+  type JSONRPCResponse,
+} from '../protocol/jsonrpc.ts';
+import type { ClientCapabilities, Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
+import { isLoggingLevel, LOGGING_LEVELS } from '../protocol/logging.ts';
+import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
+import { negotiateProtocolVersion, supportsBatches } from '../protocol/versions.ts';
+import type { Catalog } from './catalog.ts';
+import type { Hooks } from './hooks.ts';
+import type { McpServer } from './mcp-server.ts';
+import { complete, getPrompt, listPrompts } from './prompt-methods.ts';
+import { RequestContext } from './request-context.ts';
+import { listResources, listTemplates, readResource, subscribe, unsubscribe } from './resource-methods.ts';
+import type { Session } from './session.ts';
+import { callTool, listTools, type ToolMiddleware } from './tool-methods.ts';
+
+/** What a transport knows about one incoming message beyond the session. */
+export interface MessageExtra {
+  /** The HTTP request headers this message came with. */
+  headers?: Headers;
+  /** Values from the transport's context function for this message. */
+  values?: Record<string, unknown>;
+}
+
+type Params = Record<string, unknown>;
+type MethodHandler = (params: Params, ctx: RequestContext) => unknown;
+
+interface Route {
+  /** The server capability (and, for resources, sub-capability) the method needs. */
+  capability?: keyof ServerCapabilities;
+  subCapability?: string;
+  handler: MethodHandler;
+}
+
+export interface DispatcherSettings {
+  server: McpServer;
+  catalog: Catalog;
+  hooks: Hooks;
+  middleware: readonly ToolMiddleware[];
+  pageSize: number;
+  info: Implementation;
+  instructions: string | undefined;
+  capabilities: () => ServerCapabilities;
+}
+
+/** Routes each incoming message of a session: lifecycle, capability checks, handlers, errors. */
+export class Dispatcher {
+  readonly #s: DispatcherSettings;
+  readonly #routes: Map<string, Route>;
+
+  constructor(settings: DispatcherSettings) {
+    this.#s = settings;
+    const { catalog, middleware, pageSize } = settings;
+    this.#routes = new Map<string, Route>([
+      ['ping', { handler: () => ({}) }],
+      ['tools/list', { capability: 'tools', handler: (p) => listTools(catalog, p, pageSize) }],
+      ['tools/call', { capability: 'tools', handler: (p, ctx) => callTool(catalog, p, ctx, middleware) }],
+      ['resources/list', { capability: 'resources', handler: (p, ctx) => listResources(catalog, p, ctx, pageSize) }],
+      ['resources/templates/list', { capability: 'resources', handler: (p) => listTemplates(catalog, p, pageSize) }],
+      ['resources/read', { capability: 'resources', handler: (p, ctx) => readResource(catalog, p, ctx) }],
+      [
+        'resources/subscribe',
+        { capability: 'resources', subCapability: 'subscribe', handler: (p, ctx) => subscribe(catalog, p, ctx) },
+      ],
+      [
+        'resources/unsubscribe',
+        { capability: 'resources', subCapability: 'subscribe', handler: (p, ctx) => unsubscribe(p, ctx) },
+      ],
+      ['prompts/list', { capability: 'prompts', handler: (p) => listPrompts(catalog, p, pageSize) }],
+      ['prompts/get', { capability: 'prompts', handler: (p, ctx) => getPrompt(catalog, p, ctx) }],
+      ['completion/complete', { capability: 'completions', handler: (p, ctx) => complete(catalog, p, ctx) }],
+      ['logging/setLevel', { capability: 'logging', handler: setLevel }],
+    ]);
+  }
+
+  /** Handles one message; every response leaves through `session.send`. */
+  async handle(session: Session, message: JSONRPCMessage, extra: MessageExtra = {}): Promise<void> {
+    session.touch();
+    if ('method' in message) {
+      if ('id' in message) await this.#request(session, message as JSONRPCRequest, extra);
+      else this.#notification(session, message);
+    } else {
+      // A response to one of our requests; an id we never sent (or already settled) is ignored.
+      session.resolveResponse(message as JSONRPCResponse);
+    }
+  }
+
+  /** Handles a JSON-RPC batch; refused unless the session negotiated a revision that has batches. */
+  async handleBatch(session: Session, messages: JSONRPCMessage[], extra: MessageExtra = {}): Promise<void> {
+    if (!supportsBatches(session.protocolVersion)) {
+      throw ProtocolError.invalidRequest(
+        `JSON-RPC batches are not allowed in protocol revision ${session.protocolVersion ?? '(not initialized)'}; only 2025-03-26 has them`,
+      );
+    }
+    if (messages.some((m) => 'method' in m && m.method === 'initialize')) {
+      throw ProtocolError.invalidRequest('initialize must not be part of a JSON-RPC batch');
+    }
+    await Promise.all(messages.map((m) => this.handle(session, m, extra)));
+  }
+
+  async #request(session: Session, request: JSONRPCRequest, extra: MessageExtra): Promise<void> {
+    const { id, method } = request;
+    const controller = session.beginRequest(id);
+    if (controller === undefined) {
+      session.send(errorResponse(id, ProtocolError.invalidRequest(`Request id ${JSON.stringify(id)} is already in use by a request in flight`)), { relatedRequestId: id });
+      return;
+    }
+    const started = performance.now();
+    const params = request.params ?? {};
+    const ctx = new RequestContext({
+      server: this.#s.server,
+      session,
+      requestId: id,
+      method,
+      signal: controller.signal,
+      headers: extra.headers,
+      values: extra.values,
+      meta: params._meta as Record<string, unknown> | undefined,
+    });
+    let response: JSONRPCResponse;
+    try {
+      if (this.#s.hooks.has('beforeRequest')) await this.#s.hooks.run('beforeRequest', request, session);
+      const result = await this.#route(session, method, params, ctx);
+      response = { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> };
+    } catch (error) {
+      if (!isProtocolError(error) && !controller.signal.aborted) this.#s.server.reportError(error, session, request);
+      response = errorResponse(id, error, method);
+    } finally {
+      session.endRequest(id, controller);
+    }
+    // A cancelled request gets no response; a closed session gets nothing at all.
+    if (controller.signal.aborted) return;
+    session.send(response, { relatedRequestId: id });
+    if (this.#s.hooks.has('afterRequest')) {
+      this.#s.hooks.emit('afterRequest', request, response, session, performance.now() - started);
+    }
+  }
+
+  #route(session: Session, method: string, params: Params, ctx: RequestContext): unknown {
+    if (method === 'initialize') return this.#initialize(session, params);
+    if (session.protocolVersion === undefined && method !== 'ping') {
+      throw ProtocolError.invalidRequest(
+        `Session ${session.id} is not initialized: send "initialize" before "${method}"`,
+      );
+    }
+    const route = this.#routes.get(method);
+    if (route === undefined) throw ProtocolError.methodNotFound(method);
+    if (route.capability !== undefined) {
+      const declared = (session.serverCapabilities ?? this.#s.capabilities())[route.capability] as
+        | Record<string, unknown>
+        | undefined;
+      if (declared === undefined || (route.subCapability !== undefined && declared[route.subCapability] !== true)) {
+        const what = route.subCapability === undefined ? route.capability : `${route.capability}.${route.subCapability}`;
+        throw ProtocolError.methodNotFound(method, `needs the "${what}" capability, which this server did not declare`);
+      }
+    }
+    return route.handler(params, ctx);
+  }
+
+  #initialize(session: Session, params: Params) {
+    if (session.protocolVersion !== undefined) {
+      throw ProtocolError.invalidRequest(`Session ${session.id} is already initialized; open a new session instead`);
+    }
+    if (typeof params.protocolVersion !== 'string') {
+      throw ProtocolError.invalidParams('initialize needs a string "protocolVersion"');
+    }
+    const clientInfo = params.clientInfo as Implementation | undefined;
+    if (typeof clientInfo !== 'object' || clientInfo === null || typeof clientInfo.name !== 'string') {
+      throw ProtocolError.invalidParams('initialize needs "clientInfo" with a string "name"');
+    }
+    const capabilities = this.#s.capabilities();
+    session.protocolVersion = negotiateProtocolVersion(params.protocolVersion);
+    session.clientInfo = clientInfo;
+    session.clientCapabilities = (params.capabilities ?? {}) as ClientCapabilities;
+    session.serverCapabilities = capabilities;
+    const result: Record<string, unknown> = {
+      protocolVersion: session.protocolVersion,
+      capabilities,
+      serverInfo: this.#s.info,
+    };
+    if (this.#s.instructions !== undefined) result.instructions = this.#s.instructions;
+    return result;
+  }
+
+  #notification(session: Session, notification: JSONRPCNotification): void {
+    const params = notification.params;
+    switch (notification.method) {
+      case 'notifications/initialized':
+        session.initialized = true;
+        return;
+      case 'notifications/cancelled': {
+        const requestId = params?.requestId;
+        if (typeof requestId === 'string' || typeof requestId === 'number') {
+          session.cancelRequest(requestId, params?.reason ?? 'cancelled by the client');
+        }
+        return;
+      }
+      default:
+        this.#s.hooks.emit('notification', notification.method, params, session);
+    }
+  }
+}
+
+function setLevel(params: Params, ctx: RequestContext) {
+  if (!isLoggingLevel(params.level)) {
+    throw ProtocolError.invalidParams(
+      `logging/setLevel needs "level", one of ${LOGGING_LEVELS.join(', ')} (got ${JSON.stringify(params.level)})`,
+    );
+  }
+  ctx.session.logLevel = params.level;
+  return {};
+}
+
+function errorResponse(id: JSONRPCRequest['id'], error: unknown, method?: string): JSONRPCResponse {
+  if (isProtocolError(error)) return { jsonrpc: '2.0', id, error: error.toJSON() };
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: ErrorCode.InternalError, message: method === undefined ? message : `Internal error in ${method}: ${message}` },
+  };
+}

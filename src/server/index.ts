@@ -1,0 +1,34 @@
+export type { ServerEvents } from './hooks.ts';
+export type { McpServerOptions, Registered, RegisterOptions } from './mcp-server.ts';
+export { McpServer } from './mcp-server.ts';
+export type { MessageExtra } from './dispatcher.ts';
+export type { PromptArgs, PromptArgumentConfig, PromptConfig, PromptHandler, PromptReturn } from './prompt-definition.ts';
+export type { ClientRequestOptions } from './request-context.ts';
+export { RequestContext } from './request-context.ts';
+export type {
+  Completer,
+  ResourceConfig,
+  ResourceHandler,
+  ResourceReturn,
+  ResourceTemplateConfig,
+  ResourceTemplateHandler,
+  TemplateVariables,
+} from './resource-definition.ts';
+export {
+  audio,
+  blobResource,
+  embeddedResource,
+  image,
+  json,
+  resourceLink,
+  text,
+  textBlock,
+  textResource,
+  toolError,
+} from './results.ts';
+export type { SendOptions, SessionChannel, SessionInit, SessionRequestOptions } from './session.ts';
+export { Session } from './session.ts';
+export type { SessionRecord, SessionStore } from './session-store.ts';
+export type { ToolArgs, ToolConfig, ToolHandler, ToolReturn } from './tool-definition.ts';
+export type { ToolCall, ToolMiddleware } from './tool-methods.ts';
+export { UriTemplate } from './uri-template.ts';

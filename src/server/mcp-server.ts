@@ -1,0 +1,330 @@
+import type { JSONRPCMessage, JSONRPCRequest } from '../protocol/jsonrpc.ts';
+import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
+import type { LoggingLevel } from '../protocol/logging.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { SchemaInput } from '../schema/index.ts';
+import { MemorySessionStore } from '../stores/memory-session-store.ts';
+import { Catalog, type CatalogKind } from './catalog.ts';
+import { Dispatcher, type MessageExtra } from './dispatcher.ts';
+import { Hooks, type ServerEvents } from './hooks.ts';
+import { definePrompt, type PromptArgumentConfig, type PromptConfig, type PromptHandler } from './prompt-definition.ts';
+import {
+  defineResource,
+  defineTemplate,
+  type ResourceConfig,
+  type ResourceHandler,
+  type ResourceTemplateConfig,
+  type ResourceTemplateHandler,
+} from './resource-definition.ts';
+import { Session, type SessionInit } from './session.ts';
+import type { SessionStore } from './session-store.ts';
+import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
+import type { ToolMiddleware } from './tool-methods.ts';
+
+/** Options of an `McpServer`. */
+export interface McpServerOptions {
+  /** Declared capabilities, merged over the ones implied by what is registered. */
+  capabilities?: ServerCapabilities;
+  /** Told to clients on `initialize`: how to use this server. */
+  instructions?: string;
+  /** Items per page of every list method. @default 100 */
+  pageSize?: number;
+  /** Where sessions are recorded. @default new MemorySessionStore() */
+  sessionStore?: SessionStore;
+  /** Makes session ids; they must be unguessable. @default crypto.randomUUID */
+  sessionIdGenerator?: () => string;
+  /** Closes a session after this many ms without traffic or keep-alive; 0 never does. @default 1_800_000 */
+  sessionIdleTimeout?: number;
+  /** Log threshold of sessions that never sent `logging/setLevel`. @default 'info' */
+  logLevel?: LoggingLevel;
+}
+
+/** Options for registering a definition. */
+export interface RegisterOptions {
+  /** Replace a definition of the same name instead of throwing `DUPLICATE_NAME`. @default false */
+  replace?: boolean;
+}
+
+/** A registered definition; `remove()` takes it away and tells clients. */
+export interface Registered {
+  remove(): boolean;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * An MCP server: the tools, resources and prompts it serves, shared by every session, and the
+ * sessions its transports open.
+ *
+ * @example
+ * const server = new McpServer({ name: 'demo', version: '1.0.0' });
+ * server.tool('add', { input: { a: s.number().required(), b: s.number().required() } }, ({ a, b }) => `${a + b}`);
+ */
+export class McpServer {
+  readonly info: Implementation;
+  readonly defaultLogLevel: LoggingLevel;
+  readonly sessionStore: SessionStore;
+  readonly #hooks = new Hooks();
+  readonly #catalog: Catalog;
+  readonly #dispatcher: Dispatcher;
+  readonly #middleware: ToolMiddleware[] = [];
+  readonly #sessions = new Map<string, Session>();
+  readonly #options: McpServerOptions;
+  readonly #idleTimeout: number;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  #pendingChanges = new Set<CatalogKind>();
+
+  constructor(info: Implementation, options: McpServerOptions = {}) {
+    this.info = info;
+    this.#options = options;
+    this.defaultLogLevel = options.logLevel ?? 'info';
+    this.sessionStore = options.sessionStore ?? new MemorySessionStore();
+    this.#idleTimeout = options.sessionIdleTimeout ?? 30 * 60_000;
+    this.#catalog = new Catalog((kind) => this.#changed(kind));
+    this.#dispatcher = new Dispatcher({
+      server: this,
+      catalog: this.#catalog,
+      hooks: this.#hooks,
+      middleware: this.#middleware,
+      pageSize: options.pageSize ?? 100,
+      info,
+      instructions: options.instructions,
+      capabilities: () => this.capabilities,
+    });
+  }
+
+  /** What this server declares on `initialize`: implied by what is registered, then the explicit options. */
+  get capabilities(): ServerCapabilities {
+    const implied: ServerCapabilities = { logging: {} };
+    const c = this.#catalog;
+    if (c.tools.size > 0) implied.tools = { listChanged: true };
+    if (c.resources.size > 0 || c.templates.length > 0) implied.resources = { subscribe: true, listChanged: true };
+    if (c.prompts.size > 0) implied.prompts = { listChanged: true };
+    if (c.prompts.size > 0 || c.templates.length > 0) implied.completions = {};
+    return { ...implied, ...this.#options.capabilities };
+  }
+
+  // ── Definitions ──────────────────────────────────────────────────────────
+
+  /** Registers a tool; its handler gets arguments validated against (and typed from) `config.input`. */
+  tool<I extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined>(
+    name: string,
+    config: ToolConfig<I, O>,
+    handler: ToolHandler<I>,
+    options: RegisterOptions = {},
+  ): Registered {
+    if (!TOOL_NAME.test(name)) {
+      throw new McpLiveError(
+        'INVALID_DEFINITION',
+        `Tool name ${JSON.stringify(name)} is invalid: use 1–128 characters from A–Z, a–z, 0–9, "_", "-" and "."`,
+      );
+    }
+    const entry = defineTool(name, config as ToolConfig<SchemaInput | undefined, SchemaInput | undefined>, handler);
+    this.#catalog.addTool(entry, options.replace ?? false);
+    return { remove: () => this.#catalog.tools.get(name) === entry && this.#catalog.remove('tool', name) };
+  }
+
+  /** Registers a static resource at a fixed URI. */
+  resource(uri: string, config: ResourceConfig, handler: ResourceHandler, options: RegisterOptions = {}): Registered {
+    const entry = defineResource(uri, config, handler);
+    this.#catalog.addResource(entry, options.replace ?? false);
+    return { remove: () => this.#catalog.resources.get(uri) === entry && this.#catalog.remove('resource', uri) };
+  }
+
+  /** Registers an RFC 6570 resource template; its handler gets the variables the URI matched. */
+  resourceTemplate(
+    uriTemplate: string,
+    config: ResourceTemplateConfig,
+    handler: ResourceTemplateHandler,
+    options: RegisterOptions = {},
+  ): Registered {
+    const entry = defineTemplate(uriTemplate, config, handler, this.#catalog.nextOrder());
+    this.#catalog.addTemplate(entry, options.replace ?? false);
+    return { remove: () => this.#catalog.remove('template', uriTemplate) };
+  }
+
+  /** Registers a prompt; its handler gets the arguments, required ones checked. */
+  prompt<A extends Record<string, PromptArgumentConfig> = Record<string, never>>(
+    name: string,
+    config: PromptConfig<A>,
+    handler: PromptHandler<A>,
+    options: RegisterOptions = {},
+  ): Registered {
+    const entry = definePrompt(name, config, handler as unknown as Parameters<typeof definePrompt>[2]);
+    this.#catalog.addPrompt(entry, options.replace ?? false);
+    return { remove: () => this.#catalog.prompts.get(name) === entry && this.#catalog.remove('prompt', name) };
+  }
+
+  removeTool(name: string): boolean {
+    return this.#catalog.remove('tool', name);
+  }
+
+  removeResource(uri: string): boolean {
+    return this.#catalog.remove('resource', uri);
+  }
+
+  removeResourceTemplate(uriTemplate: string): boolean {
+    return this.#catalog.remove('template', uriTemplate);
+  }
+
+  removePrompt(name: string): boolean {
+    return this.#catalog.remove('prompt', name);
+  }
+
+  /** Adds a middleware around every tool call; the first added runs outermost. */
+  use(middleware: ToolMiddleware): this {
+    this.#middleware.push(middleware);
+    return this;
+  }
+
+  /** Listens to a server event; returns a function that stops listening. */
+  on<K extends keyof ServerEvents>(event: K, listener: (...args: ServerEvents[K]) => void | Promise<void>): () => void {
+    return this.#hooks.on(event, listener);
+  }
+
+  // ── Talking to clients ───────────────────────────────────────────────────
+
+  /** Sends a notification to one session. Throws `SESSION_NOT_FOUND` for a session this server does not hold. */
+  async notify(sessionId: string, method: string, params?: Record<string, unknown>): Promise<void> {
+    const session = this.#sessions.get(sessionId);
+    if (session === undefined || session.closed) {
+      throw new McpLiveError('SESSION_NOT_FOUND', `No open session "${sessionId}" to send ${method} to`);
+    }
+    session.notify(method, params);
+  }
+
+  /** Sends a notification to every initialized session (that `filter` accepts); returns how many got it. */
+  async broadcast(
+    method: string,
+    params?: Record<string, unknown>,
+    filter?: (session: Session) => boolean,
+  ): Promise<number> {
+    let count = 0;
+    const message = params === undefined ? { jsonrpc: '2.0' as const, method } : { jsonrpc: '2.0' as const, method, params };
+    for (const session of this.#sessions.values()) {
+      if (session.protocolVersion === undefined || (filter !== undefined && !filter(session))) continue;
+      if (session.send(message)) count++;
+    }
+    return count;
+  }
+
+  /** Tells every session subscribed to `uri` that it changed; returns how many were told. */
+  async resourceUpdated(uri: string): Promise<number> {
+    return this.broadcast('notifications/resources/updated', { uri }, (s) => s.subscriptions.has(uri));
+  }
+
+  // ── Sessions (used by transports) ────────────────────────────────────────
+
+  /** Opens a session for a transport. */
+  async openSession(init: SessionInit): Promise<Session> {
+    const id = init.id ?? (this.#options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()))();
+    if (this.#sessions.has(id)) {
+      throw new McpLiveError('DUPLICATE_NAME', `A session "${id}" is already open; session ids must be unique`);
+    }
+    const session = new Session(id, init);
+    if (session.ephemeral) return session;
+    this.#sessions.set(id, session);
+    await this.sessionStore.create({
+      id,
+      transport: session.transport,
+      principal: session.principal,
+      createdAt: session.createdAt,
+      lastActivity: session.lastActivity,
+    });
+    this.#startSweeper();
+    this.#hooks.emit('sessionOpened', session);
+    return session;
+  }
+
+  /** The open session with this id held by this server, if any. */
+  getSession(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** Every open session this server holds. */
+  get sessions(): IterableIterator<Session> {
+    return this.#sessions.values();
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Hands one incoming message of a session to the server; answers go out through the session. */
+  handleMessage(session: Session, message: JSONRPCMessage, extra?: MessageExtra): Promise<void> {
+    return this.#dispatcher.handle(session, message, extra);
+  }
+
+  /** Hands a JSON-RPC batch to the server; throws a `ProtocolError` where batches are not allowed. */
+  handleBatch(session: Session, messages: JSONRPCMessage[], extra?: MessageExtra): Promise<void> {
+    return this.#dispatcher.handleBatch(session, messages, extra);
+  }
+
+  /** Closes a session: aborts its handlers, ends its streams, forgets it and fires `sessionClosed`. */
+  async closeSession(sessionOrId: Session | string, reason = 'closed'): Promise<void> {
+    const session = typeof sessionOrId === 'string' ? this.#sessions.get(sessionOrId) : sessionOrId;
+    if (session === undefined) return;
+    const wasOpen = !session.closed;
+    session.close(reason);
+    if (session.ephemeral || this.#sessions.get(session.id) !== session) return;
+    this.#sessions.delete(session.id);
+    if (this.#sessions.size === 0) this.#stopSweeper();
+    try {
+      await this.sessionStore.delete(session.id);
+    } finally {
+      if (wasOpen) this.#hooks.emit('sessionClosed', session, reason);
+    }
+  }
+
+  /** Closes every session and stops the server's timers. */
+  async close(reason = 'server shutting down'): Promise<void> {
+    this.#stopSweeper();
+    await Promise.all([...this.#sessions.values()].map((s) => this.closeSession(s, reason)));
+  }
+
+  /** Reports a failure to `error` listeners (or the console when there are none). */
+  reportError(error: unknown, session?: Session, request?: JSONRPCRequest): void {
+    const context: { session?: Session; request?: JSONRPCRequest } = {};
+    if (session !== undefined) context.session = session;
+    if (request !== undefined) context.request = request;
+    if (this.#hooks.has('error')) this.#hooks.emit('error', error, context);
+    else console.error(`mcp-live: ${request?.method ?? 'server'} failed${session ? ` in session ${session.id}` : ''}:`, error);
+  }
+
+  #changed(kind: CatalogKind): void {
+    if (this.#pendingChanges.size === 0) queueMicrotask(() => this.#flushChanges());
+    this.#pendingChanges.add(kind);
+  }
+
+  #flushChanges(): void {
+    const kinds = [...this.#pendingChanges];
+    this.#pendingChanges.clear();
+    for (const kind of kinds) {
+      void this.broadcast(`notifications/${kind}/list_changed`, undefined, (session) => {
+        const declared = session.serverCapabilities?.[kind] as { listChanged?: boolean } | undefined;
+        return declared?.listChanged === true;
+      });
+    }
+  }
+
+  #startSweeper(): void {
+    if (this.#sweeper !== undefined || this.#idleTimeout <= 0) return;
+    const every = Math.max(1_000, Math.min(60_000, Math.floor(this.#idleTimeout / 2)));
+    this.#sweeper = setInterval(() => this.#sweep(), every);
+    this.#sweeper.unref?.();
+  }
+
+  #stopSweeper(): void {
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+
+  #sweep(): void {
+    const cutoff = Date.now() - this.#idleTimeout;
+    for (const session of [...this.#sessions.values()]) {
+      if (session.lastActivity < cutoff && session.inFlightCount === 0) {
+        void this.closeSession(session, `idle for more than ${this.#idleTimeout} ms`);
+      }
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type {
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCResponse,
+  RequestId,
+} from '../protocol/jsonrpc.ts';
+import type { ClientCapabilities, Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
+import type { LoggingLevel } from '../protocol/logging.ts';
+import type { ProtocolVersion } from '../protocol/versions.ts';
+
+/** Where a message is going, so that a transport can pick the right stream for it. */
+export interface SendOptions {
+  /** The request this message belongs to (its response, progress, logs, nested server requests). */
+  relatedRequestId?: RequestId;
+}
+
+/**
+ * The one outgoing path of a session, supplied by its transport. A transport may buffer, number
+ * events, or apply backpressure here; it must not reorder messages of one session.
+ */
+export interface SessionChannel {
+  send(message: JSONRPCMessage, options: SendOptions): void;
+  /** Called once when the session closes, so the transport can end its streams. */
+  close?(reason: string): void;
+}
+
+/** What a transport knows when it opens a session. */
+export interface SessionInit {
+  channel: SessionChannel;
+  /** A transport name such as `sse`, `streamable-http`, `stdio` or `memory`. */
+  transport: string;
+  /** The headers of the request that opened the session (the SSE stream's, or `initialize`'s POST). */
+  headers?: Headers;
+  /** Whoever the transport authenticated, if anyone. */
+  principal?: unknown;
+  /** Values a transport's context function produced for this connection. */
+  values?: Record<string, unknown>;
+  /** A session id chosen by the transport; a random one otherwise. */
+  id?: string;
+  /** Ephemeral sessions (stateless HTTP) are not stored, swept or announced by hooks. */
+  ephemeral?: boolean;
+}
+
+export interface SessionRequestOptions {
+  /** @default 60_000 */
+  timeout?: number;
+  signal?: AbortSignal;
+  relatedRequestId?: RequestId;
+}
+
+interface Pending {
+  resolve(result: Record<string, unknown>): void;
+  reject(error: unknown): void;
+  cleanup(): void;
+}
+
+/** One connected client: its identity, negotiated state, in-flight work and outgoing path. */
+export class Session {
+  readonly id: string;
+  readonly transport: string;
+  readonly headers: Headers;
+  readonly principal: unknown;
+  readonly ephemeral: boolean;
+  /** Values from the transport's context function for this connection. */
+  readonly values: Record<string, unknown>;
+  /** Free per-session storage for handlers. */
+  readonly data = new Map<string, unknown>();
+  /** Resource URIs this session subscribed to. */
+  readonly subscriptions = new Set<string>();
+  readonly createdAt = Date.now();
+
+  clientInfo: Implementation | undefined;
+  clientCapabilities: ClientCapabilities | undefined;
+  protocolVersion: ProtocolVersion | undefined;
+  /** What the server declared to this session in its `initialize` answer. */
+  serverCapabilities: ServerCapabilities | undefined;
+  /** True once the client has sent `notifications/initialized`. */
+  initialized = false;
+  /** Messages below this level are not sent; `undefined` until the client sets one. */
+  logLevel: LoggingLevel | undefined;
+  lastActivity = Date.now();
+
+  #channel: SessionChannel;
+  #closed = new AbortController();
+  #closeReason = '';
+  #inFlight = new Map<RequestId, AbortController>();
+  #pending = new Map<RequestId, Pending>();
+  #nextRequestId = 0;
+
+  constructor(id: string, init: SessionInit) {
+    this.id = id;
+    this.transport = init.transport;
+    this.headers = init.headers ?? new Headers();
+    this.principal = init.principal;
+    this.values = init.values ?? {};
+    this.ephemeral = init.ephemeral ?? false;
+    this.#channel = init.channel;
+  }
+
+  /** Aborts when the session closes. */
+  get signal(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  get closed(): boolean {
+    return this.#closed.signal.aborted;
+  }
+
+  get closeReason(): string {
+    return this.#closeReason;
+  }
+
+  /** How many client requests are being handled now. */
+  get inFlightCount(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Marks the session as active now (inbound traffic, or a live stream's keep-alive). */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** The single outgoing path: every message to this client goes through here. Dropped once closed. */
+  send(message: JSONRPCMessage, options: SendOptions = {}): boolean {
+    if (this.closed) return false;
+    this.#channel.send(message, options);
+    return true;
+  }
+
+  notify(method: string, params?: Record<string, unknown>, options: SendOptions = {}): boolean {
+    return this.send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params }, options);
+  }
+
+  /** Sends a request to the client and waits for its answer. */
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: SessionRequestOptions = {},
+  ): Promise<Record<string, unknown>> {
+    if (this.closed) {
+      return Promise.reject(
+        new McpLiveError('SESSION_CLOSED', `Cannot send ${method}: session ${this.id} is closed (${this.#closeReason})`),
+      );
+    }
+    const id = `s${++this.#nextRequestId}`;
+    const timeout = options.timeout ?? 60_000;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#pending.get(id)?.cleanup();
+        const reason = options.signal?.reason;
+        this.notify('notifications/cancelled', { requestId: id, reason: String(reason ?? 'aborted') });
+        reject(new McpLiveError('ABORTED', `${method} to session ${this.id} was aborted`, { cause: reason }));
+      };
+      const timer = setTimeout(() => {
+        this.#pending.get(id)?.cleanup();
+        this.notify('notifications/cancelled', { requestId: id, reason: 'timeout' });
+        reject(new McpLiveError('TIMEOUT', `${method} to session ${this.id} got no answer within ${timeout} ms`));
+      }, timeout);
+      const onClose = () => {
+        this.#pending.get(id)?.cleanup();
+        reject(new McpLiveError('SESSION_CLOSED', `Session ${this.id} closed before answering ${method}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.signal.removeEventListener('abort', onClose);
+        this.#pending.delete(id);
+      };
+      if (options.signal?.aborted) {
+        clearTimeout(timer);
+        reject(new McpLiveError('ABORTED', `${method} to session ${this.id} was aborted before it was sent`));
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.signal.addEventListener('abort', onClose, { once: true });
+      this.#pending.set(id, { resolve, reject, cleanup });
+      const message = params === undefined
+        ? { jsonrpc: '2.0' as const, id, method }
+        : { jsonrpc: '2.0' as const, id, method, params };
+      this.send(message, options.relatedRequestId === undefined ? {} : { relatedRequestId: options.relatedRequestId });
+    });
+  }
+
+  /** Settles the pending server-to-client request a response answers; false for a stray id. */
+  resolveResponse(response: JSONRPCResponse): boolean {
+    if (response.id === null) return false;
+    const pending = this.#pending.get(response.id);
+    if (pending === undefined) return false;
+    pending.cleanup();
+    if ('error' in response) {
+      const { error } = response as JSONRPCErrorResponse;
+      pending.reject(
+        new McpLiveError('REMOTE_ERROR', `The client answered with error ${error.code}: ${error.message}`, {
+          data: error,
+        }),
+      );
+    } else {
+      pending.resolve(response.result);
+    }
+    return true;
+  }
+
+  /** Registers a client request as in flight; the controller aborts on cancel, disconnect or close. */
+  beginRequest(id: RequestId): AbortController | undefined {
+    if (this.#inFlight.has(id)) return undefined;
+    const controller = new AbortController();
+    this.#inFlight.set(id, controller);
+    return controller;
+  }
+
+  endRequest(id: RequestId, controller: AbortController): void {
+    if (this.#inFlight.get(id) === controller) this.#inFlight.delete(id);
+  }
+
+  /** Aborts one in-flight client request; true if it was running. */
+  cancelRequest(id: RequestId, reason: unknown): boolean {
+    const controller = this.#inFlight.get(id);
+    if (controller === undefined) return false;
+    this.#inFlight.delete(id);
+    controller.abort(reason);
+    return true;
+  }
+
+  /**
+   * Closes the session: aborts every in-flight handler, rejects pending server requests and tells the
+   * transport. Use `McpServer.closeSession` so that stores and hooks hear of it too.
+   */
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    this.#closeReason = reason;
+    const error = new McpLiveError('SESSION_CLOSED', `Session ${this.id} closed: ${reason}`);
+    for (const controller of this.#inFlight.values()) controller.abort(error);
+    this.#inFlight.clear();
+    this.#closed.abort(error);
+    this.#channel.close?.(reason);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Icon } from '../protocol/content.ts';
+import type { CallToolResult, Tool, ToolAnnotations } from '../protocol/tools.ts';
+import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from '../schema/index.ts';
+import type { RequestContext } from './request-context.ts';
+
+/** How a tool is described: everything `tools/list` shows, and its schemas. */
+export interface ToolConfig<I extends SchemaInput | undefined, O extends SchemaInput | undefined> {
+  title?: string;
+  description?: string;
+  /** The arguments: a shape of `s.*` fields, `s.object(…)`, any Standard Schema, or raw JSON Schema. */
+  input?: I;
+  /** The shape of `structuredContent`; results are checked against it. */
+  output?: O;
+  annotations?: ToolAnnotations;
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+}
+
+/** A tool's arguments as its handler sees them: validated, defaults applied. */
+export type ToolArgs<I> = I extends SchemaInput ? InferSchema<I> : Record<string, never>;
+
+/** A tool result: a full `CallToolResult`, or a string as one text block. */
+export type ToolReturn = CallToolResult | string;
+
+export type ToolHandler<I extends SchemaInput | undefined> = (
+  args: ToolArgs<I>,
+  ctx: RequestContext,
+) => ToolReturn | Promise<ToolReturn>;
+
+/** A tool as the server keeps it: its wire description and compiled schemas. */
+export interface ToolEntry {
+  readonly name: string;
+  readonly tool: Tool;
+  readonly input: CompiledSchema<unknown> | undefined;
+  readonly output: CompiledSchema<unknown> | undefined;
+  readonly handler: (args: unknown, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>;
+}
+
+const EMPTY_INPUT = { type: 'object', properties: {} } as const;
+
+/** Validates a tool's definition once, at registration. */
+export function defineTool(
+  name: string,
+  config: ToolConfig<SchemaInput | undefined, SchemaInput | undefined>,
+  handler: (args: never, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>,
+): ToolEntry {
+  const input = config.input === undefined ? undefined : compileSchema(config.input);
+  const output = config.output === undefined ? undefined : compileSchema(config.output);
+  const tool: Tool = { name, inputSchema: input?.jsonSchema ?? { ...EMPTY_INPUT } };
+  if (config.title !== undefined) tool.title = config.title;
+  if (config.description !== undefined) tool.description = config.description;
+  if (output !== undefined) tool.outputSchema = output.jsonSchema;
+  if (config.annotations !== undefined) tool.annotations = config.annotations;
+  if (config.icons !== undefined) tool.icons = config.icons;
+  if (config._meta !== undefined) tool._meta = config._meta;
+  return { name, tool, input, output, handler: handler as ToolEntry['handler'] };
+}

@@ -1,0 +1,87 @@
+import { ProtocolError } from '../protocol/protocol-error.ts';
+import type { CallToolResult } from '../protocol/tools.ts';
+import { formatIssues } from '../schema/index.ts';
+import type { Catalog } from './catalog.ts';
+import { paginate } from './cursor.ts';
+import type { RequestContext } from './request-context.ts';
+import { toolError } from './results.ts';
+import type { ToolReturn } from './tool-definition.ts';
+
+/** What a tool middleware sees of a call. */
+export interface ToolCall {
+  readonly name: string;
+  /** Validated arguments, defaults applied. */
+  readonly arguments: unknown;
+  readonly ctx: RequestContext;
+}
+
+/** Runs around every tool call: call `next()` to go on, or return a result of your own. */
+export type ToolMiddleware = (call: ToolCall, next: () => Promise<CallToolResult>) => Promise<CallToolResult>;
+
+export function listTools(catalog: Catalog, params: Record<string, unknown>, pageSize: number) {
+  const tools = [...catalog.tools.values()].map((entry) => entry.tool);
+  const { page, nextCursor } = paginate(tools, 'tools/list', params.cursor, pageSize);
+  return nextCursor === undefined ? { tools: page } : { tools: page, nextCursor };
+}
+
+function normalize(value: ToolReturn): CallToolResult {
+  return typeof value === 'string' ? { content: [{ type: 'text', text: value }] } : value;
+}
+
+export async function callTool(
+  catalog: Catalog,
+  params: Record<string, unknown>,
+  ctx: RequestContext,
+  middleware: readonly ToolMiddleware[],
+): Promise<CallToolResult> {
+  const name = params.name;
+  if (typeof name !== 'string') throw ProtocolError.invalidParams('tools/call needs a string "name"');
+  const entry = catalog.tools.get(name);
+  if (entry === undefined) {
+    throw ProtocolError.invalidParams(`Unknown tool "${name}"; call tools/list to see the tools this server has`, {
+      tool: name,
+    });
+  }
+  const raw = params.arguments ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return toolError(`Invalid arguments for tool "${name}": "arguments" must be an object`);
+  }
+  let args: unknown = raw;
+  if (entry.input !== undefined) {
+    const checked = await entry.input.validate(raw);
+    if (!checked.ok) return toolError(`Invalid arguments for tool "${name}": ${formatIssues(checked.issues)}`);
+    args = checked.value;
+  }
+
+  const run = async (): Promise<CallToolResult> => {
+    try {
+      return normalize(await entry.handler(args, ctx));
+    } catch (error) {
+      if (error instanceof ProtocolError || ctx.signal.aborted) throw error;
+      ctx.server.reportError(error, ctx.session);
+      return toolError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  let next = run;
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const layer = middleware[i]!;
+    const inner = next;
+    next = () => layer({ name, arguments: args, ctx }, inner);
+  }
+  const result = await next();
+
+  if (entry.output !== undefined && !result.isError) {
+    if (result.structuredContent === undefined) {
+      throw ProtocolError.internal(
+        `Tool "${name}" declares an outputSchema but returned no structuredContent (return json(value))`,
+      );
+    }
+    const checked = await entry.output.validate(result.structuredContent);
+    if (!checked.ok) {
+      throw ProtocolError.internal(
+        `Tool "${name}" returned structuredContent that does not match its outputSchema: ${formatIssues(checked.issues)}`,
+      );
+    }
+  }
+  return result;
+}

@@ -1,0 +1,28 @@
+import type { SessionRecord, SessionStore } from '../server/session-store.ts';
+
+/** The default `SessionStore`: a map in this process. */
+export class MemorySessionStore implements SessionStore {
+  #records = new Map<string, SessionRecord>();
+
+  get size(): number {
+    return this.#records.size;
+  }
+
+  async create(record: SessionRecord): Promise<void> {
+    this.#records.set(record.id, { ...record });
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const record = this.#records.get(id);
+    return record === undefined ? undefined : { ...record };
+  }
+
+  async update(id: string, patch: Partial<Omit<SessionRecord, 'id'>>): Promise<void> {
+    const record = this.#records.get(id);
+    if (record !== undefined) Object.assign(record, patch);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#records.delete(id);
+  }
+}

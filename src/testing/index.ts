@@ -1,0 +1,2 @@
+export type { TestClientOptions, TestRequestOptions } from './test-client.ts';
+export { connectTestClient, TestClient } from './test-client.ts';
