@@ -31,8 +31,14 @@ export function toolError(message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
+/** Base64 without `Buffer`, so the core runs on any runtime with `btoa`. */
 function toBase64(data: string | Uint8Array): string {
-  return typeof data === 'string' ? data : Buffer.from(data).toString('base64');
+  if (typeof data === 'string') return data;
+  let binary = '';
+  for (let i = 0; i < data.length; i += 0x8000) {
+    binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }
 
 /** An image block; `data` is base64 text or raw bytes. */
