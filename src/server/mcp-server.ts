@@ -140,14 +140,14 @@ export class McpServer {
   ): Registered {
     const entry = defineTemplate(uriTemplate, config, handler, this.#catalog.nextOrder());
     this.#catalog.addTemplate(entry, options.replace ?? false);
-    return { remove: () => this.#catalog.remove('template', uriTemplate) };
+    return { remove: () => this.#catalog.templates.includes(entry) && this.#catalog.remove('template', uriTemplate) };
   }
 
   /** Registers a prompt; its handler gets the arguments, required ones checked. */
-  prompt<A extends Record<string, PromptArgumentConfig> = Record<string, never>>(
+  prompt<A extends Record<string, PromptArgumentConfig>>(
     name: string,
     config: PromptConfig<A>,
-    handler: PromptHandler<A>,
+    handler: PromptHandler<NoInfer<A>>,
     options: RegisterOptions = {},
   ): Registered {
     const entry = definePrompt(name, config, handler as unknown as Parameters<typeof definePrompt>[2]);

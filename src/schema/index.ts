@@ -1,0 +1,15 @@
+export type { ArraySchema } from './array-schema.ts';
+export type { BooleanSchema } from './boolean-schema.ts';
+export { s } from './builder.ts';
+export type { CompiledSchema, InferSchema, SchemaInput } from './compile.ts';
+export { compileSchema } from './compile.ts';
+export type { SchemaIssue, ValidationResult } from './issues.ts';
+export { formatIssues, formatPath } from './issues.ts';
+export type { JSONSchemaInput } from './json-schema.ts';
+export { jsonSchema } from './json-schema.ts';
+export type { NumberSchema } from './number-schema.ts';
+export type { InferShape, ObjectSchema, ShapeRecord } from './object-schema.ts';
+export type { AnySchemaNode, InferNode, Presence, SchemaNode } from './schema-node.ts';
+export { isSchemaNode, SCHEMA_BRAND } from './schema-node.ts';
+export { withJSONSchema } from './standard-schema.ts';
+export type { StringFormat, StringSchema } from './string-schema.ts';
