@@ -1,4 +1,5 @@
 import type { Icon } from '../protocol/content.ts';
+import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { CallToolResult, Tool, ToolAnnotations } from '../protocol/tools.ts';
 import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from '../schema/index.ts';
 import type { RequestContext } from './request-context.ts';
@@ -36,6 +37,17 @@ export interface ToolEntry {
   readonly handler: (args: unknown, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>;
 }
 
+/** Compiles one schema of a tool; a bad schema's error names the tool. */
+function compileFor(name: string, which: 'input' | 'output', schema: SchemaInput | undefined) {
+  if (schema === undefined) return undefined;
+  try {
+    return compileSchema(schema);
+  } catch (error) {
+    if (!isMcpLiveError(error)) throw error;
+    throw new McpLiveError(error.code, `Tool "${name}" has an invalid ${which} schema: ${error.message}`, { cause: error });
+  }
+}
+
 const EMPTY_INPUT = { type: 'object', properties: {} } as const;
 
 /** Validates a tool's definition once, at registration. */
@@ -44,8 +56,8 @@ export function defineTool(
   config: ToolConfig<SchemaInput | undefined, SchemaInput | undefined>,
   handler: (args: never, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>,
 ): ToolEntry {
-  const input = config.input === undefined ? undefined : compileSchema(config.input);
-  const output = config.output === undefined ? undefined : compileSchema(config.output);
+  const input = compileFor(name, 'input', config.input);
+  const output = compileFor(name, 'output', config.output);
   const tool: Tool = { name, inputSchema: input?.jsonSchema ?? { ...EMPTY_INPUT } };
   if (config.title !== undefined) tool.title = config.title;
   if (config.description !== undefined) tool.description = config.description;

@@ -1,0 +1,95 @@
+// The public API of mcp-live, by area. Every export is named here; test/exports.test.ts pins the list.
+
+// Server
+export type {
+  ClientRequestOptions,
+  Completer,
+  McpServerOptions,
+  MessageExtra,
+  PromptArgs,
+  PromptArgumentConfig,
+  PromptConfig,
+  PromptHandler,
+  PromptReturn,
+  Registered,
+  RegisterOptions,
+  ResourceConfig,
+  ResourceHandler,
+  ResourceReturn,
+  ResourceTemplateConfig,
+  ResourceTemplateHandler,
+  SendOptions,
+  ServerEvents,
+  SessionChannel,
+  SessionInit,
+  SessionRecord,
+  SessionRequestOptions,
+  SessionStore,
+  TemplateVariables,
+  ToolArgs,
+  ToolCall,
+  ToolConfig,
+  ToolHandler,
+  ToolMiddleware,
+  ToolReturn,
+} from './server/index.ts';
+export { McpServer, RequestContext, Session, UriTemplate } from './server/index.ts';
+
+// Results
+export {
+  audio,
+  blobResource,
+  embeddedResource,
+  image,
+  json,
+  resourceLink,
+  text,
+  textBlock,
+  textResource,
+  toolError,
+} from './server/index.ts';
+
+// Schemas
+export type {
+  CompiledSchema,
+  InferSchema,
+  JSONSchemaInput,
+  SchemaInput,
+  SchemaIssue,
+  ShapeRecord,
+  ValidationResult,
+} from './schema/index.ts';
+export { compileSchema, formatIssues, jsonSchema, s, withJSONSchema } from './schema/index.ts';
+
+// Stores
+export { MemorySessionStore } from './stores/index.ts';
+
+// Protocol
+export type {
+  CallToolResult,
+  ClientCapabilities,
+  ContentBlock,
+  GetPromptResult,
+  Implementation,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResponse,
+  LoggingLevel,
+  McpLiveErrorCode,
+  ProtocolVersion,
+  ReadResourceResult,
+  RequestId,
+  ResourceContents,
+  ServerCapabilities,
+  Tool,
+} from './protocol/index.ts';
+export {
+  ErrorCode,
+  isMcpLiveError,
+  isProtocolError,
+  LATEST_PROTOCOL_VERSION,
+  McpLiveError,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from './protocol/index.ts';

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as root from '../src/index.ts';
+import * as testing from '../src/testing/index.ts';
+
+// Changing the public API is a decision: update these lists on purpose, with the docs.
+test('the root entry exports exactly the documented runtime values', () => {
+  assert.deepEqual(Object.keys(root).sort(), [
+    'ErrorCode',
+    'LATEST_PROTOCOL_VERSION',
+    'McpLiveError',
+    'McpServer',
+    'MemorySessionStore',
+    'ProtocolError',
+    'RequestContext',
+    'SUPPORTED_PROTOCOL_VERSIONS',
+    'Session',
+    'UriTemplate',
+    'audio',
+    'blobResource',
+    'compileSchema',
+    'embeddedResource',
+    'formatIssues',
+    'image',
+    'isMcpLiveError',
+    'isProtocolError',
+    'json',
+    'jsonSchema',
+    'resourceLink',
+    's',
+    'text',
+    'textBlock',
+    'textResource',
+    'toolError',
+    'withJSONSchema',
+  ]);
+});
+
+test('mcp-live/testing exports the in-memory client pair', () => {
+  assert.deepEqual(Object.keys(testing).sort(), ['TestClient', 'connectTestClient']);
+});
