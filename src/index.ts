@@ -1,5 +1,45 @@
 // The public API of mcp-live, by area. Every export is named here; test/exports.test.ts pins the list.
 
+// Protocol
+export type {
+  CallToolResult,
+  ClientCapabilities,
+  ContentBlock,
+  GetPromptResult,
+  Implementation,
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  JSONRPCResponse,
+  LoggingLevel,
+  McpLiveErrorCode,
+  ProtocolVersion,
+  ReadResourceResult,
+  RequestId,
+  ResourceContents,
+  ServerCapabilities,
+  Tool,
+} from './protocol/index.ts';
+export {
+  ErrorCode,
+  isMcpLiveError,
+  isProtocolError,
+  LATEST_PROTOCOL_VERSION,
+  McpLiveError,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from './protocol/index.ts';
+// Schemas
+export type {
+  CompiledSchema,
+  InferSchema,
+  JSONSchemaInput,
+  SchemaInput,
+  SchemaIssue,
+  ShapeRecord,
+  ValidationResult,
+} from './schema/index.ts';
+export { compileSchema, formatIssues, jsonSchema, s, withJSONSchema } from './schema/index.ts';
 // Server
 export type {
   ClientRequestOptions,
@@ -33,8 +73,6 @@ export type {
   ToolMiddleware,
   ToolReturn,
 } from './server/index.ts';
-export { McpServer, RequestContext, Session, UriTemplate } from './server/index.ts';
-
 // Results
 export {
   audio,
@@ -42,54 +80,15 @@ export {
   embeddedResource,
   image,
   json,
+  McpServer,
+  RequestContext,
   resourceLink,
+  Session,
   text,
   textBlock,
   textResource,
   toolError,
+  UriTemplate,
 } from './server/index.ts';
-
-// Schemas
-export type {
-  CompiledSchema,
-  InferSchema,
-  JSONSchemaInput,
-  SchemaInput,
-  SchemaIssue,
-  ShapeRecord,
-  ValidationResult,
-} from './schema/index.ts';
-export { compileSchema, formatIssues, jsonSchema, s, withJSONSchema } from './schema/index.ts';
-
 // Stores
 export { MemorySessionStore } from './stores/index.ts';
-
-// Protocol
-export type {
-  CallToolResult,
-  ClientCapabilities,
-  ContentBlock,
-  GetPromptResult,
-  Implementation,
-  JSONRPCMessage,
-  JSONRPCNotification,
-  JSONRPCRequest,
-  JSONRPCResponse,
-  LoggingLevel,
-  McpLiveErrorCode,
-  ProtocolVersion,
-  ReadResourceResult,
-  RequestId,
-  ResourceContents,
-  ServerCapabilities,
-  Tool,
-} from './protocol/index.ts';
-export {
-  ErrorCode,
-  isMcpLiveError,
-  isProtocolError,
-  LATEST_PROTOCOL_VERSION,
-  McpLiveError,
-  ProtocolError,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from './protocol/index.ts';

@@ -58,7 +58,12 @@ export type { ReadResourceResult, Resource, ResourceTemplate } from './resources
 export { ResourcesMethod } from './resources.ts';
 export type { ListRootsResult, Root } from './roots.ts';
 export { RootsMethod } from './roots.ts';
-export type { CreateMessageParams, CreateMessageResult, ModelPreferences, SamplingMessage } from './sampling.ts';
+export type {
+  CreateMessageParams,
+  CreateMessageResult,
+  ModelPreferences,
+  SamplingMessage,
+} from './sampling.ts';
 export { SamplingMethod } from './sampling.ts';
 export type { CallToolParams, CallToolResult, JSONSchema, Tool, ToolAnnotations } from './tools.ts';
 export { ToolsMethod } from './tools.ts';

@@ -1,5 +1,14 @@
 /** Syslog severities, as MCP uses them, least severe first. */
-export const LOGGING_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export const LOGGING_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const;
 
 export type LoggingLevel = (typeof LOGGING_LEVELS)[number];
 

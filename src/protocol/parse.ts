@@ -15,13 +15,18 @@ function isId(value: unknown): boolean {
 
 /** Checks one decoded value against JSON-RPC 2.0; returns the reason it is not a message, or undefined. */
 export function validateMessageShape(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a message must be an object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'a message must be an object';
   const m = value as Record<string, unknown>;
   if (m.jsonrpc !== '2.0') return '"jsonrpc" must be "2.0"';
   if ('method' in m) {
     if (typeof m.method !== 'string' || m.method === '') return '"method" must be a non-empty string';
     if ('id' in m && !isId(m.id)) return '"id" must be a string or a number';
-    if ('params' in m && m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))) {
+    if (
+      'params' in m &&
+      m.params !== undefined &&
+      (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))
+    ) {
       return '"params" must be an object';
     }
     return undefined;
@@ -45,9 +50,10 @@ export function readMessages(value: unknown): ParseResult {
   for (const item of items) {
     const reason = validateMessageShape(item);
     if (reason !== undefined) {
-      const id = typeof item === 'object' && item !== null && isId((item as { id?: unknown }).id)
-        ? ((item as { id: string | number }).id)
-        : null;
+      const id =
+        typeof item === 'object' && item !== null && isId((item as { id?: unknown }).id)
+          ? (item as { id: string | number }).id
+          : null;
       return fail(ErrorCode.InvalidRequest, `Invalid Request: ${reason}`, id);
     }
   }
@@ -60,7 +66,10 @@ export function parseMessages(text: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return fail(ErrorCode.ParseError, `Parse error: the body is not valid JSON (${(error as Error).message})`);
+    return fail(
+      ErrorCode.ParseError,
+      `Parse error: the body is not valid JSON (${(error as Error).message})`,
+    );
   }
   return readMessages(value);
 }

@@ -59,12 +59,22 @@ export class Dispatcher {
       ['ping', { handler: () => ({}) }],
       ['tools/list', { capability: 'tools', handler: (p) => listTools(catalog, p, pageSize) }],
       ['tools/call', { capability: 'tools', handler: (p, ctx) => callTool(catalog, p, ctx, middleware) }],
-      ['resources/list', { capability: 'resources', handler: (p, ctx) => listResources(catalog, p, ctx, pageSize) }],
-      ['resources/templates/list', { capability: 'resources', handler: (p) => listTemplates(catalog, p, pageSize) }],
+      [
+        'resources/list',
+        { capability: 'resources', handler: (p, ctx) => listResources(catalog, p, ctx, pageSize) },
+      ],
+      [
+        'resources/templates/list',
+        { capability: 'resources', handler: (p) => listTemplates(catalog, p, pageSize) },
+      ],
       ['resources/read', { capability: 'resources', handler: (p, ctx) => readResource(catalog, p, ctx) }],
       [
         'resources/subscribe',
-        { capability: 'resources', subCapability: 'subscribe', handler: (p, ctx) => subscribe(catalog, p, ctx) },
+        {
+          capability: 'resources',
+          subCapability: 'subscribe',
+          handler: (p, ctx) => subscribe(catalog, p, ctx),
+        },
       ],
       [
         'resources/unsubscribe',
@@ -106,7 +116,15 @@ export class Dispatcher {
     const { id, method } = request;
     const controller = session.beginRequest(id);
     if (controller === undefined) {
-      session.send(errorResponse(id, ProtocolError.invalidRequest(`Request id ${JSON.stringify(id)} is already in use by a request in flight`)), { relatedRequestId: id });
+      session.send(
+        errorResponse(
+          id,
+          ProtocolError.invalidRequest(
+            `Request id ${JSON.stringify(id)} is already in use by a request in flight`,
+          ),
+        ),
+        { relatedRequestId: id },
+      );
       return;
     }
     const started = performance.now();
@@ -127,7 +145,8 @@ export class Dispatcher {
       const result = await this.#route(session, method, params, ctx);
       response = { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> };
     } catch (error) {
-      if (!isProtocolError(error) && !controller.signal.aborted) this.#s.server.reportError(error, session, request);
+      if (!isProtocolError(error) && !controller.signal.aborted)
+        this.#s.server.reportError(error, session, request);
       response = errorResponse(id, error, method);
     } finally {
       session.endRequest(id, controller);
@@ -153,9 +172,16 @@ export class Dispatcher {
       const declared = (session.serverCapabilities ?? this.#s.capabilities())[route.capability] as
         | Record<string, unknown>
         | undefined;
-      if (declared === undefined || (route.subCapability !== undefined && declared[route.subCapability] !== true)) {
-        const what = route.subCapability === undefined ? route.capability : `${route.capability}.${route.subCapability}`;
-        throw ProtocolError.methodNotFound(method, `needs the "${what}" capability, which this server did not declare`);
+      if (
+        declared === undefined ||
+        (route.subCapability !== undefined && declared[route.subCapability] !== true)
+      ) {
+        const what =
+          route.subCapability === undefined ? route.capability : `${route.capability}.${route.subCapability}`;
+        throw ProtocolError.methodNotFound(
+          method,
+          `needs the "${what}" capability, which this server did not declare`,
+        );
       }
     }
     return route.handler(params, ctx);
@@ -163,7 +189,9 @@ export class Dispatcher {
 
   #initialize(session: Session, params: Params) {
     if (session.protocolVersion !== undefined) {
-      throw ProtocolError.invalidRequest(`Session ${session.id} is already initialized; open a new session instead`);
+      throw ProtocolError.invalidRequest(
+        `Session ${session.id} is already initialized; open a new session instead`,
+      );
     }
     if (typeof params.protocolVersion !== 'string') {
       throw ProtocolError.invalidParams('initialize needs a string "protocolVersion"');
@@ -221,6 +249,9 @@ function errorResponse(id: JSONRPCRequest['id'], error: unknown, method?: string
   return {
     jsonrpc: '2.0',
     id,
-    error: { code: ErrorCode.InternalError, message: method === undefined ? message : `Internal error in ${method}: ${message}` },
+    error: {
+      code: ErrorCode.InternalError,
+      message: method === undefined ? message : `Internal error in ${method}: ${message}`,
+    },
   };
 }

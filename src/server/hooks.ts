@@ -22,7 +22,8 @@ export class Hooks {
   #listeners: { [K in keyof ServerEvents]?: Array<Listener<ServerEvents[K]>> } = {};
 
   on<K extends keyof ServerEvents>(event: K, listener: Listener<ServerEvents[K]>): () => void {
-    const list = (this.#listeners[event] ??= []) as Array<Listener<ServerEvents[K]>>;
+    const list = (this.#listeners[event] ?? []) as Array<Listener<ServerEvents[K]>>;
+    (this.#listeners as Record<string, unknown>)[event] = list;
     list.push(listener);
     return () => {
       const index = list.indexOf(listener);

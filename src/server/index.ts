@@ -1,8 +1,14 @@
+export type { MessageExtra } from './dispatcher.ts';
 export type { ServerEvents } from './hooks.ts';
 export type { McpServerOptions, Registered, RegisterOptions } from './mcp-server.ts';
 export { McpServer } from './mcp-server.ts';
-export type { MessageExtra } from './dispatcher.ts';
-export type { PromptArgs, PromptArgumentConfig, PromptConfig, PromptHandler, PromptReturn } from './prompt-definition.ts';
+export type {
+  PromptArgs,
+  PromptArgumentConfig,
+  PromptConfig,
+  PromptHandler,
+  PromptReturn,
+} from './prompt-definition.ts';
 export type { ClientRequestOptions } from './request-context.ts';
 export { RequestContext } from './request-context.ts';
 export type {

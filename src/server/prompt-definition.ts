@@ -37,7 +37,10 @@ export type PromptHandler<A extends Record<string, PromptArgumentConfig>> = (
 export interface PromptEntry {
   readonly prompt: Prompt;
   readonly arguments: Record<string, PromptArgumentConfig>;
-  readonly handler: (args: Record<string, string>, ctx: RequestContext) => PromptReturn | Promise<PromptReturn>;
+  readonly handler: (
+    args: Record<string, string>,
+    ctx: RequestContext,
+  ) => PromptReturn | Promise<PromptReturn>;
 }
 
 export function definePrompt(

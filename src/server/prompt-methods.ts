@@ -1,6 +1,6 @@
 import { MAX_COMPLETION_VALUES } from '../protocol/completion.ts';
-import { ProtocolError } from '../protocol/protocol-error.ts';
 import type { GetPromptResult } from '../protocol/prompts.ts';
+import { ProtocolError } from '../protocol/protocol-error.ts';
 import type { Catalog } from './catalog.ts';
 import { paginate } from './cursor.ts';
 import { toPromptResult } from './prompt-definition.ts';
@@ -33,14 +33,18 @@ export async function getPrompt(
   if (typeof name !== 'string') throw ProtocolError.invalidParams('prompts/get needs a string "name"');
   const entry = catalog.prompts.get(name);
   if (entry === undefined) {
-    throw ProtocolError.invalidParams(`Unknown prompt "${name}"; call prompts/list to see the prompts this server has`);
+    throw ProtocolError.invalidParams(
+      `Unknown prompt "${name}"; call prompts/list to see the prompts this server has`,
+    );
   }
   const args = readStringRecord(params.arguments, `Arguments of prompt "${name}"`);
   const missing = Object.entries(entry.arguments)
     .filter(([argName, config]) => config.required === true && args[argName] === undefined)
     .map(([argName]) => `"${argName}"`);
   if (missing.length > 0) {
-    throw ProtocolError.invalidParams(`Prompt "${name}" is missing required argument(s) ${missing.join(', ')}`);
+    throw ProtocolError.invalidParams(
+      `Prompt "${name}" is missing required argument(s) ${missing.join(', ')}`,
+    );
   }
   return toPromptResult(await entry.handler(args, ctx), entry.prompt.description);
 }
@@ -56,7 +60,8 @@ export async function complete(catalog: Catalog, params: Record<string, unknown>
   let completer: Completer | undefined;
   if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
     const entry = catalog.prompts.get(ref.name);
-    if (entry === undefined) throw ProtocolError.invalidParams(`Unknown prompt "${ref.name}" in completion ref`);
+    if (entry === undefined)
+      throw ProtocolError.invalidParams(`Unknown prompt "${ref.name}" in completion ref`);
     completer = entry.arguments[argument.name]?.complete;
   } else if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
     const entry = catalog.templates.find((t) => t.template.template === ref.uri);

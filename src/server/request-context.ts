@@ -1,10 +1,10 @@
+import type { ElicitParams, ElicitResult } from '../protocol/elicitation.ts';
 import type { RequestId } from '../protocol/jsonrpc.ts';
-import type { ListRootsResult } from '../protocol/roots.ts';
-import { type LoggingLevel, isLevelEnabled } from '../protocol/logging.ts';
+import { isLevelEnabled, type LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProgressToken } from '../protocol/progress.ts';
+import type { ListRootsResult } from '../protocol/roots.ts';
 import type { CreateMessageParams, CreateMessageResult } from '../protocol/sampling.ts';
-import type { ElicitParams, ElicitResult } from '../protocol/elicitation.ts';
 import type { McpServer } from './mcp-server.ts';
 import type { Session } from './session.ts';
 
@@ -48,7 +48,8 @@ export class RequestContext {
     this.method = init.method;
     this.signal = init.signal;
     this.headers = init.headers ?? init.session.headers;
-    this.values = init.values === undefined ? init.session.values : { ...init.session.values, ...init.values };
+    this.values =
+      init.values === undefined ? init.session.values : { ...init.session.values, ...init.values };
     this.meta = init.meta;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
@@ -83,7 +84,10 @@ export class RequestContext {
   }
 
   /** Asks the client's LLM for a completion (`sampling/createMessage`). */
-  async sample(params: CreateMessageParams, options: ClientRequestOptions = {}): Promise<CreateMessageResult> {
+  async sample(
+    params: CreateMessageParams,
+    options: ClientRequestOptions = {},
+  ): Promise<CreateMessageResult> {
     this.#requireClientCapability('sampling', 'sampling/createMessage');
     return (await this.#request('sampling/createMessage', params, options)) as CreateMessageResult;
   }
@@ -110,7 +114,8 @@ export class RequestContext {
   }
 
   #request(method: string, params: Record<string, unknown> | undefined, options: ClientRequestOptions) {
-    const signal = options.signal === undefined ? this.signal : AbortSignal.any([this.signal, options.signal]);
+    const signal =
+      options.signal === undefined ? this.signal : AbortSignal.any([this.signal, options.signal]);
     return this.session.request(method, params, {
       signal,
       relatedRequestId: this.requestId,

@@ -85,7 +85,11 @@ export function defineTemplate(
 }
 
 /** Turns whatever a resource handler returned into a `ReadResourceResult`. */
-export function toReadResult(value: ResourceReturn, uri: string, mimeType: string | undefined): ReadResourceResult {
+export function toReadResult(
+  value: ResourceReturn,
+  uri: string,
+  mimeType: string | undefined,
+): ReadResourceResult {
   if (typeof value === 'string') {
     return { contents: [mimeType === undefined ? { uri, text: value } : { uri, mimeType, text: value }] };
   }

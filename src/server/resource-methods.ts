@@ -8,7 +8,8 @@ import { toReadResult } from './resource-definition.ts';
 
 function requireUri(params: Record<string, unknown>, method: string): string {
   const uri = params.uri;
-  if (typeof uri !== 'string' || uri === '') throw ProtocolError.invalidParams(`${method} needs a string "uri"`);
+  if (typeof uri !== 'string' || uri === '')
+    throw ProtocolError.invalidParams(`${method} needs a string "uri"`);
   return uri;
 }
 

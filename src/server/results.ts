@@ -57,7 +57,9 @@ export function audio(data: string | Uint8Array, mimeType: string, annotations?:
 
 /** A text block. */
 export function textBlock(value: string, annotations?: Annotations): TextContent {
-  return annotations === undefined ? { type: 'text', text: value } : { type: 'text', text: value, annotations };
+  return annotations === undefined
+    ? { type: 'text', text: value }
+    : { type: 'text', text: value, annotations };
 }
 
 /** A link to a resource the client may read. */
@@ -71,7 +73,9 @@ export function resourceLink(
 
 /** A resource's contents inlined in a result. */
 export function embeddedResource(resource: ResourceContents, annotations?: Annotations): EmbeddedResource {
-  return annotations === undefined ? { type: 'resource', resource } : { type: 'resource', resource, annotations };
+  return annotations === undefined
+    ? { type: 'resource', resource }
+    : { type: 'resource', resource, annotations };
 }
 
 /** Text contents of a resource, as a resource handler returns them. */

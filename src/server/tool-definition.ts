@@ -44,7 +44,9 @@ function compileFor(name: string, which: 'input' | 'output', schema: SchemaInput
     return compileSchema(schema);
   } catch (error) {
     if (!isMcpLiveError(error)) throw error;
-    throw new McpLiveError(error.code, `Tool "${name}" has an invalid ${which} schema: ${error.message}`, { cause: error });
+    throw new McpLiveError(error.code, `Tool "${name}" has an invalid ${which} schema: ${error.message}`, {
+      cause: error,
+    });
   }
 }
 

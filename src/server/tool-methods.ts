@@ -1,4 +1,4 @@
-import { ProtocolError } from '../protocol/protocol-error.ts';
+import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
 import { formatIssues } from '../schema/index.ts';
 import type { Catalog } from './catalog.ts';
@@ -38,9 +38,12 @@ export async function callTool(
   if (typeof name !== 'string') throw ProtocolError.invalidParams('tools/call needs a string "name"');
   const entry = catalog.tools.get(name);
   if (entry === undefined) {
-    throw ProtocolError.invalidParams(`Unknown tool "${name}"; call tools/list to see the tools this server has`, {
-      tool: name,
-    });
+    throw ProtocolError.invalidParams(
+      `Unknown tool "${name}"; call tools/list to see the tools this server has`,
+      {
+        tool: name,
+      },
+    );
   }
   const raw = params.arguments ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -49,7 +52,8 @@ export async function callTool(
   let args: unknown = raw;
   if (entry.input !== undefined) {
     const checked = await entry.input.validate(raw);
-    if (!checked.ok) return toolError(`Invalid arguments for tool "${name}": ${formatIssues(checked.issues)}`);
+    if (!checked.ok)
+      return toolError(`Invalid arguments for tool "${name}": ${formatIssues(checked.issues)}`);
     args = checked.value;
   }
 
@@ -57,8 +61,14 @@ export async function callTool(
     try {
       return normalize(await entry.handler(args, ctx));
     } catch (error) {
-      if (error instanceof ProtocolError || ctx.signal.aborted) throw error;
-      ctx.server.reportError(error, ctx.session);
+      if (isProtocolError(error) || ctx.signal.aborted) throw error;
+      const request = {
+        jsonrpc: '2.0' as const,
+        id: ctx.requestId,
+        method: ctx.method,
+        params: { name, arguments: raw },
+      };
+      ctx.server.reportError(error, ctx.session, request);
       return toolError(error instanceof Error ? error.message : String(error));
     }
   };

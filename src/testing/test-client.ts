@@ -68,7 +68,8 @@ export class TestClient {
   }
 
   get session(): Session {
-    if (this.#session === undefined) throw new McpLiveError('SESSION_NOT_FOUND', 'The test client is not connected');
+    if (this.#session === undefined)
+      throw new McpLiveError('SESSION_NOT_FOUND', 'The test client is not connected');
     return this.#session;
   }
 
@@ -97,7 +98,9 @@ export class TestClient {
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
-        reject(new McpLiveError('TIMEOUT', `${method} got no response within ${options.timeout ?? 10_000} ms`));
+        reject(
+          new McpLiveError('TIMEOUT', `${method} got no response within ${options.timeout ?? 10_000} ms`),
+        );
       }, options.timeout ?? 10_000);
       const done = () => {
         clearTimeout(timer);
@@ -107,13 +110,22 @@ export class TestClient {
       const onAbort = () => {
         done();
         this.#waiting.delete(id);
-        this.notify('notifications/cancelled', { requestId: id, reason: String(options.signal?.reason ?? 'aborted') });
+        this.notify('notifications/cancelled', {
+          requestId: id,
+          reason: String(options.signal?.reason ?? 'aborted'),
+        });
         reject(new McpLiveError('ABORTED', `${method} was aborted by the caller`));
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const waiting: Waiting = {
-        resolve: (r) => (done(), resolve(r)),
-        reject: (e) => (done(), reject(e)),
+        resolve: (r) => {
+          done();
+          resolve(r);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
         onProgress: options.onProgress,
       };
       this.#waiting.set(id, waiting);
@@ -131,7 +143,11 @@ export class TestClient {
     this.#deliver(message, headers);
   }
 
-  callTool(name: string, args?: Record<string, unknown>, options?: TestRequestOptions): Promise<CallToolResult> {
+  callTool(
+    name: string,
+    args?: Record<string, unknown>,
+    options?: TestRequestOptions,
+  ): Promise<CallToolResult> {
     const params = args === undefined ? { name } : { name, arguments: args };
     return this.request('tools/call', params, options) as Promise<CallToolResult>;
   }
@@ -178,7 +194,9 @@ export class TestClient {
     const session = this.session;
     const extra = headers === undefined ? {} : { headers: new Headers(headers) };
     queueMicrotask(() => {
-      this.server.handleMessage(session, message, extra).catch((error) => this.server.reportError(error, session));
+      this.server
+        .handleMessage(session, message, extra)
+        .catch((error) => this.server.reportError(error, session));
     });
   }
 
@@ -188,7 +206,12 @@ export class TestClient {
     } else if ('method' in message) {
       const notification = message as JSONRPCNotification;
       if (notification.method === 'notifications/progress') {
-        const params = notification.params as { progressToken: string; progress: number; total?: number; message?: string };
+        const params = notification.params as {
+          progressToken: string;
+          progress: number;
+          total?: number;
+          message?: string;
+        };
         this.#progressTokens.get(params.progressToken)?.onProgress?.(params);
       }
       this.notifications.push(notification);
@@ -199,7 +222,9 @@ export class TestClient {
       if (waiting === undefined) return;
       this.#waiting.delete(response.id as RequestId);
       if ('error' in response) {
-        waiting.reject(new ProtocolError(response.error.code, response.error.message, { data: response.error.data }));
+        waiting.reject(
+          new ProtocolError(response.error.code, response.error.message, { data: response.error.data }),
+        );
       } else waiting.resolve(response.result);
     }
   }
@@ -209,12 +234,24 @@ export class TestClient {
     const handler = this.#handlers.get(request.method);
     let reply: JSONRPCMessage;
     if (handler === undefined) {
-      reply = { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: `Test client has no handler for ${request.method}` } };
+      reply = {
+        jsonrpc: '2.0',
+        id: request.id,
+        error: { code: -32601, message: `Test client has no handler for ${request.method}` },
+      };
     } else {
       try {
-        reply = { jsonrpc: '2.0', id: request.id, result: (await handler(request.params)) as Record<string, unknown> };
+        reply = {
+          jsonrpc: '2.0',
+          id: request.id,
+          result: (await handler(request.params)) as Record<string, unknown>,
+        };
       } catch (error) {
-        reply = { jsonrpc: '2.0', id: request.id, error: { code: -32603, message: (error as Error).message } };
+        reply = {
+          jsonrpc: '2.0',
+          id: request.id,
+          error: { code: -32603, message: (error as Error).message },
+        };
       }
     }
     if (this.#session !== undefined && !this.#session.closed) this.#deliver(reply);
@@ -227,7 +264,10 @@ export class TestClient {
 }
 
 /** Opens a session on `server` for an in-memory client and, unless told not to, initializes it. */
-export async function connectTestClient(server: McpServer, options: TestClientOptions = {}): Promise<TestClient> {
+export async function connectTestClient(
+  server: McpServer,
+  options: TestClientOptions = {},
+): Promise<TestClient> {
   const client = new TestClient(server);
   await client.attach(options);
   if (options.initialize !== false) {
