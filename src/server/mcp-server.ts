@@ -7,7 +7,12 @@ import { MemorySessionStore } from '../stores/memory-session-store.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher, type MessageExtra } from './dispatcher.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
-import { definePrompt, type PromptArgumentConfig, type PromptConfig, type PromptHandler } from './prompt-definition.ts';
+import {
+  definePrompt,
+  type PromptArgumentConfig,
+  type PromptConfig,
+  type PromptHandler,
+} from './prompt-definition.ts';
 import {
   defineResource,
   defineTemplate,
@@ -98,7 +103,8 @@ export class McpServer {
     const implied: ServerCapabilities = { logging: {} };
     const c = this.#catalog;
     if (c.tools.size > 0) implied.tools = { listChanged: true };
-    if (c.resources.size > 0 || c.templates.length > 0) implied.resources = { subscribe: true, listChanged: true };
+    if (c.resources.size > 0 || c.templates.length > 0)
+      implied.resources = { subscribe: true, listChanged: true };
     if (c.prompts.size > 0) implied.prompts = { listChanged: true };
     if (c.prompts.size > 0 || c.templates.length > 0) implied.completions = {};
     return { ...implied, ...this.#options.capabilities };
@@ -119,16 +125,27 @@ export class McpServer {
         `Tool name ${JSON.stringify(name)} is invalid: use 1–128 characters from A–Z, a–z, 0–9, "_", "-" and "."`,
       );
     }
-    const entry = defineTool(name, config as ToolConfig<SchemaInput | undefined, SchemaInput | undefined>, handler);
+    const entry = defineTool(
+      name,
+      config as ToolConfig<SchemaInput | undefined, SchemaInput | undefined>,
+      handler,
+    );
     this.#catalog.addTool(entry, options.replace ?? false);
     return { remove: () => this.#catalog.tools.get(name) === entry && this.#catalog.remove('tool', name) };
   }
 
   /** Registers a static resource at a fixed URI. */
-  resource(uri: string, config: ResourceConfig, handler: ResourceHandler, options: RegisterOptions = {}): Registered {
+  resource(
+    uri: string,
+    config: ResourceConfig,
+    handler: ResourceHandler,
+    options: RegisterOptions = {},
+  ): Registered {
     const entry = defineResource(uri, config, handler);
     this.#catalog.addResource(entry, options.replace ?? false);
-    return { remove: () => this.#catalog.resources.get(uri) === entry && this.#catalog.remove('resource', uri) };
+    return {
+      remove: () => this.#catalog.resources.get(uri) === entry && this.#catalog.remove('resource', uri),
+    };
   }
 
   /** Registers an RFC 6570 resource template; its handler gets the variables the URI matched. */
@@ -140,7 +157,9 @@ export class McpServer {
   ): Registered {
     const entry = defineTemplate(uriTemplate, config, handler, this.#catalog.nextOrder());
     this.#catalog.addTemplate(entry, options.replace ?? false);
-    return { remove: () => this.#catalog.templates.includes(entry) && this.#catalog.remove('template', uriTemplate) };
+    return {
+      remove: () => this.#catalog.templates.includes(entry) && this.#catalog.remove('template', uriTemplate),
+    };
   }
 
   /** Registers a prompt; its handler gets the arguments, required ones checked. */
@@ -152,7 +171,9 @@ export class McpServer {
   ): Registered {
     const entry = definePrompt(name, config, handler as unknown as Parameters<typeof definePrompt>[2]);
     this.#catalog.addPrompt(entry, options.replace ?? false);
-    return { remove: () => this.#catalog.prompts.get(name) === entry && this.#catalog.remove('prompt', name) };
+    return {
+      remove: () => this.#catalog.prompts.get(name) === entry && this.#catalog.remove('prompt', name),
+    };
   }
 
   removeTool(name: string): boolean {
@@ -178,7 +199,10 @@ export class McpServer {
   }
 
   /** Listens to a server event; returns a function that stops listening. */
-  on<K extends keyof ServerEvents>(event: K, listener: (...args: ServerEvents[K]) => void | Promise<void>): () => void {
+  on<K extends keyof ServerEvents>(
+    event: K,
+    listener: (...args: ServerEvents[K]) => void | Promise<void>,
+  ): () => void {
     return this.#hooks.on(event, listener);
   }
 
@@ -200,7 +224,10 @@ export class McpServer {
     filter?: (session: Session) => boolean,
   ): Promise<number> {
     let count = 0;
-    const message = params === undefined ? { jsonrpc: '2.0' as const, method } : { jsonrpc: '2.0' as const, method, params };
+    const message =
+      params === undefined
+        ? { jsonrpc: '2.0' as const, method }
+        : { jsonrpc: '2.0' as const, method, params };
     for (const session of this.#sessions.values()) {
       if (session.protocolVersion === undefined || (filter !== undefined && !filter(session))) continue;
       if (session.send(message)) count++;
@@ -219,7 +246,10 @@ export class McpServer {
   async openSession(init: SessionInit): Promise<Session> {
     const id = init.id ?? (this.#options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()))();
     if (this.#sessions.has(id)) {
-      throw new McpLiveError('DUPLICATE_NAME', `A session "${id}" is already open; session ids must be unique`);
+      throw new McpLiveError(
+        'DUPLICATE_NAME',
+        `A session "${id}" is already open; session ids must be unique`,
+      );
     }
     const session = new Session(id, init);
     if (session.ephemeral) return session;
@@ -288,7 +318,11 @@ export class McpServer {
     if (session !== undefined) context.session = session;
     if (request !== undefined) context.request = request;
     if (this.#hooks.has('error')) this.#hooks.emit('error', error, context);
-    else console.error(`mcp-live: ${request?.method ?? 'server'} failed${session ? ` in session ${session.id}` : ''}:`, error);
+    else
+      console.error(
+        `mcp-live: ${request?.method ?? 'server'} failed${session ? ` in session ${session.id}` : ''}:`,
+        error,
+      );
   }
 
   #changed(kind: CatalogKind): void {

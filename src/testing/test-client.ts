@@ -96,6 +96,10 @@ export class TestClient {
     }
     if (params !== undefined || options.onProgress !== undefined) message.params = finalParams;
     return new Promise<Record<string, unknown>>((resolve, reject) => {
+      if (this.session.closed) {
+        reject(new McpLiveError('SESSION_CLOSED', `Cannot send ${method}: ${this.session.closeReason}`));
+        return;
+      }
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
         reject(
