@@ -1,4 +1,3 @@
-import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type {
   JSONRPCErrorResponse,
   JSONRPCMessage,
@@ -7,6 +6,7 @@ import type {
 } from '../protocol/jsonrpc.ts';
 import type { ClientCapabilities, Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
 
 /** Where a message is going, so that a transport can pick the right stream for it. */
@@ -129,7 +129,10 @@ export class Session {
   }
 
   notify(method: string, params?: Record<string, unknown>, options: SendOptions = {}): boolean {
-    return this.send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params }, options);
+    return this.send(
+      params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params },
+      options,
+    );
   }
 
   /** Sends a request to the client and waits for its answer. */
@@ -140,7 +143,10 @@ export class Session {
   ): Promise<Record<string, unknown>> {
     if (this.closed) {
       return Promise.reject(
-        new McpLiveError('SESSION_CLOSED', `Cannot send ${method}: session ${this.id} is closed (${this.#closeReason})`),
+        new McpLiveError(
+          'SESSION_CLOSED',
+          `Cannot send ${method}: session ${this.id} is closed (${this.#closeReason})`,
+        ),
       );
     }
     const id = `s${++this.#nextRequestId}`;
@@ -155,7 +161,9 @@ export class Session {
       const timer = setTimeout(() => {
         this.#pending.get(id)?.cleanup();
         this.notify('notifications/cancelled', { requestId: id, reason: 'timeout' });
-        reject(new McpLiveError('TIMEOUT', `${method} to session ${this.id} got no answer within ${timeout} ms`));
+        reject(
+          new McpLiveError('TIMEOUT', `${method} to session ${this.id} got no answer within ${timeout} ms`),
+        );
       }, timeout);
       const onClose = () => {
         this.#pending.get(id)?.cleanup();
@@ -175,10 +183,14 @@ export class Session {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.signal.addEventListener('abort', onClose, { once: true });
       this.#pending.set(id, { resolve, reject, cleanup });
-      const message = params === undefined
-        ? { jsonrpc: '2.0' as const, id, method }
-        : { jsonrpc: '2.0' as const, id, method, params };
-      this.send(message, options.relatedRequestId === undefined ? {} : { relatedRequestId: options.relatedRequestId });
+      const message =
+        params === undefined
+          ? { jsonrpc: '2.0' as const, id, method }
+          : { jsonrpc: '2.0' as const, id, method, params };
+      this.send(
+        message,
+        options.relatedRequestId === undefined ? {} : { relatedRequestId: options.relatedRequestId },
+      );
     });
   }
 
