@@ -1,0 +1,56 @@
+export type {
+  CallToolResult,
+  ClientCapabilities,
+  CompleteParams,
+  CompleteResult,
+  ContentBlock,
+  CreateMessageParams,
+  CreateMessageResult,
+  ElicitParams,
+  ElicitResult,
+  GetPromptResult,
+  Implementation,
+  InitializeResult,
+  JSONRPCNotification,
+  ListRootsResult,
+  LoggingLevel,
+  LoggingMessageParams,
+  McpLiveErrorCode,
+  ProgressParams,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  ServerCapabilities,
+  Tool,
+} from '../protocol/index.ts';
+export {
+  ErrorCode,
+  isMcpLiveError,
+  isProtocolError,
+  McpLiveError,
+  ProtocolError,
+} from '../protocol/index.ts';
+export type {
+  ClientTransportKind,
+  HeadersOption,
+  McpClientOptions,
+  ReconnectOptions,
+} from './client-options.ts';
+export type {
+  ListPromptsResult,
+  ListResourcesResult,
+  ListResourceTemplatesResult,
+  ListToolsResult,
+  McpClientEvents,
+  NotificationListener,
+  RequestOptions,
+  ServerNotificationMap,
+  ServerRequestContext,
+  ServerRequestHandler,
+  ServerRequestMap,
+} from './client-types.ts';
+export type { ConnectOptions } from './connect.ts';
+export { connect } from './connect.ts';
+export { McpClient } from './mcp-client.ts';
+export type { TransportErrorData } from './transport-error.ts';

@@ -1,0 +1,363 @@
+import { CancellationMethod, type CancelledParams } from '../protocol/cancellation.ts';
+import type { CompleteParams, CompleteResult } from '../protocol/completion.ts';
+import {
+  isJSONRPCRequest,
+  isJSONRPCResponse,
+  type JSONRPCMessage,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+} from '../protocol/jsonrpc.ts';
+import type { Implementation, InitializeResult, ServerCapabilities } from '../protocol/lifecycle.ts';
+import type { LoggingLevel } from '../protocol/logging.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { PaginatedParams } from '../protocol/pagination.ts';
+import { ProgressMethod, type ProgressParams } from '../protocol/progress.ts';
+import type { GetPromptResult } from '../protocol/prompts.ts';
+import type { ReadResourceResult } from '../protocol/resources.ts';
+import type { CallToolResult } from '../protocol/tools.ts';
+import { isSupportedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.ts';
+import { Emitter, NotificationRouter } from './client-events.ts';
+import { type McpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.ts';
+import type { ClientTransport, ClientTransportOptions, TransportSink } from './client-transport.ts';
+import type {
+  ListPromptsResult,
+  ListResourcesResult,
+  ListResourceTemplatesResult,
+  ListToolsResult,
+  McpClientEvents,
+  NotificationListener,
+  RequestOptions,
+  ServerNotificationMap,
+  ServerRequestHandler,
+  ServerRequestMap,
+} from './client-types.ts';
+import { OutgoingRequests, toLiveError } from './outgoing-requests.ts';
+import { ServerRequestHandlers } from './server-request-handlers.ts';
+import { SSEClientTransport } from './sse-client-transport.ts';
+import { StreamableHTTPClientTransport } from './streamable-http-client-transport.ts';
+import { reasonOf, statusOf } from './transport-error.ts';
+
+/** Answers to an initialize POST that mean "no Streamable HTTP here" (the spec's fallback rule). */
+const FALLBACK_STATUSES = [400, 404, 405];
+
+/**
+ * An MCP client over Streamable HTTP or HTTP+SSE, built on `fetch`: runs in browsers and Node.
+ *
+ * @example
+ * const client = new McpClient({ url: 'http://localhost:8080/mcp', headers: { authorization: `Bearer ${token}` } });
+ * await client.connect();
+ * const result = await client.callTool('search', { query: 'mcp' }, { onProgress: (p) => console.log(p.progress) });
+ * await client.close();
+ */
+export class McpClient {
+  #options: ResolvedClientOptions;
+  #state: 'idle' | 'connecting' | 'connected' | 'closed' = 'idle';
+  #connecting: Promise<InitializeResult> | undefined;
+  #transport: ClientTransport | undefined;
+  #server: InitializeResult | undefined;
+  #outgoing = new OutgoingRequests({
+    cancel: (requestId, reason) => {
+      const transport = this.#transport;
+      if (this.#state === 'closed' || transport === undefined) return;
+      const params: CancelledParams = { requestId, reason };
+      this.#notify(transport, CancellationMethod.Cancelled, params).catch((error: unknown) =>
+        this.#events.emit('error', toLiveError(error)),
+      );
+    },
+  });
+  #events = new Emitter<McpClientEvents>();
+  #notifications = new NotificationRouter();
+  #handlers = new ServerRequestHandlers();
+
+  constructor(options: McpClientOptions) {
+    this.#options = resolveClientOptions(options);
+  }
+
+  /** The server's name and version, once connected. */
+  get serverInfo(): Implementation | undefined {
+    return this.#server?.serverInfo;
+  }
+
+  get serverCapabilities(): ServerCapabilities | undefined {
+    return this.#server?.capabilities;
+  }
+
+  get instructions(): string | undefined {
+    return this.#server?.instructions;
+  }
+
+  /** The protocol revision the server chose. */
+  get protocolVersion(): string | undefined {
+    return this.#server?.protocolVersion;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#transport?.sessionId;
+  }
+
+  /** The wire in use once connected (`'auto'` resolves to one of these). */
+  get transport(): 'streamable-http' | 'sse' | undefined {
+    return this.#transport?.kind;
+  }
+
+  get connected(): boolean {
+    return this.#state === 'connected';
+  }
+
+  /** Opens the connection and runs the `initialize` handshake; calling it again returns the same promise. */
+  connect(): Promise<InitializeResult> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError('connect'));
+    if (this.#connecting !== undefined) return this.#connecting;
+    this.#state = 'connecting';
+    this.#connecting = this.#open().then(
+      (result) => {
+        this.#state = 'connected';
+        return result;
+      },
+      (error: unknown) => {
+        this.#connecting = undefined;
+        if (this.#state === 'connecting') this.#state = 'idle';
+        throw error;
+      },
+    );
+    return this.#connecting;
+  }
+
+  /** Ends the streams and the session (DELETE on Streamable HTTP), and rejects every pending request. */
+  async close(): Promise<void> {
+    if (this.#state !== 'closed') await this.#shutdown(undefined);
+  }
+
+  /** Sends any request and resolves its result; a JSON-RPC error rejects with a `ProtocolError`. */
+  request<Result = Record<string, unknown>>(
+    method: string,
+    params?: object,
+    options?: RequestOptions,
+  ): Promise<Result> {
+    if (this.#state === 'closed') return Promise.reject(this.#closedError(`send "${method}"`));
+    const transport = this.#transport;
+    if (this.#state !== 'connected' || transport === undefined) {
+      const error = `cannot send "${method}" before connect() has resolved; await client.connect() first`;
+      return Promise.reject(new McpLiveError('NOT_INITIALIZED', error));
+    }
+    return this.#request<Result>(transport, method, params, options ?? {});
+  }
+
+  /** Sends a notification; resolves once the server accepted it. */
+  notify(method: string, params?: object): Promise<void> {
+    const transport = this.#transport;
+    if (this.#state === 'closed' || transport === undefined) {
+      return Promise.reject(this.#closedError(`send "${method}"`));
+    }
+    return this.#notify(transport, method, params);
+  }
+
+  /** Listens to a client event; returns the function that stops listening. */
+  on<Event extends keyof McpClientEvents>(event: Event, listener: McpClientEvents[Event]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Listens to the notifications of one method, or of every method with `'*'`; returns an unsubscribe. */
+  onNotification<Method extends keyof ServerNotificationMap>(
+    method: Method,
+    listener: NotificationListener<ServerNotificationMap[Method]>,
+  ): () => void;
+  onNotification(method: string, listener: NotificationListener): () => void;
+  onNotification(method: string, listener: NotificationListener<never>): () => void {
+    return this.#notifications.add(method, listener as NotificationListener);
+  }
+
+  /**
+   * Answers the server's requests of `method`. Set before `connect()`, it also declares the matching
+   * capability (`sampling`, `elicitation`, `roots`). Returns the function that removes it.
+   */
+  setRequestHandler<Method extends keyof ServerRequestMap>(
+    method: Method,
+    handler: ServerRequestHandler<ServerRequestMap[Method]['params'], ServerRequestMap[Method]['result']>,
+  ): () => void;
+  setRequestHandler(method: string, handler: ServerRequestHandler): () => void;
+  setRequestHandler(method: string, handler: ServerRequestHandler<never, object>): () => void {
+    return this.#handlers.set(method, handler as ServerRequestHandler);
+  }
+
+  listTools(params: PaginatedParams = {}, options?: RequestOptions): Promise<ListToolsResult> {
+    return this.request('tools/list', params, options);
+  }
+
+  /** Calls a tool; a tool failure resolves with `isError: true`, a protocol failure rejects. */
+  callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options?: RequestOptions,
+  ): Promise<CallToolResult> {
+    return this.request('tools/call', { name, arguments: args }, options);
+  }
+
+  listResources(params: PaginatedParams = {}, options?: RequestOptions): Promise<ListResourcesResult> {
+    return this.request('resources/list', params, options);
+  }
+
+  listResourceTemplates(
+    params: PaginatedParams = {},
+    options?: RequestOptions,
+  ): Promise<ListResourceTemplatesResult> {
+    return this.request('resources/templates/list', params, options);
+  }
+
+  readResource(uri: string, options?: RequestOptions): Promise<ReadResourceResult> {
+    return this.request('resources/read', { uri }, options);
+  }
+
+  /** Asks for `notifications/resources/updated` about `uri`. */
+  async subscribe(uri: string, options?: RequestOptions): Promise<void> {
+    await this.request('resources/subscribe', { uri }, options);
+  }
+
+  async unsubscribe(uri: string, options?: RequestOptions): Promise<void> {
+    await this.request('resources/unsubscribe', { uri }, options);
+  }
+
+  listPrompts(params: PaginatedParams = {}, options?: RequestOptions): Promise<ListPromptsResult> {
+    return this.request('prompts/list', params, options);
+  }
+
+  getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options?: RequestOptions,
+  ): Promise<GetPromptResult> {
+    return this.request('prompts/get', { name, arguments: args }, options);
+  }
+
+  complete(params: CompleteParams, options?: RequestOptions): Promise<CompleteResult> {
+    return this.request('completion/complete', params, options);
+  }
+
+  async setLogLevel(level: LoggingLevel, options?: RequestOptions): Promise<void> {
+    await this.request('logging/setLevel', { level }, options);
+  }
+
+  async ping(options?: RequestOptions): Promise<void> {
+    await this.request('ping', undefined, options);
+  }
+
+  async #open(): Promise<InitializeResult> {
+    const kind = this.#options.transport;
+    const sse = () => this.#create(SSEClientTransport);
+    if (kind === 'sse') return this.#handshake(sse());
+    try {
+      return await this.#handshake(this.#create(StreamableHTTPClientTransport));
+    } catch (error) {
+      if (kind !== 'auto' || !FALLBACK_STATUSES.includes(statusOf(error) ?? 0)) throw error;
+      try {
+        return await this.#handshake(sse());
+      } catch (fallback) {
+        const both = `${this.#options.url.href} speaks neither Streamable HTTP (${reasonOf(error)}) nor HTTP+SSE (${reasonOf(fallback)})`;
+        throw new McpLiveError(toLiveError(fallback).code, both, {
+          cause: fallback,
+          data: toLiveError(fallback).data,
+        });
+      }
+    }
+  }
+
+  async #handshake(transport: ClientTransport): Promise<InitializeResult> {
+    this.#transport = transport;
+    try {
+      await transport.start();
+      const { protocolVersion, clientInfo } = this.#options;
+      const capabilities = { ...this.#handlers.capabilities(), ...this.#options.capabilities };
+      const params = { protocolVersion, capabilities, clientInfo };
+      const result = await this.#request<InitializeResult>(transport, 'initialize', params, {});
+      if (!isSupportedProtocolVersion(result.protocolVersion)) {
+        const supported = SUPPORTED_PROTOCOL_VERSIONS.join(', ');
+        const error = `${this.#options.url.href} chose protocol version ${String(result.protocolVersion)}, which this client does not speak (it speaks ${supported})`;
+        throw new McpLiveError('REMOTE_ERROR', error, { data: result });
+      }
+      transport.ready(result.protocolVersion);
+      this.#server = result;
+      await this.#notify(transport, 'notifications/initialized');
+      transport.listen();
+      return result;
+    } catch (error) {
+      if (this.#transport === transport) this.#transport = undefined;
+      this.#server = undefined;
+      await transport.close();
+      throw error;
+    }
+  }
+
+  #create(Transport: new (options: ClientTransportOptions) => ClientTransport): ClientTransport {
+    // Whatever a transport reports after it stopped being the client's (a failed attempt) is dropped.
+    const current = () => transport === this.#transport;
+    const sink: TransportSink = {
+      message: (message) => current() && this.#receive(message),
+      lost: (id, error) => current() && this.#outgoing.fail(id, error),
+      error: (error) => current() && this.#events.emit('error', error),
+      closed: (error) => current() && void this.#shutdown(error),
+    };
+    const transport = new Transport({ client: this.#options, sink });
+    return transport;
+  }
+
+  #receive(message: JSONRPCMessage): void {
+    if (isJSONRPCResponse(message)) {
+      this.#outgoing.settle(message);
+      return;
+    }
+    if (isJSONRPCRequest(message)) return void this.#answer(message);
+    const notification = message as JSONRPCNotification;
+    if (notification.method === ProgressMethod.Progress) {
+      const params = notification.params as ProgressParams | undefined;
+      if (params !== undefined) this.#outgoing.progress(params);
+    } else if (notification.method === CancellationMethod.Cancelled) {
+      const params = notification.params as CancelledParams | undefined;
+      if (params !== undefined)
+        this.#handlers.cancel(params.requestId, params.reason ?? 'cancelled by the server');
+    }
+    this.#events.emit('notification', notification);
+    this.#notifications.dispatch(notification);
+  }
+
+  async #answer(request: JSONRPCRequest): Promise<void> {
+    const transport = this.#transport;
+    const response = await this.#handlers.handle(request);
+    if (response === undefined || transport === undefined || transport !== this.#transport) return;
+    await transport.send(response).catch((error: unknown) => this.#events.emit('error', toLiveError(error)));
+  }
+
+  #request<Result>(
+    transport: ClientTransport,
+    method: string,
+    params: object | undefined,
+    options: RequestOptions,
+  ) {
+    const timeout = options.timeout ?? this.#options.requestTimeout;
+    return this.#outgoing.start<Result>(method, params, { ...options, timeout }, (message, signal) =>
+      transport.send(message, signal),
+    );
+  }
+
+  #notify(transport: ClientTransport, method: string, params?: object): Promise<void> {
+    const message: JSONRPCNotification = { jsonrpc: '2.0', method };
+    if (params !== undefined) message.params = params as Record<string, unknown>;
+    return transport.send(message);
+  }
+
+  async #shutdown(reason: McpLiveError | undefined): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    const transport = this.#transport;
+    this.#outgoing.failAll(
+      (label) =>
+        reason ?? new McpLiveError('SESSION_CLOSED', `the client closed before ${label} was answered`),
+    );
+    this.#handlers.cancelAll(reason ?? 'the client closed');
+    await transport?.close();
+    this.#events.emit('close', reason);
+  }
+
+  #closedError(what: string): McpLiveError {
+    return new McpLiveError('SESSION_CLOSED', `cannot ${what}: the client is closed; create a new McpClient`);
+  }
+}

@@ -1,0 +1,92 @@
+import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
+
+/** What a `TRANSPORT` (or `SESSION_NOT_FOUND`) error from the client carries in `data`. */
+export interface TransportErrorData {
+  /** The HTTP method of the request that failed. */
+  method: string;
+  url: string;
+  /** The HTTP status, when the server answered at all. */
+  status?: number;
+  statusText?: string;
+  /** The start of the response body, when there was one. */
+  body?: string;
+}
+
+const MAX_BODY = 500;
+
+async function readSnippet(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    // JSON-RPC error bodies read best as their message.
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === 'string') return parsed.error.message;
+  } catch {}
+  return text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text.trim();
+}
+
+function hintFor(status: number): string {
+  if (status === 401 || status === 403) return " (pass credentials in the client's `headers` option)";
+  if (status === 404) return ' (check the URL, or the session has expired: connect again)';
+  return '';
+}
+
+/** The error for an HTTP response that is not a success; reads (and so consumes) the body. */
+export async function httpError(
+  method: string,
+  url: URL,
+  response: Response,
+  options: { sessionId?: string | undefined } = {},
+): Promise<McpLiveError> {
+  const body = await readSnippet(response);
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  const data: TransportErrorData = {
+    method,
+    url: url.href,
+    status: response.status,
+    statusText: response.statusText,
+    body,
+  };
+  const expired = response.status === 404 && options.sessionId !== undefined;
+  const message = expired
+    ? `${method} ${url.href} answered 404: session ${options.sessionId} is unknown to the server (it expired or the server restarted); connect again`
+    : `${method} ${url.href} answered ${status}${body ? `: ${body}` : ''}${hintFor(response.status)}`;
+  return new McpLiveError(expired ? 'SESSION_NOT_FOUND' : 'TRANSPORT', message, { data });
+}
+
+/** The most telling message of a thrown value (fetch hides the socket's reason in `cause`). */
+export function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}
+
+/** The error for a request that got no HTTP answer at all (refused, reset, DNS, CORS). */
+export function networkError(method: string, url: URL, cause: unknown): McpLiveError {
+  if (isMcpLiveError(cause)) return cause;
+  const data: TransportErrorData = { method, url: url.href };
+  return new McpLiveError(
+    'TRANSPORT',
+    `${method} ${url.href} failed: ${reasonOf(cause)}; is the server running and reachable?`,
+    {
+      cause,
+      data,
+    },
+  );
+}
+
+/** The HTTP status a transport error carries, if the server answered. */
+export function statusOf(error: unknown): number | undefined {
+  if (!isMcpLiveError(error)) return undefined;
+  const status = (error.data as Partial<TransportErrorData> | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** True when trying the same request again later may succeed (no answer, 5xx, 408, 409, 425, 429). */
+export function isRetryable(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || [408, 409, 425, 429].includes(status);
+}
+
+/** The media type of a response without parameters, lower case (`text/event-stream`). */
+export function mediaType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
