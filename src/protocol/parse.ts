@@ -68,7 +68,7 @@ export function parseMessages(text: string): ParseResult {
   } catch (error) {
     return fail(
       ErrorCode.ParseError,
-      `Parse error: the body is not valid JSON (${(error as Error).message})`,
+      `Parse error: the message is not valid JSON (${(error as Error).message})`,
     );
   }
   return readMessages(value);
