@@ -1,0 +1,109 @@
+import type { StreamSink } from './exchange.ts';
+
+export interface EventStreamWriterOptions {
+  /** How much encoded text (in UTF-16 units, bytes for ASCII) may wait for a client that is not reading. */
+  maxBuffered: number;
+  /** Called once when a write would pass `maxBuffered`; the sink is destroyed right after. */
+  onOverflow(buffered: number): void;
+}
+
+/**
+ * Writes encoded events to one stream in order, holding them while the client is not keeping up.
+ * Nothing is ever dropped silently: past the bound the writer gives up on the whole stream.
+ */
+export class EventStreamWriter {
+  readonly #options: EventStreamWriterOptions;
+  #sink: StreamSink | undefined;
+  #queue: string[] = [];
+  #queued = 0;
+  /** True until a sink is attached, and while the sink has refused more. */
+  #blocked = true;
+  #state: 'open' | 'ended' | 'overflowed' = 'open';
+
+  constructor(options: EventStreamWriterOptions) {
+    this.#options = options;
+  }
+
+  /** True while events wait for the client (or for the stream to open). */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /** How much text is waiting. */
+  get buffered(): number {
+    return this.#queued;
+  }
+
+  get ended(): boolean {
+    return this.#state !== 'open';
+  }
+
+  /** Starts writing to `sink`: `first` (an opening event), then whatever was written before. */
+  attach(sink: StreamSink, first?: string): void {
+    if (this.#sink !== undefined) return;
+    this.#sink = sink;
+    sink.onDrain(() => {
+      if (!this.#blocked || this.#state !== 'open') return;
+      this.#blocked = false;
+      this.#flush();
+    });
+    this.#blocked = first === undefined ? false : !sink.write(first);
+    if (!this.#blocked) this.#flush();
+  }
+
+  /** Queues or writes one encoded event; false when the stream has ended or just overflowed. */
+  write(chunk: string): boolean {
+    if (this.#state !== 'open') return false;
+    if (!this.#blocked) {
+      this.#blocked = !this.#sink!.write(chunk);
+      return true;
+    }
+    // One event always fits, however large; only a backlog behind it counts against the bound.
+    if (this.#queue.length > 0 && this.#queued + chunk.length > this.#options.maxBuffered) {
+      const buffered = this.#queued + chunk.length;
+      this.#state = 'overflowed';
+      this.#queue = [];
+      this.#queued = 0;
+      this.#options.onOverflow(buffered);
+      this.#sink?.destroy();
+      return false;
+    }
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    return true;
+  }
+
+  /** Ends the stream after what is queued (or drops it, after an overflow). */
+  end(): void {
+    if (this.#state === 'overflowed') {
+      this.#sink?.destroy();
+      return;
+    }
+    if (this.#state === 'ended') return;
+    this.#state = 'ended';
+    const sink = this.#sink;
+    if (sink === undefined) return;
+    if (this.#queue.length > 0) sink.write(this.#drainQueue());
+    sink.end();
+  }
+
+  /** Drops the stream without flushing. */
+  destroy(): void {
+    this.#state = 'ended';
+    this.#queue = [];
+    this.#queued = 0;
+    this.#sink?.destroy();
+  }
+
+  #flush(): void {
+    if (this.#queue.length === 0) return;
+    this.#blocked = !this.#sink!.write(this.#drainQueue());
+  }
+
+  #drainQueue(): string {
+    const data = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
+    this.#queue = [];
+    this.#queued = 0;
+    return data;
+  }
+}

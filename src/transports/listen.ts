@@ -1,0 +1,61 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+
+/** Where to listen: a port, `':8080'` (Go style: every interface), `'127.0.0.1:8080'`, `'[::1]:8080'`, or parts. */
+export type ListenAddress = number | string | { port?: number; host?: string };
+
+/** Where a server listens once `listen` resolved. */
+export interface ListeningInfo {
+  /** The address bound, such as `127.0.0.1`, `::` or `0.0.0.0`. */
+  host: string;
+  port: number;
+  /** The URL of the SSE endpoint, with `localhost` for an any-interface bind. */
+  url: string;
+}
+
+/** Reads a `ListenAddress`; a missing host means every interface, as in Go and Node. */
+export function parseListenAddress(address: ListenAddress): { port: number; host: string | undefined } {
+  if (typeof address === 'number') return { port: address, host: undefined };
+  if (typeof address === 'object') return { port: address.port ?? 0, host: address.host };
+  const text = address.trim();
+  const match =
+    /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ??
+    (/^\d+$/.test(text) ? [text, undefined, '', text] : null);
+  if (match === null) {
+    throw new McpLiveError(
+      'TRANSPORT',
+      `Cannot listen on ${JSON.stringify(address)}: use a port, ":8080", "host:8080" or "[::1]:8080"`,
+    );
+  }
+  const host = match[1] ?? match[2];
+  return { port: Number(match[3]), host: host === '' || host === undefined ? undefined : host };
+}
+
+/** Starts a `node:http` server for `handler` (loaded on demand, so fetch-only runtimes never load it). */
+export async function listenNode(
+  address: ListenAddress,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Server> {
+  const { createServer } = await import('node:http');
+  const { port, host } = parseListenAddress(address);
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    const done = () => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (host === undefined) server.listen(port, done);
+    else server.listen(port, host, done);
+  });
+  return server;
+}
+
+/** The host, port and display URL of a listening server. */
+export function describeListening(server: Server, path: string): ListeningInfo {
+  const { address, port } = server.address() as AddressInfo;
+  const any = address === '::' || address === '0.0.0.0';
+  const shown = any ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+  return { host: address, port, url: `http://${shown}:${port}${path}` };
+}

@@ -1,0 +1,125 @@
+import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { parseMessages } from '../protocol/parse.ts';
+import { type ProtocolVersion, supportsBatches } from '../protocol/versions.ts';
+import type { MessageExtra } from '../server/dispatcher.ts';
+import type { McpServer } from '../server/mcp-server.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { type Exchange, isJSONMediaType, queryParam, type ResponseHeaders } from './http/exchange.ts';
+import { respondJSON, respondText } from './http/respond.ts';
+import { joinPath } from './sse-endpoint.ts';
+import type { ResolvedSSEOptions } from './sse-options.ts';
+import type { SSEStream } from './sse-stream.ts';
+
+/** What the message endpoint needs from its `SSEServer`. */
+export interface PostContext {
+  readonly server: McpServer;
+  readonly options: ResolvedSSEOptions;
+  readonly auth: AuthenticateSettings | undefined;
+  readonly closing: boolean;
+  stream(sessionId: string): SSEStream | undefined;
+}
+
+/**
+ * `POST {base}{messageEndpoint}?sessionId=…`: checks the caller, the session and the body, hands the
+ * messages to the server and answers 202; every response travels on the session's stream.
+ */
+export async function acceptPost(
+  ex: Exchange,
+  base: string,
+  cors: ResponseHeaders | undefined,
+  context: PostContext,
+): Promise<void> {
+  const { server, options } = context;
+  const principal =
+    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
+  if (principal === DENIED) return;
+  const sessionId = queryParam(ex.request.search, 'sessionId');
+  if (sessionId === undefined || sessionId === '') {
+    const message = 'Bad Request: missing sessionId query parameter; POST to the URL the endpoint event gave';
+    return respondText(ex, 400, message, cors);
+  }
+  const stream = context.stream(sessionId);
+  const session = stream?.session;
+  if (stream === undefined || session === undefined || session.closed || stream.base !== base) {
+    const open = `GET ${joinPath(base, options.sseEndpoint)}`;
+    return respondText(
+      ex,
+      404,
+      `Not Found: no open session "${sessionId}"; open a new stream with ${open}`,
+      cors,
+    );
+  }
+  if (context.auth !== undefined && !options.samePrincipal(stream.principal, principal)) {
+    return respondText(ex, 403, `Forbidden: session "${sessionId}" belongs to another principal`, cors);
+  }
+  if (!isJSONMediaType(ex.request.headers.get('content-type'))) {
+    const message = 'Unsupported Media Type: send the message with Content-Type: application/json';
+    return respondText(ex, 415, message, cors);
+  }
+  const body = await ex.readBody(options.maxBodyBytes);
+  if (!body.ok) {
+    if (body.reason === 'aborted')
+      return respondText(ex, 400, 'Bad Request: the body could not be read', cors);
+    const message = `Payload Too Large: the body is over maxBodyBytes (${options.maxBodyBytes} bytes)`;
+    return respondText(ex, 413, message, cors);
+  }
+  const parsed = parseMessages(body.text);
+  if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
+  const { messages, batch } = parsed;
+  const refusal = batch ? batchRefusal(session.protocolVersion, messages) : undefined;
+  if (refusal !== undefined) {
+    return respondJSON(
+      ex,
+      400,
+      { jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: refusal } },
+      cors,
+    );
+  }
+
+  let requests = 0;
+  let fromClient = false;
+  for (const message of messages) {
+    if (!('method' in message)) continue;
+    fromClient = true;
+    if ('id' in message) requests++;
+  }
+  // Responses (to our pings, sampling…) and notifications (cancellations) always get through.
+  if (requests > 0 && context.closing) {
+    return respondText(ex, 503, 'Service Unavailable: the server is shutting down', cors);
+  }
+  if (requests > 0 && session.inFlightCount + requests > options.maxInFlightPerSession) {
+    const message = `Too Many Requests: session "${sessionId}" has ${session.inFlightCount} requests in flight (maxInFlightPerSession is ${options.maxInFlightPerSession}); retry when some have answered`;
+    return respondText(ex, 429, message, cors, { 'Retry-After': '1' });
+  }
+  let values: Record<string, unknown> | undefined;
+  try {
+    values = options.contextFunc === undefined ? undefined : await options.contextFunc(ex.request);
+  } catch (error) {
+    server.reportError(error, session);
+    return respondText(ex, 500, 'Internal Server Error: contextFunc failed', cors);
+  }
+  if (session.closed) return respondText(ex, 404, `Not Found: session "${sessionId}" closed`, cors);
+
+  if (fromClient) stream.lastClientMessage = Date.now();
+  const headers = ex.request.headers;
+  const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
+  const done = batch
+    ? server.handleBatch(session, messages, extra)
+    : server.handleMessage(session, messages[0]!, extra);
+  done.catch((error: unknown) => server.reportError(error, session));
+  ex.respond(202, cors);
+}
+
+/** Why a batch cannot be taken in the session's revision: the dispatcher's rules, answered on the POST. */
+function batchRefusal(
+  version: ProtocolVersion | undefined,
+  messages: readonly JSONRPCMessage[],
+): string | undefined {
+  if (!supportsBatches(version)) {
+    return `Invalid Request: JSON-RPC batches are not allowed in protocol revision ${version ?? '(not initialized)'}; only 2025-03-26 has them`;
+  }
+  if (messages.some((m) => 'method' in m && m.method === 'initialize')) {
+    return 'Invalid Request: initialize must not be part of a JSON-RPC batch';
+  }
+  return undefined;
+}

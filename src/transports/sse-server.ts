@@ -1,0 +1,240 @@
+import type { Server, ServerResponse } from 'node:http';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { McpServer } from '../server/mcp-server.ts';
+import type { Session, SessionInit } from '../server/session.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { CORSPolicy } from './http/cors.ts';
+import type { Exchange, ResponseHeaders } from './http/exchange.ts';
+import { FetchExchange } from './http/fetch-exchange.ts';
+import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
+import { createOriginGuard } from './http/origin-guard.ts';
+import { respondText } from './http/respond.ts';
+import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
+import { buildEndpointURL, joinPath } from './sse-endpoint.ts';
+import { type ResolvedSSEOptions, resolveSSEOptions, type SSEServerOptions } from './sse-options.ts';
+import { acceptPost, type PostContext } from './sse-post.ts';
+import { SSEStream, type SSEStreamSettings } from './sse-stream.ts';
+
+/** Options of `SSEServer.close`. */
+export interface SSECloseOptions {
+  /** ms to wait for in-flight handlers before aborting them. @default the `shutdownTimeout` option */
+  timeout?: number;
+}
+
+const SSE_HEADERS: ResponseHeaders = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
+
+/**
+ * The HTTP+SSE transport (MCP 2024-11-05, the one mcp-go's `SSEServer` speaks): a client opens
+ * `GET {base}/sse`, learns its message URL from the `endpoint` event, POSTs requests there and reads
+ * every answer from the stream. One instance serves many clients, each with its own session.
+ *
+ * @example
+ * const sse = new SSEServer(server, { basePath: '/mcp', keepAliveInterval: 30_000 });
+ * await sse.listen(':8080'); // or http.createServer(sse.handleNode), or Bun.serve({ fetch: sse.fetch })
+ */
+export class SSEServer {
+  readonly server: McpServer;
+  readonly #o: ResolvedSSEOptions;
+  readonly #guard: ReturnType<typeof createOriginGuard>;
+  readonly #cors: CORSPolicy | undefined;
+  readonly #auth: AuthenticateSettings | undefined;
+  readonly #settings: SSEStreamSettings;
+  readonly #streams = new Map<string, SSEStream>();
+  readonly #post: PostContext;
+  #opening = 0;
+  #closing = false;
+  #http: Server | undefined;
+
+  constructor(server: McpServer, options: SSEServerOptions = {}) {
+    this.server = server;
+    const o = resolveSSEOptions(options);
+    this.#o = o;
+    // Origins listed for CORS are the ones the user means to let in: the guard accepts them too.
+    const corsOrigin = o.cors?.origin;
+    const listed =
+      typeof corsOrigin === 'string' ? (corsOrigin === '*' ? undefined : [corsOrigin]) : corsOrigin;
+    this.#guard = createOriginGuard({
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins ?? (Array.isArray(listed) ? listed : undefined),
+      dnsRebindingProtection: o.dnsRebindingProtection,
+    });
+    this.#cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, 'GET, POST, OPTIONS');
+    const { authenticate } = o;
+    this.#auth =
+      authenticate === undefined
+        ? undefined
+        : { authenticate, challenge: o.wwwAuthenticate, report: (error) => server.reportError(error) };
+    this.#settings = {
+      keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
+      maxBufferedBytes: o.maxBufferedBytes,
+      idleTimeout: o.idleTimeout,
+    };
+    const self = this;
+    this.#post = {
+      server,
+      options: o,
+      auth: this.#auth,
+      get closing() {
+        return self.#closing;
+      },
+      stream: (id) => this.#streams.get(id),
+    };
+  }
+
+  /** How many streams (sessions) this transport holds open. */
+  get sessionCount(): number {
+    return this.#streams.size;
+  }
+
+  /**
+   * Handles a `node:http` request (also Express's and, with `reply.hijack()`, Fastify's `raw` ones).
+   * A request for another path goes to `next` when given, or gets 404.
+   */
+  readonly handleNode = async (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void) => {
+    const exchange = new NodeExchange(req, res);
+    try {
+      if (await this.#handle(exchange)) return;
+      if (next !== undefined) next();
+      else respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+    } catch (error) {
+      this.server.reportError(error);
+      respondText(exchange, 500, 'Internal Server Error');
+    }
+  };
+
+  /** Handles a web `Request` (Hono, Bun, Deno, workers); other paths get 404. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const exchange = new FetchExchange(request);
+    try {
+      if (!(await this.#handle(exchange))) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+    } catch (error) {
+      this.server.reportError(error);
+    }
+    if (!exchange.answered) respondText(exchange, 500, 'Internal Server Error');
+    return exchange.response;
+  };
+
+  /** Starts a `node:http` server on `address` (the seed's `Start(":8080")`). */
+  async listen(address: ListenAddress): Promise<ListeningInfo> {
+    if (this.#http !== undefined || this.#closing) {
+      const why = this.#closing ? 'was closed' : 'is already listening';
+      throw new McpLiveError('TRANSPORT', `This SSEServer ${why}; create another SSEServer to listen again`);
+    }
+    this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
+    return describeListening(this.#http, joinPath(this.#o.basePath, this.#o.sseEndpoint));
+  }
+
+  /**
+   * Stops taking new streams and requests (503), waits up to `timeout` for in-flight handlers, then
+   * closes every session of this transport (aborting what still runs) and the server `listen` started.
+   */
+  async close(options: SSECloseOptions = {}): Promise<void> {
+    this.#closing = true;
+    const deadline = Date.now() + (options.timeout ?? this.#o.shutdownTimeout);
+    while (Date.now() < deadline && this.#sessions().some((s) => s.inFlightCount > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await Promise.all(this.#sessions().map((s) => this.server.closeSession(s, 'server shutting down')));
+    const http = this.#http;
+    this.#http = undefined;
+    if (http !== undefined) {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    }
+  }
+
+  /** Answers one exchange if it is for this transport; false when the path is not ours. */
+  async #handle(ex: Exchange): Promise<boolean> {
+    const req = ex.request;
+    const base = this.#o.dynamicBasePath === undefined ? this.#o.basePath : this.#o.dynamicBasePath(req);
+    if (base === undefined) return false;
+    const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
+    if (!req.path.startsWith(prefix)) return false;
+    const rest = req.path.slice(prefix.length);
+    const kind =
+      rest === this.#o.sseEndpoint ? 'sse' : rest === this.#o.messageEndpoint ? 'message' : undefined;
+    if (kind === undefined) return false;
+
+    const origin = req.headers.get('origin');
+    const cors = this.#cors?.headers(origin);
+    const refused = this.#guard(req.headers, ex.loopbackBind);
+    if (refused !== undefined) {
+      respondText(ex, 403, `Forbidden: ${refused}`, cors);
+    } else if (req.method === 'OPTIONS' && this.#cors !== undefined) {
+      ex.respond(204, this.#cors.preflight(origin));
+    } else if (req.method !== (kind === 'sse' ? 'GET' : 'POST')) {
+      const method = kind === 'sse' ? 'GET' : 'POST';
+      const allow = this.#cors === undefined ? method : `${method}, OPTIONS`;
+      respondText(ex, 405, `Method Not Allowed: ${req.method} ${req.path}; use ${method}`, cors, {
+        Allow: allow,
+      });
+    } else if (kind === 'sse') {
+      await this.#openStream(ex, prefix, cors);
+    } else {
+      await acceptPost(ex, prefix, cors, this.#post);
+    }
+    return true;
+  }
+
+  /** `GET {base}{sseEndpoint}`: authenticates, opens a session and streams its messages. */
+  async #openStream(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<void> {
+    if (this.#closing) return respondText(ex, 503, SHUTTING_DOWN, cors);
+    const principal = this.#auth === undefined ? undefined : await authenticateRequest(ex, this.#auth, cors);
+    if (principal === DENIED) return;
+    if (this.#streams.size + this.#opening >= this.#o.maxSessions) {
+      const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions (maxSessions)`;
+      return respondText(ex, 503, message, cors, { 'Retry-After': '5' });
+    }
+    const stream = new SSEStream(this.server, this.#settings, {
+      base,
+      principal,
+      onEnded: (s) => this.#ended(s),
+    });
+    this.#opening++;
+    let session: Session;
+    try {
+      const values = this.#o.contextFunc === undefined ? undefined : await this.#o.contextFunc(ex.request);
+      const init: SessionInit = { channel: stream, transport: 'sse', headers: ex.request.headers, principal };
+      if (values !== undefined) init.values = values;
+      const id = this.#o.sessionIdGenerator?.();
+      if (id !== undefined) init.id = id;
+      session = await this.server.openSession(init);
+    } catch (error) {
+      this.server.reportError(error);
+      return respondText(ex, 500, 'Internal Server Error: could not open a session', cors);
+    } finally {
+      this.#opening--;
+    }
+    if (session.closed) {
+      return respondText(
+        ex,
+        503,
+        `Service Unavailable: the session closed while opening (${session.closeReason})`,
+        cors,
+      );
+    }
+    if (this.#closing || ex.clientGone) {
+      await this.server.closeSession(session, this.#closing ? 'server shutting down' : 'client disconnected');
+      return respondText(ex, 503, SHUTTING_DOWN, cors);
+    }
+    this.#streams.set(session.id, stream);
+    const sink = ex.stream(200, cors === undefined ? SSE_HEADERS : { ...SSE_HEADERS, ...cors });
+    stream.open(session, sink, buildEndpointURL(this.#o, base, session.id, ex.request.search));
+  }
+
+  #sessions(): Session[] {
+    return [...this.#streams.values()].flatMap((s) => (s.session === undefined ? [] : [s.session]));
+  }
+
+  #ended(stream: SSEStream): void {
+    const id = stream.session?.id;
+    if (id !== undefined && this.#streams.get(id) === stream) this.#streams.delete(id);
+  }
+}
