@@ -92,3 +92,15 @@ export {
 } from './server/index.ts';
 // Stores
 export { MemorySessionStore } from './stores/index.ts';
+// Transports (stdio is in mcp-live/stdio)
+export type {
+  CORSOptions,
+  HTTPRequestInfo,
+  KeepAliveMode,
+  ListenAddress,
+  ListeningInfo,
+  NodeRequest,
+  SSECloseOptions,
+  SSEServerOptions,
+} from './transports/index.ts';
+export { SSEServer } from './transports/index.ts';

@@ -13,6 +13,7 @@ test('the root entry exports exactly the documented runtime values', () => {
     'MemorySessionStore',
     'ProtocolError',
     'RequestContext',
+    'SSEServer',
     'SUPPORTED_PROTOCOL_VERSIONS',
     'Session',
     'UriTemplate',
