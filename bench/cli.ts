@@ -1,0 +1,146 @@
+// The bench runner: `npm run bench` (full, under 20 minutes) or `npm run bench:quick` (about a minute).
+// Options: --quick, --out DIR (docs/ for full runs, .bench-out/ for quick ones), --targets id,id,
+// --from FILE (re-render a report from raw JSON without measuring).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { describeMachine } from './machine.ts';
+import { type BenchPlan, PLANS } from './plan.ts';
+import { canReadProcStat } from './proc-stat.ts';
+import { writeReport } from './report.ts';
+import type { BenchResults, TargetResult } from './results.ts';
+import { runScale } from './scenarios/scale.ts';
+import { configKey, runThroughput } from './scenarios/throughput.ts';
+import { hasTaskset, type RunningTarget, startTarget } from './spawn-target.ts';
+import { TARGETS } from './targets.ts';
+
+const LOADGEN_CPU = 0;
+const TARGET_CPU = 1;
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+const plan: BenchPlan = PLANS[process.argv.includes('--quick') ? 'quick' : 'full'];
+const outDir = option('out') ?? (plan.mode === 'quick' ? '.bench-out' : 'docs');
+const only = option('targets')?.split(',');
+const from = option('from');
+if (from !== undefined) {
+  const saved = JSON.parse(readFileSync(from, 'utf8')) as BenchResults;
+  console.error(`wrote ${(await writeReport(saved, option('out') ?? 'docs')).join(' and ')}`);
+  process.exit(0);
+}
+const specs = TARGETS.filter((t) => only === undefined || only.includes(t.id));
+const started = performance.now();
+const loadAtStart = loadavg();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+const log = (line: string) => console.error(`[${elapsed()}] ${line}`);
+const overBudget = () => performance.now() - started > plan.budgetMs;
+
+if (!canReadProcStat()) {
+  console.error(
+    'bench: /proc/<pid>/stat is not readable here; server CPU time cannot be measured (Linux only)',
+  );
+  process.exit(1);
+}
+const pinned =
+  hasTaskset && spawnSync('taskset', ['-a', '-pc', String(LOADGEN_CPU), String(process.pid)]).status === 0;
+const pinning = pinned
+  ? `load generator on CPU ${LOADGEN_CPU}, each target on CPU ${TARGET_CPU} (taskset)`
+  : 'not pinned (no taskset)';
+
+// Every phase is bounded on its own; this is the backstop should one not be. Targets exit with us (IPC).
+const HARD_LIMIT_MS = plan.budgetMs + 150_000;
+const watchdog = setTimeout(() => {
+  log(`hard limit of ${HARD_LIMIT_MS / 1000} s reached; writing what was measured`);
+  void writeReport(build(), outDir).finally(() => process.exit(2));
+}, HARD_LIMIT_MS);
+
+const results: TargetResult[] = specs.map((spec) => ({
+  spec,
+  status: 'ok',
+  throughput: {},
+  scale: [],
+  notes: [],
+}));
+
+/** Starts a target, runs `body`, and stops it; records why when the target cannot start. */
+async function withTarget(
+  result: TargetResult,
+  body: (target: RunningTarget) => Promise<void>,
+): Promise<void> {
+  const start = await startTarget(result.spec, pinned ? TARGET_CPU : undefined);
+  if (!start.ok) {
+    result.status = start.status;
+    result.reason = start.reason;
+    log(`${result.spec.id}: ${start.status}: ${start.reason}`);
+    return;
+  }
+  try {
+    await body(start.target);
+  } finally {
+    await start.target.stop();
+  }
+}
+
+const runnable = (r: TargetResult) => r.status === 'ok';
+
+for (let repeat = 1; repeat <= plan.throughputRepeats; repeat++) {
+  for (const result of results.filter(runnable)) {
+    if (overBudget()) {
+      result.notes.push(`throughput repeat ${repeat} skipped: time budget spent`);
+      continue;
+    }
+    await withTarget(result, async (target) => {
+      const warm = { ...plan.throughput, warmupMs: plan.processWarmupMs, windows: 0 };
+      await runThroughput(target, { sessions: 10, inflight: 10 }, warm);
+      for (const config of plan.configs) {
+        const key = configKey(config);
+        const run = await runThroughput(target, config, plan.throughput);
+        result.throughput[key] = [...(result.throughput[key] ?? []), run];
+        const w = run.windows.at(-1);
+        log(
+          `${result.spec.id} ${key} #${repeat}: ${w ? `${w.callsPerSecond.toFixed(0)} calls/s, ${w.cpuMicrosPerCall.toFixed(1)} µs CPU/call, p99 ${w.p99.toFixed(2)} ms` : 'no window'}${run.failure ? ` (${run.failure})` : ''}`,
+        );
+        if (run.failure !== undefined) result.notes.push(`${key} repeat ${repeat}: ${run.failure}`);
+      }
+    });
+  }
+}
+
+for (let repeat = 1; repeat <= plan.scaleRepeats; repeat++) {
+  for (const result of results.filter(runnable)) {
+    if (overBudget()) {
+      result.notes.push(`scale repeat ${repeat} skipped: time budget spent`);
+      continue;
+    }
+    await withTarget(result, async (target) => {
+      const run = await runScale(target, plan.scale);
+      result.scale.push(run);
+      for (const level of run.levels) {
+        log(
+          `${result.spec.id} ${level.sessions} sessions #${repeat}: ${level.openPerSecond.toFixed(0)} opens/s, ${(level.rssBytesPerSession / 1024).toFixed(1)} KiB RSS/session, fan-out ${level.fanoutMs.map((ms) => ms.toFixed(1)).join('/')} ms`,
+        );
+      }
+      if (run.failure !== undefined) {
+        log(`${result.spec.id} scale #${repeat}: ${run.failure}`);
+        result.notes.push(`scale repeat ${repeat}: ${run.failure}`);
+      }
+    });
+  }
+}
+
+const build = (): BenchResults => ({
+  date: new Date().toISOString(),
+  mode: plan.mode,
+  machine: describeMachine(),
+  pinning,
+  loadAverage: { start: loadAtStart, end: loadavg() },
+  plan,
+  durationSeconds: (performance.now() - started) / 1000,
+  targets: results,
+});
+clearTimeout(watchdog);
+const written = await writeReport(build(), outDir);
+log(`wrote ${written.join(' and ')}`);

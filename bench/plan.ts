@@ -1,0 +1,52 @@
+import type { ScalePlan } from './scenarios/scale.ts';
+import type { ThroughputConfig, ThroughputPlan } from './scenarios/throughput.ts';
+
+export interface BenchPlan {
+  mode: 'quick' | 'full';
+  /** Fresh target processes per target for the throughput runs, and for the scale runs. */
+  throughputRepeats: number;
+  scaleRepeats: number;
+  configs: ThroughputConfig[];
+  /** Echo load (10×10) each fresh target gets before anything is measured, so that V8 has optimized the hot path. */
+  processWarmupMs: number;
+  throughput: ThroughputPlan;
+  scale: ScalePlan;
+  /** The whole run stops starting new phases after this long. */
+  budgetMs: number;
+}
+
+const CONFIGS: ThroughputConfig[] = [
+  { sessions: 1, inflight: 1 },
+  { sessions: 10, inflight: 10 },
+  { sessions: 100, inflight: 4 },
+];
+
+export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
+  quick: {
+    mode: 'quick',
+    throughputRepeats: 1,
+    scaleRepeats: 1,
+    configs: CONFIGS,
+    processWarmupMs: 1500,
+    throughput: { warmupMs: 700, windowMs: 600, windows: 3, timeoutMs: 10_000 },
+    scale: { levels: [1000], concurrency: 32, fanouts: 3, settleMs: 300, timeoutMs: 15_000, rampMs: 30_000 },
+    budgetMs: 150_000,
+  },
+  full: {
+    mode: 'full',
+    throughputRepeats: 3,
+    scaleRepeats: 2,
+    configs: CONFIGS,
+    processWarmupMs: 4000,
+    throughput: { warmupMs: 1500, windowMs: 2000, windows: 3, timeoutMs: 15_000 },
+    scale: {
+      levels: [1000, 5000, 10000],
+      concurrency: 64,
+      fanouts: 5,
+      settleMs: 1000,
+      timeoutMs: 30_000,
+      rampMs: 90_000,
+    },
+    budgetMs: 17 * 60_000,
+  },
+};

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, from `/proc/<pid>/stat`.
+ * Its resolution is one clock tick (10 ms on most Linux), so measure windows of seconds.
+ */
+export function readCPUSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+export function canReadProcStat(): boolean {
+  try {
+    readCPUSeconds(process.pid);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Microseconds during which some runnable task waited for a CPU, from `/proc/pressure/cpu` (Linux PSI);
+ * `undefined` where the kernel does not offer it. Its growth over a window shows other work competing.
+ */
+export function readCPUStallMicros(): number | undefined {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some === null ? undefined : Number(some[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,138 @@
+// Calls/s, latency percentiles and server CPU per call for S sessions with F echo calls in flight each.
+import type { BenchSession } from '../client/bench-session.ts';
+import { createAgents, destroyAgents } from '../client/http.ts';
+import { openSessions } from '../client/open-sessions.ts';
+import { readCPUSeconds, readCPUStallMicros } from '../proc-stat.ts';
+import type { RunningTarget } from '../spawn-target.ts';
+import { LatencyRecorder, percentile, sleep } from '../stats.ts';
+
+export interface ThroughputConfig {
+  sessions: number;
+  inflight: number;
+}
+
+export interface ThroughputPlan {
+  warmupMs: number;
+  windowMs: number;
+  windows: number;
+  timeoutMs: number;
+}
+
+export interface WindowResult {
+  calls: number;
+  errors: number;
+  callsPerSecond: number;
+  /** Server CPU time (user + system) per completed call, in microseconds. */
+  cpuMicrosPerCall: number;
+  /** Share of one core the server used during the window. */
+  serverCPUShare: number;
+  /** Share of one core the load generator used; near 1 means calls/s were bounded by the client, not the server. */
+  clientCPUShare: number;
+  /** Share of the window in which some task on the machine waited for a CPU (PSI); NaN where unknown. */
+  cpuPressure: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+export interface ThroughputRun {
+  config: ThroughputConfig;
+  windows: WindowResult[];
+  failure?: string;
+}
+
+const MESSAGE = 'hello';
+const ECHO = { name: 'echo', arguments: { message: MESSAGE } };
+const SAMPLES_PER_WINDOW = 2_000_000;
+const MAX_CALLS_PER_LOOP = 10_000_000;
+
+export const configKey = (c: ThroughputConfig): string => `${c.sessions}x${c.inflight}`;
+
+export async function runThroughput(
+  target: RunningTarget,
+  config: ThroughputConfig,
+  plan: ThroughputPlan,
+): Promise<ThroughputRun> {
+  const run: ThroughputRun = { config, windows: [] };
+  const agents = createAgents(target.base, Math.min(512, config.sessions * config.inflight + 8));
+  const options = { base: target.base, agents, timeoutMs: plan.timeoutMs, notificationStream: false };
+  const sessions: BenchSession[] = [];
+  const phaseEnd = performance.now() + plan.timeoutMs * 3 + plan.warmupMs + plan.windowMs * plan.windows;
+  const opened = await openSessions(sessions, config.sessions, 16, target.spec.transport, options, phaseEnd);
+  if (opened.failure !== undefined) {
+    run.failure = `could not open ${config.sessions} sessions: ${opened.failure}`;
+  } else {
+    await drive(target, sessions, config, plan, run);
+  }
+  for (const session of sessions) session.close();
+  await sleep(100);
+  destroyAgents(agents);
+  return run;
+}
+
+async function drive(
+  target: RunningTarget,
+  sessions: BenchSession[],
+  config: ThroughputConfig,
+  plan: ThroughputPlan,
+  run: ThroughputRun,
+): Promise<void> {
+  let recorder = new LatencyRecorder(1024);
+  let stop = false;
+  const loop = async (session: BenchSession) => {
+    for (let calls = 0; !stop && calls < MAX_CALLS_PER_LOOP; calls++) {
+      const started = performance.now();
+      const current = recorder;
+      try {
+        const result = (await session.call('tools/call', ECHO)) as
+          | { content?: Array<{ text?: string }> }
+          | undefined;
+        if (result?.content?.[0]?.text === MESSAGE) recorder.record(performance.now() - started);
+        else current.errors++;
+      } catch (error) {
+        current.errors++;
+        if (current.errors > 100) {
+          run.failure ??= `more than 100 failed calls in a window (last: ${(error as Error).message})`;
+          stop = true;
+        }
+      }
+    }
+  };
+  const loops = sessions.flatMap((session) => Array.from({ length: config.inflight }, () => loop(session)));
+
+  await sleep(plan.warmupMs);
+  for (let w = 0; w < plan.windows && !stop; w++) {
+    const window = new LatencyRecorder(SAMPLES_PER_WINDOW);
+    recorder = window;
+    const cpu0 = readCPUSeconds(target.pid);
+    const own0 = readCPUSeconds(process.pid);
+    const stall0 = readCPUStallMicros();
+    const t0 = performance.now();
+    await sleep(plan.windowMs);
+    const cpu1 = readCPUSeconds(target.pid);
+    const own1 = readCPUSeconds(process.pid);
+    const stall1 = readCPUStallMicros();
+    const seconds = (performance.now() - t0) / 1000;
+    recorder = new LatencyRecorder(1024);
+    if (target.exited !== undefined) {
+      run.failure = `${target.spec.id} ${target.exited}`;
+      break;
+    }
+    const sorted = window.sorted();
+    run.windows.push({
+      calls: window.count,
+      errors: window.errors,
+      callsPerSecond: window.count / seconds,
+      cpuMicrosPerCall: window.count === 0 ? Number.NaN : ((cpu1 - cpu0) / window.count) * 1e6,
+      serverCPUShare: (cpu1 - cpu0) / seconds,
+      clientCPUShare: (own1 - own0) / seconds,
+      cpuPressure:
+        stall0 === undefined || stall1 === undefined ? Number.NaN : (stall1 - stall0) / 1e6 / seconds,
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+    });
+  }
+  stop = true;
+  await Promise.all(loops);
+}
