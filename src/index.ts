@@ -44,6 +44,7 @@ export { compileSchema, formatIssues, jsonSchema, s, withJSONSchema } from './sc
 export type {
   ClientRequestOptions,
   Completer,
+  EventStore,
   McpServerOptions,
   MessageExtra,
   PromptArgs,
@@ -53,6 +54,7 @@ export type {
   PromptReturn,
   Registered,
   RegisterOptions,
+  ReplaySend,
   ResourceConfig,
   ResourceHandler,
   ResourceReturn,
@@ -91,7 +93,8 @@ export {
   UriTemplate,
 } from './server/index.ts';
 // Stores
-export { MemorySessionStore } from './stores/index.ts';
+export type { MemoryEventStoreOptions } from './stores/index.ts';
+export { MemoryEventStore, MemorySessionStore } from './stores/index.ts';
 // Transports (stdio is in mcp-live/stdio)
 export type {
   CORSOptions,
@@ -99,8 +102,11 @@ export type {
   KeepAliveMode,
   ListenAddress,
   ListeningInfo,
+  McpHttpServerOptions,
   NodeRequest,
   SSECloseOptions,
   SSEServerOptions,
+  StreamableHTTPCloseOptions,
+  StreamableHTTPServerOptions,
 } from './transports/index.ts';
-export { SSEServer } from './transports/index.ts';
+export { McpHttpServer, SSEServer, StreamableHTTPServer } from './transports/index.ts';

@@ -1,4 +1,5 @@
 export type { MessageExtra } from './dispatcher.ts';
+export type { EventStore, ReplaySend } from './event-store.ts';
 export type { ServerEvents } from './hooks.ts';
 export type { McpServerOptions, Registered, RegisterOptions } from './mcp-server.ts';
 export { McpServer } from './mcp-server.ts';

@@ -1,1 +1,3 @@
+export type { MemoryEventStoreOptions } from './memory-event-store.ts';
+export { MemoryEventStore } from './memory-event-store.ts';
 export { MemorySessionStore } from './memory-session-store.ts';

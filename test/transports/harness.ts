@@ -48,6 +48,7 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
       new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, init),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.flushHeaders();
     if (response.body === null) {
       res.end();
       return;

@@ -216,6 +216,9 @@ export class NodeExchange implements Exchange {
   stream(status: number, headers: ResponseHeaders): StreamSink {
     const sink = new NodeSink(this.#res);
     this.#res.writeHead(status, headers);
+    // Send the status line now: a stream may stay quiet until its first event or keep-alive, and
+    // clients (EventSource, fetch) wait for the headers before they report the stream open.
+    this.#res.flushHeaders();
     return sink;
   }
 }

@@ -1,0 +1,29 @@
+import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
+
+/** Receives one replayed event: its id and its message, in the order they were stored. */
+export type ReplaySend = (eventId: string, message: JSONRPCMessage) => void;
+
+/**
+ * Numbered events per stream, kept so that a client that lost its connection can resume a stream
+ * with `Last-Event-ID` and get what it missed. A transport names its streams; the store numbers
+ * their events. Event ids must name their stream (so that a resumption finds it) and be unique across
+ * every stream of the store. Methods may answer synchronously or with a promise.
+ */
+export interface EventStore {
+  /** Stores one message of a stream; returns its event id. */
+  append(streamId: string, message: JSONRPCMessage): string | Promise<string>;
+  /**
+   * The id of the newest event of a stream, or, for a stream without events, an id that comes before
+   * its first: replaying after it yields exactly the events appended later. Priming events carry it.
+   */
+  lastEventId(streamId: string): string | Promise<string>;
+  /** The stream an event id names, without replaying; `undefined` for an id this store cannot have made. */
+  streamOf(eventId: string): string | undefined | Promise<string | undefined>;
+  /**
+   * Sends, in order, the events of `lastEventId`'s stream that came after it and are still held;
+   * returns that stream's id, or `undefined` for an id this store cannot have made.
+   */
+  replayAfter(lastEventId: string, send: ReplaySend): Promise<string | undefined>;
+  /** Forgets a stream's events (its session ended). */
+  deleteStream(streamId: string): void | Promise<void>;
+}

@@ -1,0 +1,177 @@
+import type { JSONRPCMessage, JSONRPCResponse, RequestId } from '../protocol/jsonrpc.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
+import type { StreamSink } from './http/exchange.ts';
+import { type ConnectOptions, ResumableStream, type StreamSettings } from './streamable-http-stream.ts';
+
+export interface ChannelSettings {
+  /** For the streams that answer POSTs (keep-alive by comments). */
+  post: StreamSettings;
+  /** For the standalone GET stream; `undefined` in stateless mode, which has none. */
+  standalone: StreamSettings | undefined;
+  report(error: unknown, session: Session | undefined): void;
+  /** The session closed: the transport forgets it. */
+  onClose(channel: StreamableChannel): void;
+}
+
+/** Where the answers to one POST's requests go: an event stream, or one JSON body. */
+export interface PostTarget {
+  /** The requests of the POST that are not settled yet. */
+  readonly pending: Set<RequestId>;
+  readonly stream: ResumableStream | undefined;
+  /** Settles once every request was answered, cancelled or dropped: the responses, in order. */
+  readonly done: Promise<JSONRPCResponse[]>;
+}
+
+interface Target extends PostTarget {
+  readonly responses: JSONRPCResponse[];
+  finish(): void;
+}
+
+/**
+ * A Streamable HTTP session's channel: sends each message to exactly one stream. A response, and
+ * anything sent for a request (`relatedRequestId`), goes to the POST stream of that request while it
+ * is in flight; the rest goes to the standalone GET stream, which keeps it for replay while no GET is
+ * open. In JSON-response mode a POST gets only its responses; what else its requests send goes to
+ * the GET stream.
+ */
+export class StreamableChannel implements SessionChannel {
+  /** Random; prefixes this session's stream ids, so that `Last-Event-ID` of another session is refused. */
+  readonly key: string;
+  /** The path prefix the session was opened under; its requests must use the same one. */
+  readonly base: string;
+  readonly principal: unknown;
+  readonly #settings: ChannelSettings;
+  readonly #byRequest = new Map<RequestId, Target>();
+  readonly #live = new Map<string, Target>();
+  #session: Session | undefined;
+  #standalone: ResumableStream | undefined;
+  #nextStream = 0;
+
+  constructor(settings: ChannelSettings, base: string, principal: unknown) {
+    this.#settings = settings;
+    this.base = base;
+    this.principal = principal;
+    this.key = randomKey();
+  }
+
+  get session(): Session {
+    if (this.#session === undefined) throw new McpLiveError('SESSION_NOT_FOUND', 'The session is opening');
+    return this.#session;
+  }
+
+  /** Binds the session `openSession` made with this channel. */
+  bind(session: Session): void {
+    this.#session = session;
+    const settings = this.#settings.standalone;
+    if (settings !== undefined) this.#standalone = new ResumableStream(`${this.key}-0`, session, settings);
+  }
+
+  /** Whether a client has the standalone GET stream open. */
+  get standaloneOpen(): boolean {
+    return this.#standalone?.connected ?? false;
+  }
+
+  /** Whether any of these request ids is in flight already (a client reusing an id). */
+  inFlight(ids: readonly RequestId[]): boolean {
+    return ids.some((id) => this.#byRequest.has(id));
+  }
+
+  /** Starts the target of a POST that carries the requests `ids`: a new event stream, or a JSON body. */
+  openTarget(ids: readonly RequestId[], json: boolean): PostTarget {
+    const session = this.session;
+    const stream = json
+      ? undefined
+      : new ResumableStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, true);
+    let resolve!: (responses: JSONRPCResponse[]) => void;
+    const done = new Promise<JSONRPCResponse[]>((r) => {
+      resolve = r;
+    });
+    const target: Target = {
+      pending: new Set(ids),
+      stream,
+      done,
+      responses: [],
+      finish: () => {
+        for (const id of ids) if (this.#byRequest.get(id) === target) this.#byRequest.delete(id);
+        if (stream !== undefined) {
+          this.#live.delete(stream.id);
+          stream.end();
+        }
+        resolve(target.responses);
+      },
+    };
+    for (const id of ids) this.#byRequest.set(id, target);
+    if (stream !== undefined) this.#live.set(stream.id, target);
+    return target;
+  }
+
+  /** A request of `target` is over (answered, cancelled, or its session closed). */
+  settle(target: PostTarget, id: RequestId): void {
+    const t = target as Target;
+    if (!t.pending.delete(id)) return;
+    if (this.#byRequest.get(id) === t) this.#byRequest.delete(id);
+    if (t.pending.size === 0) t.finish();
+  }
+
+  /** The client closed a POST stream and that counts as cancelling its requests. */
+  cancel(target: PostTarget, reason: string): void {
+    for (const id of [...target.pending]) {
+      this.#session?.cancelRequest(id, reason);
+      this.settle(target, id);
+    }
+  }
+
+  send(message: JSONRPCMessage, options: SendOptions): void {
+    const response = !('method' in message);
+    const requestId = response ? (message as JSONRPCResponse).id : options.relatedRequestId;
+    const target = requestId === undefined || requestId === null ? undefined : this.#byRequest.get(requestId);
+    if (target === undefined) {
+      if (response) {
+        const why = `No open POST awaits the response to request ${JSON.stringify(requestId)} in session ${this.#session?.id}; it was dropped`;
+        this.#settings.report(new McpLiveError('TRANSPORT', why), this.#session);
+      } else if (this.#standalone !== undefined) this.#standalone.send(message);
+      else this.#live.values().next().value?.stream?.send(message);
+      return;
+    }
+    if (target.stream !== undefined) target.stream.send(message);
+    else if (response) target.responses.push(message as JSONRPCResponse);
+    else this.#standalone?.send(message);
+    if (response) this.settle(target, requestId as RequestId);
+  }
+
+  /** Opens the standalone GET stream on `sink`: a fresh one gets what waited, a resumed one what it missed. */
+  connectStandalone(sink: StreamSink, options: ConnectOptions): void {
+    this.#standalone?.connect(sink, options);
+  }
+
+  /** Resumes stream `streamId` of this session on `sink`, after `lastEventId`. */
+  resume(streamId: string, lastEventId: string, sink: StreamSink, onDisconnect: () => void): void {
+    const options: ConnectOptions = { replayAfter: lastEventId, onDisconnect };
+    const stream = this.#standalone?.id === streamId ? this.#standalone : this.#live.get(streamId)?.stream;
+    if (stream !== undefined) stream.connect(sink, options);
+    else {
+      // A stream whose requests are all settled: replay what the store still holds, then end.
+      const ended = new ResumableStream(streamId, this.session, this.#settings.post);
+      ended.connect(sink, { ...options, endAfterReplay: true });
+    }
+  }
+
+  /** Whether `streamId` (from a client's `Last-Event-ID`) is one of this session's streams. */
+  owns(streamId: string): boolean {
+    return streamId.startsWith(`${this.key}-`);
+  }
+
+  close(): void {
+    this.#standalone?.close();
+    for (const target of [...this.#live.values()]) target.stream?.close();
+    this.#settings.onClose(this);
+  }
+}
+
+function randomKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}

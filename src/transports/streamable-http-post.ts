@@ -1,0 +1,218 @@
+import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '../protocol/jsonrpc.ts';
+import { parseMessages } from '../protocol/parse.ts';
+import { isProtocolError } from '../protocol/protocol-error.ts';
+import { negotiateProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
+import type { MessageExtra } from '../server/dispatcher.ts';
+import type { McpServer } from '../server/mcp-server.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
+import { respondJSON } from './http/respond.ts';
+import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
+import type { PostTarget, StreamableChannel } from './streamable-http-channel.ts';
+import {
+  acceptsMediaType,
+  DEFAULT_HTTP_PROTOCOL_VERSION,
+  disconnectCancels,
+  readVersionHeader,
+  wantsPrimingEvent,
+} from './streamable-http-headers.ts';
+import type { ResolvedStreamableOptions } from './streamable-http-options.ts';
+
+/** What a POST needs from its `StreamableHTTPServer`. */
+export interface StreamablePostContext {
+  readonly server: McpServer;
+  readonly options: ResolvedStreamableOptions;
+  readonly auth: AuthenticateSettings | undefined;
+  readonly closing: boolean;
+  /** Opens a session for `initialize` (or, stateless, an ephemeral one for this POST); answers the failure itself. */
+  open(
+    ex: Exchange,
+    base: string,
+    cors: ResponseHeaders | undefined,
+    init: { principal: unknown; values: Record<string, unknown> | undefined; version?: ProtocolVersion },
+  ): Promise<StreamableChannel | undefined>;
+  /** The session a request names in `Mcp-Session-Id`; answers 400, 403 or 404 itself. */
+  find(
+    ex: Exchange,
+    base: string,
+    cors: ResponseHeaders | undefined,
+    principal: unknown,
+  ): StreamableChannel | undefined;
+}
+
+const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
+
+/**
+ * `POST {base}/mcp`: checks the request, finds or opens the session, and hands the messages to the
+ * server. Notifications and responses get 202; requests get an event stream (or one JSON body) that
+ * carries what the server sends for them and ends with their responses.
+ */
+export async function acceptStreamablePost(
+  ex: Exchange,
+  base: string,
+  cors: ResponseHeaders | undefined,
+  context: StreamablePostContext,
+): Promise<void> {
+  const { server, options: o } = context;
+  const headers = ex.request.headers;
+  const accept = headers.get('accept');
+  if (!acceptsMediaType(accept, 'application/json') || !acceptsMediaType(accept, 'text/event-stream')) {
+    const message = `Not Acceptable: a POST must accept both application/json and text/event-stream (Accept was ${JSON.stringify(accept ?? '')})`;
+    return fail(ex, 406, message, cors);
+  }
+  if (!isJSONMediaType(headers.get('content-type'))) {
+    return fail(ex, 415, 'Unsupported Media Type: send messages with Content-Type: application/json', cors);
+  }
+  const header = readVersionHeader(headers);
+  if (header.kind === 'unsupported') return unsupportedVersion(ex, header.value, cors);
+  const principal =
+    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
+  if (principal === DENIED) return;
+  const body = await ex.readBody(o.maxBodyBytes);
+  if (!body.ok) {
+    if (body.reason === 'aborted') return fail(ex, 400, 'Bad Request: the body could not be read', cors);
+    return fail(ex, 413, `Payload Too Large: the body is over maxBodyBytes (${o.maxBodyBytes} bytes)`, cors);
+  }
+  const parsed = parseMessages(body.text);
+  if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
+  const { messages, batch } = parsed;
+  const ids = messages.filter(isJSONRPCRequest).map((m) => m.id);
+  if (ids.length > 0 && context.closing) return fail(ex, 503, SHUTTING_DOWN, cors);
+
+  let values: Record<string, unknown> | undefined;
+  try {
+    values = o.contextFunc === undefined ? undefined : await o.contextFunc(ex.request);
+  } catch (error) {
+    server.reportError(error);
+    return fail(ex, 500, 'Internal Server Error: contextFunc failed', cors);
+  }
+  const first = messages[0]!;
+  const initialize = !batch && 'method' in first && first.method === 'initialize' && 'id' in first;
+  const headerVersion = header.kind === 'supported' ? header.version : DEFAULT_HTTP_PROTOCOL_VERSION;
+  let channel: StreamableChannel | undefined;
+  if (o.stateless) {
+    const init = { principal, values, ...(initialize ? {} : { version: headerVersion }) };
+    channel = await context.open(ex, base, cors, init);
+  } else if (initialize && !headers.has('mcp-session-id')) {
+    channel = await context.open(ex, base, cors, { principal, values });
+  } else {
+    channel = context.find(ex, base, cors, principal);
+  }
+  if (channel === undefined) return;
+  const session = channel.session;
+  const answer = o.stateless ? { ...cors } : { ...cors, 'Mcp-Session-Id': session.id };
+  const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
+  const dispatch = () =>
+    batch ? server.handleBatch(session, messages, extra) : server.handleMessage(session, first, extra);
+  const finished = () => {
+    if (o.stateless) void server.closeSession(session, 'stateless request answered');
+    else if (initialize && session.protocolVersion === undefined) {
+      void server.closeSession(session, 'initialize failed');
+    }
+  };
+
+  if (ids.length === 0) {
+    try {
+      await dispatch();
+    } catch (error) {
+      finished();
+      return refuse(ex, error, cors, server);
+    }
+    finished();
+    return ex.respond(202, answer);
+  }
+  if (!o.stateless && session.inFlightCount + ids.length > o.maxInFlightPerSession) {
+    const message = `Too Many Requests: session "${session.id}" already has ${session.inFlightCount} requests in flight (maxInFlightPerSession is ${o.maxInFlightPerSession}); retry when some have answered`;
+    return fail(ex, 429, message, { ...answer, 'Retry-After': '1' });
+  }
+  const reused = duplicateId(ids) ?? ids.find((id) => channel.inFlight([id]));
+  if (reused !== undefined) {
+    finished();
+    const message = `Invalid Request: request id ${JSON.stringify(reused)} is already in use by a request in flight in this session`;
+    return respondJSON(ex, 400, { jsonrpc: '2.0', id: reused, error: { code: -32600, message } }, answer);
+  }
+
+  const version = initialize ? negotiated(first) : (session.protocolVersion ?? headerVersion);
+  const target = channel.openTarget(ids, o.jsonResponse);
+  const done = dispatch();
+  const settled = done.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  void settled.then((error) => {
+    for (const id of ids) channel.settle(target, id);
+    if (error !== undefined && !isProtocolError(error)) server.reportError(error, session);
+  });
+  void target.done.then(finished);
+  // A batch the session's revision does not allow is refused before anything runs.
+  const refused = batch ? await refusal(settled) : undefined;
+  if (refused !== undefined) return refuse(ex, refused, answer, server);
+
+  if (target.stream === undefined) {
+    const responses = await target.done;
+    if (responses.length === 0) {
+      if (session.closed && !o.stateless) {
+        return fail(ex, 404, `Not Found: session "${session.id}" ended before answering`, cors, -32001);
+      }
+      return ex.respond(202, answer);
+    }
+    return respondJSON(ex, 200, batch ? responses : responses[0], answer);
+  }
+  const sink = ex.stream(200, { ...SSE_HEADERS, ...answer });
+  const store = o.eventStore;
+  target.stream.connect(sink, {
+    ...(store !== undefined && wantsPrimingEvent(version) ? { priming: { retry: o.retryInterval } } : {}),
+    onDisconnect: () => onDisconnect(channel, target, version, o),
+  });
+}
+
+function onDisconnect(
+  channel: StreamableChannel,
+  target: PostTarget,
+  version: string,
+  o: ResolvedStreamableOptions,
+): void {
+  if (target.pending.size === 0) return;
+  // A stateless answer can never reach anyone once its POST is gone, nor can a cancellation.
+  if (o.stateless || o.cancelOnDisconnect || disconnectCancels(version)) {
+    channel.cancel(target, 'the client closed the stream of its request');
+  }
+}
+
+function negotiated(initialize: JSONRPCMessage): ProtocolVersion {
+  const params = (initialize as { params?: { protocolVersion?: unknown } }).params;
+  return negotiateProtocolVersion(params?.protocolVersion);
+}
+
+function duplicateId(ids: readonly RequestId[]): RequestId | undefined {
+  const seen = new Set<RequestId>();
+  for (const id of ids) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return undefined;
+}
+
+/**
+ * The error `done` rejected with if it did so at once (a refused batch), or `undefined` once it is
+ * running: a rejection that is already there settles before the next macrotask.
+ */
+function refusal(settled: Promise<unknown>): Promise<unknown> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 0);
+    void settled.then((error) => {
+      if (error === undefined) return;
+      clearTimeout(timer);
+      resolve(error);
+    });
+  });
+}
+
+function refuse(ex: Exchange, error: unknown, headers: ResponseHeaders | undefined, server: McpServer): void {
+  if (isProtocolError(error)) {
+    respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: error.toJSON() }, headers);
+  } else {
+    server.reportError(error);
+    fail(ex, 500, 'Internal Server Error: the message could not be handled', headers);
+  }
+}

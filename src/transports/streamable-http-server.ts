@@ -1,0 +1,360 @@
+import type { Server, ServerResponse } from 'node:http';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { ProtocolVersion } from '../protocol/versions.ts';
+import type { McpServer } from '../server/mcp-server.ts';
+import type { Session, SessionInit } from '../server/session.ts';
+import { MemoryEventStore } from '../stores/memory-event-store.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { CORSPolicy } from './http/cors.ts';
+import type { Exchange, ResponseHeaders } from './http/exchange.ts';
+import { FetchExchange } from './http/fetch-exchange.ts';
+import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
+import { createOriginGuard } from './http/origin-guard.ts';
+import { respondText } from './http/respond.ts';
+import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
+import { joinPath } from './sse-endpoint.ts';
+import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
+import { type ChannelSettings, StreamableChannel } from './streamable-http-channel.ts';
+import {
+  acceptsMediaType,
+  isValidSessionId,
+  readVersionHeader,
+  wantsPrimingEvent,
+} from './streamable-http-headers.ts';
+import {
+  type ResolvedStreamableOptions,
+  resolveStreamableOptions,
+  type StreamableHTTPServerOptions,
+} from './streamable-http-options.ts';
+import { acceptStreamablePost, type StreamablePostContext } from './streamable-http-post.ts';
+
+/** Options of `StreamableHTTPServer.close`. */
+export interface StreamableHTTPCloseOptions {
+  /** ms to wait for in-flight handlers before aborting them. @default the `shutdownTimeout` option */
+  timeout?: number;
+}
+
+const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
+
+/**
+ * The Streamable HTTP transport (MCP 2025-03-26, 2025-06-18 and 2025-11-25) at `{base}/mcp`: clients
+ * POST messages and read answers from the POST's event stream (or JSON body), open one GET stream for
+ * what the server sends on its own, resume streams with `Last-Event-ID`, and end sessions with DELETE.
+ * One instance serves many clients, each with its own session; `stateless: true` keeps none.
+ *
+ * @example
+ * const http = new StreamableHTTPServer(server, { keepAliveInterval: 30_000 });
+ * await http.listen(':8080'); // or http.createServer(http.handleNode), or Bun.serve({ fetch: http.fetch })
+ */
+export class StreamableHTTPServer {
+  readonly server: McpServer;
+  readonly #o: ResolvedStreamableOptions;
+  readonly #guard: ReturnType<typeof createOriginGuard>;
+  readonly #cors: CORSPolicy | undefined;
+  readonly #auth: AuthenticateSettings | undefined;
+  readonly #channel: ChannelSettings;
+  readonly #channels = new Map<string, StreamableChannel>();
+  readonly #ephemeral = new Set<StreamableChannel>();
+  readonly #post: StreamablePostContext;
+  readonly #allow: string;
+  /** The default store, made here: `close()` clears it. */
+  readonly #ownStore: MemoryEventStore | undefined;
+  #opening = 0;
+  #closing = false;
+  #http: Server | undefined;
+
+  constructor(server: McpServer, options: StreamableHTTPServerOptions = {}) {
+    this.server = server;
+    const o = resolveStreamableOptions(options);
+    this.#o = o;
+    this.#ownStore =
+      options.eventStore === undefined && o.eventStore instanceof MemoryEventStore ? o.eventStore : undefined;
+    // Origins listed for CORS are the ones the user means to let in: the guard accepts them too.
+    const corsOrigin = o.cors?.origin;
+    const listed =
+      typeof corsOrigin === 'string' ? (corsOrigin === '*' ? undefined : [corsOrigin]) : corsOrigin;
+    this.#guard = createOriginGuard({
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins ?? (Array.isArray(listed) ? listed : undefined),
+      dnsRebindingProtection: o.dnsRebindingProtection,
+    });
+    const methods = o.stateless ? 'POST' : 'GET, POST, DELETE';
+    this.#allow = o.cors === undefined ? methods : `${methods}, OPTIONS`;
+    this.#cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, this.#allow);
+    const { authenticate } = o;
+    this.#auth =
+      authenticate === undefined
+        ? undefined
+        : { authenticate, challenge: o.wwwAuthenticate, report: (error) => server.reportError(error) };
+    const report = (error: unknown, session: Session | undefined) => server.reportError(error, session);
+    const stream = {
+      store: o.eventStore,
+      maxBufferedBytes: o.maxBufferedBytes,
+      report,
+      unresponsive: (session: Session, reason: string) => void server.closeSession(session, reason),
+    };
+    const interval = o.keepAliveInterval;
+    this.#channel = {
+      post: { ...stream, keepAlive: { interval, mode: 'comment', pingTimeout: o.pingTimeout } },
+      standalone: o.stateless
+        ? undefined
+        : { ...stream, keepAlive: { interval, mode: o.keepAlive, pingTimeout: o.pingTimeout } },
+      report,
+      onClose: (channel) => this.#forget(channel),
+    };
+    const self = this;
+    this.#post = {
+      server,
+      options: o,
+      auth: this.#auth,
+      get closing() {
+        return self.#closing;
+      },
+      open: (ex, base, cors, init) => this.#open(ex, base, cors, init),
+      find: (ex, base, cors, principal) => this.#find(ex, base, cors, principal),
+    };
+  }
+
+  /** How many sessions this transport holds open. */
+  get sessionCount(): number {
+    return this.#channels.size;
+  }
+
+  /**
+   * Handles a `node:http` request (also Express's and, with `reply.hijack()`, Fastify's `raw` ones).
+   * A request for another path goes to `next` when given, or gets 404.
+   */
+  readonly handleNode = async (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void) => {
+    const exchange = new NodeExchange(req, res);
+    try {
+      if (await this.#handle(exchange)) return;
+      if (next !== undefined) next();
+      else respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+    } catch (error) {
+      this.server.reportError(error);
+      respondText(exchange, 500, 'Internal Server Error');
+    }
+  };
+
+  /** Handles a web `Request` (Hono, Bun, Deno, workers); other paths get 404. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const exchange = new FetchExchange(request);
+    try {
+      if (!(await this.#handle(exchange))) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+    } catch (error) {
+      this.server.reportError(error);
+    }
+    if (!exchange.answered) respondText(exchange, 500, 'Internal Server Error');
+    return exchange.response;
+  };
+
+  /** Starts a `node:http` server on `address`. */
+  async listen(address: ListenAddress): Promise<ListeningInfo> {
+    if (this.#http !== undefined || this.#closing) {
+      const why = this.#closing ? 'was closed' : 'is already listening';
+      throw new McpLiveError(
+        'TRANSPORT',
+        `This StreamableHTTPServer ${why}; create another StreamableHTTPServer to listen again`,
+      );
+    }
+    this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
+    return describeListening(this.#http, joinPath(this.#o.basePath, this.#o.endpoint));
+  }
+
+  /**
+   * Stops taking new sessions and requests (503), waits up to `timeout` for in-flight handlers, then
+   * closes every session of this transport (aborting what still runs) and the server `listen` started.
+   */
+  async close(options: StreamableHTTPCloseOptions = {}): Promise<void> {
+    this.#closing = true;
+    const deadline = Date.now() + (options.timeout ?? this.#o.shutdownTimeout);
+    while (Date.now() < deadline && this.#sessions().some((s) => s.inFlightCount > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await Promise.all(this.#sessions().map((s) => this.server.closeSession(s, 'server shutting down')));
+    this.#ownStore?.clear();
+    const http = this.#http;
+    this.#http = undefined;
+    if (http !== undefined) {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    }
+  }
+
+  /** Answers one exchange if it is for this transport; false when the path is not ours. */
+  async #handle(ex: Exchange): Promise<boolean> {
+    const req = ex.request;
+    const base = this.#o.dynamicBasePath === undefined ? this.#o.basePath : this.#o.dynamicBasePath(req);
+    if (base === undefined) return false;
+    const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
+    if (req.path !== prefix + this.#o.endpoint) return false;
+
+    const origin = req.headers.get('origin');
+    const cors = this.#cors?.headers(origin);
+    const refused = this.#guard(req.headers, ex.loopbackBind);
+    if (refused !== undefined) {
+      fail(ex, 403, `Forbidden: ${refused}`, cors);
+    } else if (req.method === 'OPTIONS' && this.#cors !== undefined) {
+      ex.respond(204, this.#cors.preflight(origin));
+    } else if (req.method === 'POST') {
+      await acceptStreamablePost(ex, prefix, cors, this.#post);
+    } else if (req.method === 'GET' && !this.#o.stateless) {
+      await this.#get(ex, prefix, cors);
+    } else if (req.method === 'DELETE' && !this.#o.stateless) {
+      await this.#delete(ex, prefix, cors);
+    } else {
+      const why = this.#o.stateless ? 'this server is stateless' : `use ${this.#allow}`;
+      fail(ex, 405, `Method Not Allowed: ${req.method} ${req.path}; ${why}`, { ...cors, Allow: this.#allow });
+    }
+    return true;
+  }
+
+  /** `GET`: the session's standalone stream, or the resumption of any of its streams with `Last-Event-ID`. */
+  async #get(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<void> {
+    const headers = ex.request.headers;
+    if (!acceptsMediaType(headers.get('accept'), 'text/event-stream')) {
+      return fail(ex, 406, 'Not Acceptable: a GET must accept text/event-stream', cors);
+    }
+    const channel = await this.#check(ex, base, cors);
+    if (channel === undefined) return;
+    if (this.#closing) return fail(ex, 503, SHUTTING_DOWN, cors);
+    const session = channel.session;
+    const answer = { ...SSE_HEADERS, ...cors, 'Mcp-Session-Id': session.id };
+    const lastEventId = headers.get('last-event-id');
+    const store = this.#o.eventStore;
+    if (store !== undefined && lastEventId !== null && lastEventId !== '') {
+      const streamId = await store.streamOf(lastEventId);
+      if (streamId === undefined || !channel.owns(streamId)) {
+        const message = `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId)} is not an event of session "${session.id}"; open the stream without it`;
+        return fail(ex, 400, message, cors);
+      }
+      if (session.closed) return this.#gone(ex, session.id, cors);
+      return channel.resume(streamId, lastEventId, ex.stream(200, answer), () => {});
+    }
+    if (channel.standaloneOpen) {
+      const message = `Conflict: session "${session.id}" already has its GET stream open; only one is allowed (a client that lost it resumes it with Last-Event-ID)`;
+      return fail(ex, 409, message, cors);
+    }
+    const priming = store !== undefined && wantsPrimingEvent(session.protocolVersion ?? '');
+    channel.connectStandalone(ex.stream(200, answer), {
+      replayAfter: 'backlog',
+      ...(priming ? { priming: { retry: this.#o.retryInterval } } : {}),
+    });
+  }
+
+  /** `DELETE`: ends the session. */
+  async #delete(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<void> {
+    const channel = await this.#check(ex, base, cors);
+    if (channel === undefined) return;
+    await this.server.closeSession(channel.session, 'the client ended the session (DELETE)');
+    ex.respond(204, cors);
+  }
+
+  /** The version header, the caller and the session of a GET or DELETE; `undefined` once refused. */
+  async #check(ex: Exchange, base: string, cors: ResponseHeaders | undefined) {
+    const header = readVersionHeader(ex.request.headers);
+    if (header.kind === 'unsupported') return void unsupportedVersion(ex, header.value, cors);
+    const principal = this.#auth === undefined ? undefined : await authenticateRequest(ex, this.#auth, cors);
+    if (principal === DENIED) return undefined;
+    return this.#find(ex, base, cors, principal);
+  }
+
+  #find(
+    ex: Exchange,
+    base: string,
+    cors: ResponseHeaders | undefined,
+    principal: unknown,
+  ): StreamableChannel | undefined {
+    const id = ex.request.headers.get('mcp-session-id');
+    if (id === null || id === '') {
+      const message = `Bad Request: missing Mcp-Session-Id header; POST initialize to ${ex.request.path} to start a session`;
+      return void fail(ex, 400, message, cors);
+    }
+    const channel = this.#channels.get(id);
+    if (channel === undefined || channel.session.closed || channel.base !== base) {
+      return void this.#gone(ex, id, cors);
+    }
+    if (this.#auth !== undefined && !this.#o.samePrincipal(channel.principal, principal)) {
+      return void fail(ex, 403, `Forbidden: session "${id}" belongs to another principal`, cors);
+    }
+    return channel;
+  }
+
+  #gone(ex: Exchange, id: string, cors: ResponseHeaders | undefined): void {
+    const message = `Not Found: session "${id}" does not exist or has ended; POST initialize without Mcp-Session-Id to start a new one`;
+    fail(ex, 404, message, cors, -32001);
+  }
+
+  async #open(
+    ex: Exchange,
+    base: string,
+    cors: ResponseHeaders | undefined,
+    init: { principal: unknown; values: Record<string, unknown> | undefined; version?: ProtocolVersion },
+  ): Promise<StreamableChannel | undefined> {
+    const stateless = this.#o.stateless;
+    if (this.#closing) return void fail(ex, 503, SHUTTING_DOWN, cors);
+    const held = (stateless ? this.#ephemeral.size : this.#channels.size) + this.#opening;
+    if (held >= this.#o.maxSessions) {
+      const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} ${stateless ? 'requests' : 'sessions'} (maxSessions)`;
+      return void fail(ex, 503, message, { ...cors, 'Retry-After': '5' });
+    }
+    const channel = new StreamableChannel(this.#channel, base, init.principal);
+    const sessionInit: SessionInit = {
+      channel,
+      transport: 'streamable-http',
+      headers: ex.request.headers,
+      principal: init.principal,
+      ephemeral: stateless,
+    };
+    if (init.values !== undefined) sessionInit.values = init.values;
+    this.#opening++;
+    let session: Session;
+    try {
+      const id = stateless ? undefined : this.#o.sessionIdGenerator?.();
+      if (id !== undefined) sessionInit.id = id;
+      session = await this.server.openSession(sessionInit);
+    } catch (error) {
+      this.server.reportError(error);
+      return void fail(ex, 500, 'Internal Server Error: could not open a session', cors);
+    } finally {
+      this.#opening--;
+    }
+    channel.bind(session);
+    if (!stateless && !isValidSessionId(session.id)) {
+      await this.server.closeSession(session, 'invalid session id');
+      const error = new McpLiveError(
+        'TRANSPORT',
+        `Session id ${JSON.stringify(session.id)} is not visible ASCII (0x21–0x7E); fix sessionIdGenerator`,
+      );
+      this.server.reportError(error);
+      return void fail(ex, 500, 'Internal Server Error: could not open a session', cors);
+    }
+    if (this.#closing || session.closed) {
+      await this.server.closeSession(session, 'server shutting down');
+      return void fail(ex, 503, SHUTTING_DOWN, cors);
+    }
+    if (stateless) {
+      this.#ephemeral.add(channel);
+      if (init.version !== undefined) {
+        // Stateless requests skip the handshake: the session is taken as initialized at the client's version.
+        session.protocolVersion = init.version;
+        session.serverCapabilities = this.server.capabilities;
+        session.clientCapabilities = {};
+        session.initialized = true;
+      }
+    } else this.#channels.set(session.id, channel);
+    return channel;
+  }
+
+  #forget(channel: StreamableChannel): void {
+    this.#ephemeral.delete(channel);
+    const id = channel.session.id;
+    if (this.#channels.get(id) === channel) this.#channels.delete(id);
+  }
+
+  #sessions(): Session[] {
+    return [...this.#channels.values(), ...this.#ephemeral].map((c) => c.session);
+  }
+}

@@ -1,0 +1,274 @@
+import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { EventStore } from '../server/event-store.ts';
+import type { Session } from '../server/session.ts';
+import { EventStreamWriter } from './http/event-stream-writer.ts';
+import type { StreamSink } from './http/exchange.ts';
+import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
+
+export interface StreamSettings {
+  /** Where events are numbered and kept; without one, events carry no ids and cannot be replayed. */
+  store: EventStore | undefined;
+  keepAlive: KeepAliveSettings;
+  maxBufferedBytes: number;
+  report(error: unknown, session: Session): void;
+  /** A client stopped answering keep-alive pings. */
+  unresponsive(session: Session, reason: string): void;
+}
+
+export interface ConnectOptions {
+  /** Send a priming event (an id, empty data) first, with this `retry:` value (0: none). */
+  priming?: { retry: number };
+  /** Replay the events after this id before live ones; `'backlog'`: those never written to a connection. */
+  replayAfter?: string | 'backlog';
+  /** End the connection once the replay is written (a stream that will get no more events). */
+  endAfterReplay?: boolean;
+  /** The client went away (not called when the server ends or replaces the connection). */
+  onDisconnect?: () => void;
+}
+
+interface Connection {
+  writer: EventStreamWriter;
+  stopKeepAlive: () => void;
+  /** Writing to a client's connection (before that, events wait in the writer). */
+  attached: boolean;
+  /** The client went away. */
+  gone: boolean;
+  /** End as soon as it is attached: the stream got everything it will get before a client took it. */
+  ending: boolean;
+}
+
+type Task = () => void | Promise<void>;
+
+const KEEP_ALIVE = encodeSSEComment('keep-alive');
+
+/**
+ * One logical event stream of a session (a POST's, or the standalone GET one): every message is
+ * numbered by the event store, then written to the connection the client has open on it, if any.
+ * A client that reconnects with `Last-Event-ID` takes the stream over and gets what it missed.
+ * Operations run one after another, so an asynchronous store never reorders or duplicates events.
+ */
+export class ResumableStream {
+  readonly id: string;
+  readonly session: Session;
+  readonly #settings: StreamSettings;
+  #connection: Connection | undefined;
+  #connecting = 0;
+  #tasks: Task[] = [];
+  #busy = false;
+  /** Where the stream started, in the store's numbering. */
+  #start: string | undefined;
+  /** The id of the last event handed to a connection. */
+  #written: string | undefined;
+  #appended: string | undefined;
+
+  /** `eager`: hold what is sent for the first connection (a POST's stream, answered right away). */
+  constructor(id: string, session: Session, settings: StreamSettings, eager = false) {
+    this.id = id;
+    this.session = session;
+    this.#settings = settings;
+    if (eager) this.#connection = this.#newConnection();
+    const store = settings.store;
+    if (store !== undefined) {
+      this.#run(() => {
+        const mark = store.lastEventId(id);
+        if (typeof mark === 'string') this.#mark(mark);
+        else return mark.then((m) => this.#mark(m));
+      });
+    }
+  }
+
+  /** Whether a client has a connection open on this stream (or one is being set up). */
+  get connected(): boolean {
+    return this.#connection?.attached === true || this.#connecting > 0;
+  }
+
+  /** Numbers, keeps and writes one message, after everything sent before it. */
+  send(message: JSONRPCMessage): void {
+    const json = this.#encode(message);
+    if (json === undefined) return;
+    const store = this.#settings.store;
+    if (store === undefined) {
+      this.#run(() => void this.#connection?.writer.write(encodeSSEEvent({ event: 'message', data: json })));
+      return;
+    }
+    this.#run(() => {
+      const id = store.append(this.id, message);
+      if (typeof id === 'string') this.#deliver(id, json);
+      else return id.then((eventId) => this.#deliver(eventId, json));
+    });
+  }
+
+  /** Gives the stream a client connection: the one held since construction, or a new one replacing any other. */
+  connect(sink: StreamSink, options: ConnectOptions = {}): void {
+    const current = this.#connection;
+    const reuse = current !== undefined && !current.attached && !current.gone;
+    const connection = reuse ? current : this.#newConnection();
+    this.#connecting++;
+    sink.onClose(() => {
+      connection.gone = true;
+      this.#drop(connection);
+      options.onDisconnect?.();
+    });
+    this.#run(async () => {
+      this.#connecting--;
+      if (connection.gone) return;
+      if (!reuse) {
+        if (this.#connection !== undefined) this.#end(this.#connection);
+        this.#connection = connection;
+      }
+      const store = this.#settings.store;
+      const after = options.replayAfter === 'backlog' ? this.#backlogStart() : options.replayAfter;
+      let first: string | undefined;
+      if (store !== undefined && options.priming !== undefined) {
+        const retry = options.priming.retry;
+        const id = (reuse ? this.#start : after) ?? (await store.lastEventId(this.id));
+        first = encodeSSEEvent(retry > 0 ? { id, data: '', retry } : { id, data: '' });
+      }
+      if (store !== undefined && after !== undefined) {
+        await store.replayAfter(after, (eventId, message) => {
+          const json = this.#encode(message);
+          if (json !== undefined) this.#deliver(eventId, json);
+        });
+      }
+      if (this.#connection !== connection || connection.gone) return;
+      connection.attached = true;
+      connection.writer.attach(sink, first);
+      if (options.endAfterReplay || connection.ending) return this.#end(connection);
+      const { writer } = connection;
+      connection.stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
+        session: this.session,
+        writeComment: () => !writer.blocked && writer.write(KEEP_ALIVE),
+        onUnresponsive: (reason) => this.#settings.unresponsive(this.session, reason),
+      });
+    });
+  }
+
+  /** Ends the open connection once everything sent before is written; the stream may be resumed later. */
+  end(): void {
+    this.#run(() => {
+      if (this.#connection !== undefined) this.#end(this.#connection);
+    });
+  }
+
+  /** Ends the connection and forgets the stream's events. */
+  close(): void {
+    this.end();
+    const store = this.#settings.store;
+    if (store !== undefined) this.#run(() => store.deleteStream(this.id));
+  }
+
+  #mark(eventId: string): void {
+    this.#start = eventId;
+    this.#written = eventId;
+    this.#appended = eventId;
+  }
+
+  #backlogStart(): string | undefined {
+    return this.#written === this.#appended ? undefined : this.#written;
+  }
+
+  #deliver(eventId: string, json: string): void {
+    this.#appended = eventId;
+    const connection = this.#connection;
+    if (connection === undefined || !connection.writer.write(encodeSSEMessage(eventId, json))) return;
+    this.#written = eventId;
+  }
+
+  #end(connection: Connection): void {
+    if (!connection.attached) {
+      connection.ending = true;
+      return;
+    }
+    if (this.#connection === connection) this.#connection = undefined;
+    connection.stopKeepAlive();
+    connection.writer.end();
+  }
+
+  #newConnection(): Connection {
+    const connection: Connection = {
+      writer: new EventStreamWriter({
+        maxBuffered: this.#settings.maxBufferedBytes,
+        onOverflow: (buffered) => this.#overflow(connection, buffered),
+      }),
+      stopKeepAlive: () => {},
+      attached: false,
+      gone: false,
+      ending: false,
+    };
+    return connection;
+  }
+
+  #drop(connection: Connection): void {
+    if (this.#connection === connection) this.#connection = undefined;
+    connection.stopKeepAlive();
+    connection.writer.destroy();
+  }
+
+  #overflow(connection: Connection, buffered: number): void {
+    this.#drop(connection);
+    const reason = `the client stopped reading stream ${this.id} of session ${this.session.id}: ${buffered} bytes waited, over maxBufferedBytes (${this.#settings.maxBufferedBytes}); it was disconnected and may resume`;
+    this.#settings.report(new McpLiveError('OVERLOADED', reason), this.session);
+  }
+
+  /** Runs tasks one at a time, synchronously while nothing is pending (the common, in-memory case). */
+  #run(task: Task): void {
+    if (this.#busy) {
+      this.#tasks.push(task);
+      return;
+    }
+    this.#step(task);
+  }
+
+  #step(task: Task | undefined): void {
+    while (task !== undefined) {
+      let result: void | Promise<void>;
+      try {
+        result = task();
+      } catch (error) {
+        this.#settings.report(error, this.session);
+        result = undefined;
+      }
+      if (result instanceof Promise) {
+        this.#busy = true;
+        result.then(
+          () => this.#resume(),
+          (error: unknown) => {
+            this.#settings.report(error, this.session);
+            this.#resume();
+          },
+        );
+        return;
+      }
+      task = this.#tasks.shift();
+    }
+  }
+
+  #resume(): void {
+    this.#busy = false;
+    this.#step(this.#tasks.shift());
+  }
+
+  #encode(message: JSONRPCMessage): string | undefined {
+    try {
+      return JSON.stringify(message);
+    } catch (error) {
+      this.#settings.report(
+        new McpLiveError('TRANSPORT', `A message to session ${this.session.id} is not JSON-encodable`, {
+          cause: error,
+        }),
+        this.session,
+      );
+      if ('method' in message || !('id' in message) || message.id === null) return undefined;
+      return JSON.stringify({
+        jsonrpc: '2.0',
+        id: message.id,
+        error: {
+          code: ErrorCode.InternalError,
+          message: `Internal error: the result of request ${JSON.stringify(message.id)} could not be encoded as JSON`,
+        },
+      });
+    }
+  }
+}
