@@ -40,6 +40,9 @@ import { reasonOf, statusOf } from './transport-error.ts';
 /** Answers to an initialize POST that mean "no Streamable HTTP here" (the spec's fallback rule). */
 const FALLBACK_STATUSES = [400, 404, 405];
 
+/** How long `close()` waits for notifications still being sent. */
+const CLOSE_FLUSH_MS = 2_000;
+
 /**
  * An MCP client over Streamable HTTP or HTTP+SSE, built on `fetch`: runs in browsers and Node.
  *
@@ -66,6 +69,7 @@ export class McpClient {
     },
   });
   #events = new Emitter<McpClientEvents>();
+  #sending = new Set<Promise<void>>();
   #notifications = new NotificationRouter();
   #handlers = new ServerRequestHandlers();
 
@@ -341,7 +345,14 @@ export class McpClient {
   #notify(transport: ClientTransport, method: string, params?: object): Promise<void> {
     const message: JSONRPCNotification = { jsonrpc: '2.0', method };
     if (params !== undefined) message.params = params as Record<string, unknown>;
-    return transport.send(message);
+    const sending = transport.send(message);
+    const settled = sending.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#sending.add(settled);
+    void settled.then(() => this.#sending.delete(settled));
+    return sending;
   }
 
   async #shutdown(reason: McpLiveError | undefined): Promise<void> {
@@ -353,6 +364,15 @@ export class McpClient {
         reason ?? new McpLiveError('SESSION_CLOSED', `the client closed before ${label} was answered`),
     );
     this.#handlers.cancelAll(reason ?? 'the client closed');
+    // A graceful close lets notifications already sent (a cancellation, say) reach the server first.
+    if (reason === undefined && this.#sending.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_FLUSH_MS);
+      });
+      await Promise.race([Promise.all(this.#sending), limit]);
+      clearTimeout(timer);
+    }
     await transport?.close();
     this.#events.emit('close', reason);
   }

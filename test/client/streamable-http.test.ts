@@ -131,6 +131,37 @@ describe('Streamable HTTP client against the SDK server', () => {
     assert.deepEqual(cancel?.params, { requestId: callId, reason: 'user pressed stop' });
   });
 
+  test('close() right after an abort still delivers the cancellation to the server', async (t) => {
+    const started = deferred();
+    const serverSawAbort = deferred<string>();
+    const peer = await startStreamablePeer(t, {
+      setup: (server) =>
+        server.registerTool('wait', {}, async (extra) => {
+          started.resolve();
+          await new Promise<void>((resolve) =>
+            extra.signal.addEventListener('abort', () => {
+              serverSawAbort.resolve(String(extra.signal.reason));
+              resolve();
+            }),
+          );
+          return { content: [] };
+        }),
+    });
+    const client = clientFor(t, { url: peer.url });
+    await client.connect();
+    const controller = new AbortController();
+    const call = client.callTool('wait', {}, { signal: controller.signal });
+    await started.promise;
+    controller.abort(new Error('leaving now'));
+    await assert.rejects(call);
+    await client.close();
+    const cancel = peer.requests
+      .map((r) => r.body as { method?: string; params?: { reason?: string } })
+      .find((b) => b?.method === 'notifications/cancelled');
+    assert.equal(cancel?.params?.reason, 'leaving now');
+    assert.match(await serverSawAbort.promise, /leaving now/);
+  });
+
   test('a request without an answer in time rejects TIMEOUT and is cancelled on the server', async (t) => {
     const serverSawAbort = deferred();
     const peer = await startStreamablePeer(t, {
