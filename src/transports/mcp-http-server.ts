@@ -10,12 +10,18 @@ import { SSEServer } from './sse-server.ts';
 import type { StreamableHTTPServerOptions } from './streamable-http-options.ts';
 import { StreamableHTTPServer } from './streamable-http-server.ts';
 
-/** The options both HTTP transports have: mount point, auth, origin checks, keep-alive and limits. */
-export type SharedHTTPOptionName = keyof SSEServerOptions & keyof StreamableHTTPServerOptions;
+/**
+ * The options both HTTP transports have: mount point, auth, origin checks, keep-alive and limits.
+ * Not `eventStore`: each transport keeps its own (pass one store to both on purpose if you share it).
+ */
+export type SharedHTTPOptionName = Exclude<
+  keyof SSEServerOptions & keyof StreamableHTTPServerOptions,
+  'eventStore'
+>;
 
 /** Options of an `McpHttpServer`: the shared ones, plus each transport's own. */
 export interface McpHttpServerOptions extends Pick<StreamableHTTPServerOptions, SharedHTTPOptionName> {
-  /** What only HTTP+SSE has (`sseEndpoint`, `messageEndpoint`, `baseURL`, …); `false` serves no SSE. @default {} */
+  /** What only HTTP+SSE has (`sseEndpoint`, `messageEndpoint`, `baseURL`, `eventStore`, `reconnectGracePeriod`, …); `false` serves no SSE. @default {} */
   sse?: Omit<SSEServerOptions, SharedHTTPOptionName> | false;
   /** What only Streamable HTTP has (`endpoint`, `stateless`, `jsonResponse`, `eventStore`, …); `false` serves no `/mcp`. @default {} */
   streamableHTTP?: Omit<StreamableHTTPServerOptions, SharedHTTPOptionName> | false;

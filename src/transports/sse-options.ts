@@ -1,4 +1,6 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { EventStore } from '../server/event-store.ts';
+import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import type { CORSOptions } from './http/cors.ts';
 import type { HTTPRequestInfo } from './http/exchange.ts';
 import type { KeepAliveMode } from './http/keep-alive.ts';
@@ -73,6 +75,19 @@ export interface SSEServerOptions {
   idleTimeout?: number;
   /** ms `close()` waits for in-flight handlers before aborting them. @default 5_000 */
   shutdownTimeout?: number;
+  /**
+   * Where each session's events wait for a client that reconnects (`GET {sse}?sessionId=…` with
+   * `Last-Event-ID`); its event ids go on the wire. `false` keeps none: events are numbered 1, 2, …
+   * and a dropped stream ends its session. It must keep events for at least `reconnectGracePeriod`.
+   * @default new MemoryEventStore()
+   */
+  eventStore?: EventStore | false;
+  /**
+   * ms a session outlives its dropped stream, waiting for its client to reconnect; its handlers keep
+   * running meanwhile. 0 (or `eventStore: false`) closes the session, aborting its handlers, as soon
+   * as its stream drops: stock HTTP+SSE clients never resume, so resumption is opt-in. @default 0
+   */
+  reconnectGracePeriod?: number;
 }
 
 export type ResolvedSSEOptions = Required<
@@ -86,6 +101,7 @@ export type ResolvedSSEOptions = Required<
     | 'allowedOrigins'
     | 'allowedHosts'
     | 'cors'
+    | 'eventStore'
   >
 > &
   Pick<
@@ -97,7 +113,7 @@ export type ResolvedSSEOptions = Required<
     | 'authenticate'
     | 'allowedOrigins'
     | 'allowedHosts'
-  > & { cors: CORSOptions | undefined };
+  > & { cors: CORSOptions | undefined; eventStore: EventStore | undefined };
 
 function endpoint(name: string, value: string): string {
   if (!value.startsWith('/') || value.includes('?')) {
@@ -134,7 +150,7 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
     );
   }
   const keepAliveInterval = limit('keepAliveInterval', options.keepAliveInterval ?? 15_000, 0);
-  const { cors, ...rest } = options;
+  const { cors, eventStore, ...rest } = options;
   return {
     ...rest,
     basePath,
@@ -155,6 +171,8 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
     maxInFlightPerSession: limit('maxInFlightPerSession', options.maxInFlightPerSession ?? 100, 1),
     idleTimeout: limit('idleTimeout', options.idleTimeout ?? 0, 0),
     shutdownTimeout: limit('shutdownTimeout', options.shutdownTimeout ?? 5_000, 0),
+    eventStore: eventStore === false ? undefined : (eventStore ?? new MemoryEventStore()),
+    reconnectGracePeriod: limit('reconnectGracePeriod', options.reconnectGracePeriod ?? 0, 0),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Server, ServerResponse } from 'node:http';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
+import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { CORSPolicy } from './http/cors.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
@@ -13,6 +14,7 @@ import { describeListening, type ListenAddress, type ListeningInfo, listenNode }
 import { buildEndpointURL, joinPath } from './sse-endpoint.ts';
 import { type ResolvedSSEOptions, resolveSSEOptions, type SSEServerOptions } from './sse-options.ts';
 import { acceptPost, type PostContext } from './sse-post.ts';
+import { type ResumeContext, readResumeRequest, resumeStream, sseHeaders } from './sse-resume.ts';
 import { SSEStream, type SSEStreamSettings } from './sse-stream.ts';
 
 /** Options of `SSEServer.close`. */
@@ -21,17 +23,14 @@ export interface SSECloseOptions {
   timeout?: number;
 }
 
-const SSE_HEADERS: ResponseHeaders = {
-  'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-cache, no-transform',
-  'X-Accel-Buffering': 'no',
-};
 const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
 
 /**
  * The HTTP+SSE transport (MCP 2024-11-05, the one mcp-go's `SSEServer` speaks): a client opens
  * `GET {base}/sse`, learns its message URL from the `endpoint` event, POSTs requests there and reads
- * every answer from the stream. One instance serves many clients, each with its own session.
+ * every answer from the stream. One instance serves many clients, each with its own session. As an
+ * extension, a session outlives its dropped stream for `reconnectGracePeriod`, and a client that
+ * reconnects with its `sessionId` and `Last-Event-ID` gets the events it missed.
  *
  * @example
  * const sse = new SSEServer(server, { basePath: '/mcp', keepAliveInterval: 30_000 });
@@ -44,8 +43,14 @@ export class SSEServer {
   readonly #cors: CORSPolicy | undefined;
   readonly #auth: AuthenticateSettings | undefined;
   readonly #settings: SSEStreamSettings;
+  /** By session id. */
   readonly #streams = new Map<string, SSEStream>();
+  /** By the stream id of their events in the store (what `Last-Event-ID` names). */
+  readonly #byKey = new Map<string, SSEStream>();
   readonly #post: PostContext;
+  readonly #resume: ResumeContext | undefined;
+  /** The default store, made here: `close()` clears it. */
+  readonly #ownStore: MemoryEventStore | undefined;
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
@@ -69,10 +74,15 @@ export class SSEServer {
       authenticate === undefined
         ? undefined
         : { authenticate, challenge: o.wwwAuthenticate, report: (error) => server.reportError(error) };
+    const store = o.reconnectGracePeriod > 0 ? o.eventStore : undefined;
+    this.#ownStore =
+      options.eventStore === undefined && store instanceof MemoryEventStore ? store : undefined;
     this.#settings = {
       keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
       maxBufferedBytes: o.maxBufferedBytes,
       idleTimeout: o.idleTimeout,
+      store,
+      gracePeriod: o.reconnectGracePeriod,
     };
     const self = this;
     this.#post = {
@@ -84,9 +94,21 @@ export class SSEServer {
       },
       stream: (id) => this.#streams.get(id),
     };
+    this.#resume =
+      store === undefined
+        ? undefined
+        : {
+            options: o,
+            store,
+            get closing() {
+              return self.#closing;
+            },
+            bySession: (id) => this.#streams.get(id),
+            byKey: (key) => this.#byKey.get(key),
+          };
   }
 
-  /** How many streams (sessions) this transport holds open. */
+  /** How many sessions this transport holds: with an open stream, or waiting for their client to reconnect. */
   get sessionCount(): number {
     return this.#streams.size;
   }
@@ -140,6 +162,7 @@ export class SSEServer {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await Promise.all(this.#sessions().map((s) => this.server.closeSession(s, 'server shutting down')));
+    this.#ownStore?.clear();
     const http = this.#http;
     this.#http = undefined;
     if (http !== undefined) {
@@ -183,11 +206,19 @@ export class SSEServer {
     return true;
   }
 
-  /** `GET {base}{sseEndpoint}`: authenticates, opens a session and streams its messages. */
+  /**
+   * `GET {base}{sseEndpoint}`: authenticates, then resumes the session the request names (with
+   * resumption on), or opens a new session and streams its messages.
+   */
   async #openStream(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<void> {
     if (this.#closing) return respondText(ex, 503, SHUTTING_DOWN, cors);
     const principal = this.#auth === undefined ? undefined : await authenticateRequest(ex, this.#auth, cors);
     if (principal === DENIED) return;
+    const resumption = this.#resume;
+    const resume = resumption === undefined ? undefined : readResumeRequest(ex);
+    if (resumption !== undefined && resume !== undefined) {
+      return resumeStream(ex, base, cors, principal, resume, resumption);
+    }
     if (this.#streams.size + this.#opening >= this.#o.maxSessions) {
       const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions (maxSessions)`;
       return respondText(ex, 503, message, cors, { 'Retry-After': '5' });
@@ -225,7 +256,8 @@ export class SSEServer {
       return respondText(ex, 503, SHUTTING_DOWN, cors);
     }
     this.#streams.set(session.id, stream);
-    const sink = ex.stream(200, cors === undefined ? SSE_HEADERS : { ...SSE_HEADERS, ...cors });
+    this.#byKey.set(stream.key, stream);
+    const sink = ex.stream(200, sseHeaders(cors));
     stream.open(session, sink, buildEndpointURL(this.#o, base, session.id, ex.request.search));
   }
 
@@ -236,5 +268,6 @@ export class SSEServer {
   #ended(stream: SSEStream): void {
     const id = stream.session?.id;
     if (id !== undefined && this.#streams.get(id) === stream) this.#streams.delete(id);
+    this.#byKey.delete(stream.key);
   }
 }

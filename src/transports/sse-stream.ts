@@ -1,37 +1,59 @@
-import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { EventStore } from '../server/event-store.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
+import { encodeMessage } from './sse-message-json.ts';
+import { andThen, SerialQueue } from './sse-serial-queue.ts';
 
 export interface SSEStreamSettings {
   keepAlive: KeepAliveSettings;
   maxBufferedBytes: number;
   idleTimeout: number;
+  /** Where events are numbered and kept for a resumption; without one they are numbered 1, 2, … and kept nowhere. */
+  store: EventStore | undefined;
+  /** ms a session outlives its dropped connection when there is a store; 0: the drop closes the session. */
+  gracePeriod: number;
+}
+
+/** One client connection to the stream: its writer and its keep-alive. */
+interface Connection {
+  writer: EventStreamWriter;
+  stopKeepAlive: () => void;
 }
 
 const KEEP_ALIVE_COMMENT = encodeSSEComment('keep-alive');
 
 /**
- * One session's event stream: the session's channel. Every message becomes a `message` event with
- * an increasing `id:`, written in order, with backpressure, keep-alive and the idle timer.
+ * One session's event stream, which is the session's channel. Every message becomes a `message`
+ * event with an id, written in order, with backpressure, keep-alive and the idle timer. With an event
+ * store and a grace period the stream outlives its connection: while the client is away its events
+ * wait in the store, and a client that reconnects takes the stream over and gets what it missed.
  */
 export class SSEStream implements SessionChannel {
-  /** The path prefix the stream was opened under; its POSTs must use the same one. */
+  /** The path prefix the stream was opened under; its POSTs and resumptions must use the same one. */
   readonly base: string;
   readonly principal: unknown;
+  /** The stream id of this session's events in the store: random, so that no one can name another session's. */
+  readonly key: string;
   /** When the client last sent a request or notification (not a response). */
   lastClientMessage = Date.now();
   readonly #server: McpServer;
   readonly #settings: SSEStreamSettings;
-  readonly #writer: EventStreamWriter;
   readonly #onEnded: (stream: SSEStream) => void;
+  readonly #queue: SerialQueue;
   #session: Session | undefined;
+  #endpointEvent = '';
+  /** The client's connection; before `open`, one that holds what is sent until the stream opens. */
+  #connection: Connection | undefined;
+  /** The store's id that comes before this stream's first event. */
+  #start: string | undefined;
   #nextEventId = 0;
-  #stopKeepAlive: (() => void) | undefined;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -44,46 +66,180 @@ export class SSEStream implements SessionChannel {
     this.base = init.base;
     this.principal = init.principal;
     this.#onEnded = init.onEnded;
-    this.#writer = new EventStreamWriter({
-      maxBuffered: settings.maxBufferedBytes,
-      onOverflow: (buffered) => this.#overflow(buffered),
-    });
+    this.key = `sse-${randomKey()}`;
+    this.#queue = new SerialQueue((error) => server.reportError(error, this.#session));
+    this.#connection = this.#newConnection();
+    const store = settings.store;
+    if (store !== undefined) {
+      this.#queue.run(() =>
+        andThen(store.lastEventId(this.key), (id) => {
+          this.#start = id;
+        }),
+      );
+    }
   }
 
   get session(): Session | undefined {
     return this.#session;
   }
 
+  /** Whether a dropped connection leaves the session waiting for its client to come back. */
+  get resumable(): boolean {
+    return this.#settings.store !== undefined && this.#settings.gracePeriod > 0;
+  }
+
   send(message: JSONRPCMessage): void {
-    let json: string;
-    try {
-      json = JSON.stringify(message);
-    } catch (error) {
-      const replacement = this.#unencodable(message, error);
-      if (replacement === undefined) return;
-      json = replacement;
+    const encoded = encodeMessage(message, this.#session?.id, (error) =>
+      this.#server.reportError(error, this.#session),
+    );
+    if (encoded === undefined) return;
+    const store = this.#settings.store;
+    if (store === undefined) {
+      this.#connection?.writer.write(encodeSSEMessage(++this.#nextEventId, encoded.json));
+      return;
     }
-    this.#writer.write(encodeSSEMessage(++this.#nextEventId, json));
+    this.#queue.run(() =>
+      andThen(store.append(this.key, encoded.message), (id) => this.#write(id, encoded.json)),
+    );
   }
 
   close(): void {
-    this.#stopKeepAlive?.();
+    this.#stopGrace();
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-    this.#writer.end();
+    const store = this.#settings.store;
+    this.#queue.run(() => {
+      const connection = this.#connection;
+      this.#connection = undefined;
+      if (connection !== undefined) {
+        connection.stopKeepAlive();
+        connection.writer.end();
+      }
+      if (store !== undefined) return store.deleteStream(this.key);
+    });
     this.#onEnded(this);
   }
 
-  /** Starts the stream on `sink`: the `endpoint` event, anything sent meanwhile, then keep-alive. */
+  /** Starts the stream on its first connection: the `endpoint` event, anything sent meanwhile, then keep-alive. */
   open(session: Session, sink: StreamSink, endpointURL: string): void {
     this.#session = session;
-    sink.onClose(() => void this.#server.closeSession(session, 'client disconnected'));
-    this.#writer.attach(sink, encodeSSEEvent({ event: 'endpoint', data: endpointURL }));
-    this.#stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
-      session,
-      writeComment: () => !this.#writer.blocked && this.#writer.write(KEEP_ALIVE_COMMENT),
-      onUnresponsive: (reason) => void this.#server.closeSession(session, reason),
-    });
+    this.#endpointEvent = encodeSSEEvent({ event: 'endpoint', data: endpointURL });
+    const connection = this.#connection ?? this.#newConnection();
+    this.#connection = connection;
+    this.#attach(connection, sink);
     if (this.#settings.idleTimeout > 0) this.#armIdle(this.#settings.idleTimeout);
+  }
+
+  /**
+   * A reconnection takes the stream over on `sink` (ending any connection still open): the `endpoint`
+   * event again, the events after `lastEventId` (every event still held without it), then live ones.
+   * `clientGone` tells whether the client left while the missed events were read from the store.
+   */
+  resume(sink: StreamSink, lastEventId: string | undefined, clientGone: () => boolean): void {
+    const store = this.#settings.store;
+    const session = this.#session;
+    if (store === undefined || session === undefined) return;
+    this.#queue.run(() => {
+      const after = lastEventId ?? this.#start;
+      const missed: string[] = [];
+      const replayed =
+        after === undefined
+          ? undefined
+          : store.replayAfter(after, (id, message) => {
+              missed.push(encodeSSEMessage(id, JSON.stringify(message)));
+            });
+      return andThen(replayed, () => {
+        if (!clientGone()) this.#takeOver(sink, missed);
+      });
+    });
+  }
+
+  /** Ends the connection still open, if any, and writes the endpoint event and `missed` to `sink`. */
+  #takeOver(sink: StreamSink, missed: readonly string[]): void {
+    const session = this.#session!;
+    if (session.closed) {
+      sink.end();
+      return;
+    }
+    this.#stopGrace();
+    session.touch();
+    const previous = this.#connection;
+    if (previous !== undefined) {
+      previous.stopKeepAlive();
+      previous.writer.end();
+    }
+    // What the client missed is held already (by the store); it may wait on top of maxBufferedBytes.
+    let size = 0;
+    for (const event of missed) size += event.length;
+    const connection = this.#newConnection(size);
+    this.#connection = connection;
+    this.#attach(connection, sink);
+    for (const event of missed) connection.writer.write(event);
+  }
+
+  #write(eventId: string, json: string): void {
+    this.#connection?.writer.write(encodeSSEMessage(eventId, json));
+  }
+
+  #attach(connection: Connection, sink: StreamSink): void {
+    const session = this.#session!;
+    sink.onClose(() => this.#dropped(connection));
+    connection.writer.attach(sink, this.#endpointEvent);
+    const { writer } = connection;
+    connection.stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
+      session,
+      writeComment: () => !writer.blocked && writer.write(KEEP_ALIVE_COMMENT),
+      // A ping that went unanswered because its connection dropped is not a dead client: it may resume.
+      onUnresponsive: (reason) => {
+        if (this.#connection === connection) void this.#server.closeSession(session, reason);
+      },
+    });
+  }
+
+  /** A connection whose writer holds up to `maxBufferedBytes` (plus `extra`) for a client that is not reading. */
+  #newConnection(extra = 0): Connection {
+    const connection: Connection = {
+      writer: new EventStreamWriter({
+        maxBuffered: this.#settings.maxBufferedBytes + extra,
+        onOverflow: (buffered) => this.#overflow(connection, buffered),
+      }),
+      stopKeepAlive: () => {},
+    };
+    return connection;
+  }
+
+  /** The client went away: the session waits for it (resumable) or closes. */
+  #dropped(connection: Connection): void {
+    if (!this.#detach(connection)) return;
+    connection.writer.destroy();
+    const session = this.#session;
+    if (session === undefined || session.closed) return;
+    if (this.resumable) this.#startGrace(session);
+    else void this.#server.closeSession(session, 'client disconnected');
+  }
+
+  /** Forgets `connection` if it is the current one; false otherwise. */
+  #detach(connection: Connection): boolean {
+    if (this.#connection !== connection) return false;
+    this.#connection = undefined;
+    connection.stopKeepAlive();
+    return true;
+  }
+
+  #startGrace(session: Session): void {
+    this.#stopGrace();
+    const grace = this.#settings.gracePeriod;
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (this.#connection !== undefined) return;
+      const reason = `the client did not reconnect within ${grace} ms (reconnectGracePeriod)`;
+      void this.#server.closeSession(session, reason);
+    }, grace);
+    (this.#graceTimer as { unref?: () => void }).unref?.();
+  }
+
+  #stopGrace(): void {
+    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
   }
 
   #armIdle(delay: number): void {
@@ -101,38 +257,27 @@ export class SSEStream implements SessionChannel {
     else void this.#server.closeSession(session, `the client sent nothing for ${idle} ms (idleTimeout)`);
   }
 
-  #overflow(buffered: number): void {
+  /** The client stopped reading: its connection is dropped; the session waits for it to resume, or closes. */
+  #overflow(connection: Connection, buffered: number): void {
     const session = this.#session;
     if (session === undefined) return;
+    const resumable = this.resumable;
     const reason = `the client stopped reading: ${buffered} bytes of events waited, over maxBufferedBytes (${this.#settings.maxBufferedBytes})`;
+    const then = resumable
+      ? `; it may reconnect within reconnectGracePeriod (${this.#settings.gracePeriod} ms) and get the events it missed`
+      : '';
     this.#server.reportError(
-      new McpLiveError('OVERLOADED', `SSE session ${session.id} disconnected: ${reason}`),
+      new McpLiveError('OVERLOADED', `SSE session ${session.id} disconnected: ${reason}${then}`),
       session,
     );
-    void this.#server.closeSession(session, reason);
+    if (!resumable) return void this.#server.closeSession(session, reason);
+    if (this.#detach(connection)) this.#startGrace(session);
   }
+}
 
-  /** A message `JSON.stringify` refused: a response still gets an answer (an error), anything else is reported. */
-  #unencodable(message: JSONRPCMessage, error: unknown): string | undefined {
-    const session = this.#session;
-    this.#server.reportError(
-      new McpLiveError(
-        'TRANSPORT',
-        `A message to SSE session ${session?.id ?? '(opening)'} is not JSON-encodable`,
-        {
-          cause: error,
-        },
-      ),
-      session,
-    );
-    if ('method' in message || !('id' in message) || message.id === null) return undefined;
-    return JSON.stringify({
-      jsonrpc: '2.0',
-      id: message.id,
-      error: {
-        code: ErrorCode.InternalError,
-        message: `Internal error: the result of request ${JSON.stringify(message.id)} could not be encoded as JSON (${(error as Error).message})`,
-      },
-    });
-  }
+function randomKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
 }

@@ -24,6 +24,8 @@ export interface Harness {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   port: number;
+  /** Every GET the server received, with the server's side of it (to cut a stream from the server's end). */
+  gets: Array<{ req: IncomingMessage; res: ServerResponse }>;
 }
 
 /** Serves a fetch handler from node:http: IncomingMessage → Request, Response → ServerResponse. */
@@ -81,9 +83,15 @@ export async function startSSE(
   server = new McpServer({ name: 'sse-test', version: '1.0.0' }),
 ): Promise<Harness> {
   const sse = new SSEServer(server, options);
-  const http = createServer(
-    mode === 'node' ? (req, res) => void sse.handleNode(req, res) : toNodeListener(sse.fetch),
-  );
+  const gets: Harness['gets'] = [];
+  const handle =
+    mode === 'node'
+      ? (req: IncomingMessage, res: ServerResponse) => void sse.handleNode(req, res)
+      : toNodeListener(sse.fetch);
+  const http = createServer((req, res) => {
+    if (req.method === 'GET') gets.push({ req, res });
+    void handle(req, res);
+  });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   t.after(async () => {
@@ -92,7 +100,7 @@ export async function startSSE(
     http.closeAllConnections();
     await new Promise((resolve) => http.close(resolve));
   });
-  return { server, sse, origin: `http://127.0.0.1:${port}`, port };
+  return { server, sse, origin: `http://127.0.0.1:${port}`, port, gets };
 }
 
 export interface RawResponse {
@@ -278,6 +286,14 @@ export async function openSession(
   await post(endpoint, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
   const sessionId = new URL(endpoint).searchParams.get('sessionId')!;
   return { stream, endpoint, sessionId };
+}
+
+/** The stream and the number of an event id of the default store (`sse-{key}_{n}`); throws for any other. */
+/** Splits an SSE event id: `sse-{key}_{n}` with resumption on, a plain `n` without it. */
+export function splitEventId(id: string): [stream: string, n: number] {
+  const match = /^(?:(sse-[0-9a-f]{24})_)?(\d+)$/.exec(id);
+  if (match === null) throw new Error(`${JSON.stringify(id)} is not an SSE event id`);
+  return [match[1] ?? '', Number(match[2])];
 }
 
 export function delay(ms: number): Promise<void> {

@@ -12,6 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
+import type { SSEServerOptions } from '../../src/transports/index.ts';
 import { delay, type Harness, MODES, type Mode, startSSE, until } from './harness.ts';
 
 function demoServer(): McpServer {
@@ -75,7 +76,8 @@ const custom = (client: Client) => {
 
 for (const mode of MODES) {
   describe(`SDK SSEClientTransport interop (${mode as Mode})`, () => {
-    const start = (t: TestContext) => startSSE(t, mode, { basePath: '/mcp' }, demoServer());
+    const start = (t: TestContext, options: SSEServerOptions = {}) =>
+      startSSE(t, mode, { basePath: '/mcp', ...options }, demoServer());
 
     test('initializes, lists tools and calls one with progress', async (t) => {
       const h = await start(t);
@@ -189,8 +191,10 @@ for (const mode of MODES) {
       await until(() => [seenA, seenB].every((seen) => seen.some((n) => n.method === 'system_metrics')));
     });
 
-    test('closing the SDK client closes its session on the server', async (t) => {
-      const h = await start(t);
+    test('closing the SDK client closes its session on the server once reconnectGracePeriod passes', async (t) => {
+      const h = await start(t, { reconnectGracePeriod: 50 });
+      const reasons: string[] = [];
+      h.server.on('sessionClosed', (_session, reason) => void reasons.push(reason));
       const client = await connect(t, h);
       assert.equal(h.sse.sessionCount, 1);
       await client.close();
@@ -199,6 +203,17 @@ for (const mode of MODES) {
         2_000,
         'the session closing',
       );
+      assert.deepEqual(reasons, ['the client did not reconnect within 50 ms (reconnectGracePeriod)']);
+    });
+
+    test('with reconnectGracePeriod 0, closing the SDK client closes its session at once', async (t) => {
+      const h = await start(t, { reconnectGracePeriod: 0 });
+      const reasons: string[] = [];
+      h.server.on('sessionClosed', (_session, reason) => void reasons.push(reason));
+      const client = await connect(t, h);
+      await client.close();
+      await until(() => h.server.sessionCount === 0, 2_000, 'the session closing');
+      assert.deepEqual(reasons, ['client disconnected']);
     });
   });
 }

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import type { RequestContext } from '../../src/server/request-context.ts';
-import { delay, MODES, openSession, post, startSSE, until } from './harness.ts';
+import { delay, MODES, openSession, post, splitEventId, startSSE, until } from './harness.ts';
 
 const call = (id: number, name: string, args: Record<string, unknown> = {}) =>
   ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } }) as const;
 
 for (const mode of MODES) {
   describe(`SSE session lifecycle (${mode})`, () => {
-    test('a stream torn down mid-call aborts the handler, removes the session and fires sessionClosed', async (t) => {
-      const h = await startSSE(t, mode);
+    test('with reconnectGracePeriod 0, a stream torn down mid-call aborts the handler, removes the session and fires sessionClosed', async (t) => {
+      const h = await startSSE(t, mode, { reconnectGracePeriod: 0 });
       let aborted: AbortSignal | undefined;
       let started = () => {};
       const running = new Promise<void>((resolve) => (started = resolve));
@@ -87,8 +87,8 @@ for (const mode of MODES) {
       await stream.closed(2_000);
     });
 
-    test('a client that stops reading is disconnected past maxBufferedBytes, with a logged reason and its handlers aborted', async (t) => {
-      const h = await startSSE(t, mode, { maxBufferedBytes: 64 * 1024 });
+    test('with reconnectGracePeriod 0, a client that stops reading is disconnected past maxBufferedBytes, with a logged reason and its handlers aborted', async (t) => {
+      const h = await startSSE(t, mode, { maxBufferedBytes: 64 * 1024, reconnectGracePeriod: 0 });
       const errors: unknown[] = [];
       h.server.on('error', (error) => void errors.push(error));
       let handlerSignal: AbortSignal | undefined;
@@ -111,7 +111,7 @@ for (const mode of MODES) {
       assert.equal(h.server.getSession(sessionId), undefined);
     });
 
-    test('a slow but reading client gets every message, in order, with consecutive ids', async (t) => {
+    test('a slow but reading client gets every message, in order, with increasing ids of its stream', async (t) => {
       const h = await startSSE(t, mode, { maxBufferedBytes: 16 * 1024 * 1024 });
       h.server.tool('burst', {}, async (_args, ctx) => {
         for (let i = 0; i < 300; i++) {
@@ -132,10 +132,10 @@ for (const mode of MODES) {
         }
       })();
       const seen: number[] = [];
-      const ids: number[] = [];
+      const ids: string[] = [];
       for (;;) {
         const event = await stream.next(10_000);
-        ids.push(Number(event.id));
+        ids.push(event.id ?? '');
         const message = JSON.parse(event.data) as { id?: number; params?: { i: number } };
         if (message.id === 1) break;
         seen.push(message.params!.i);
@@ -146,7 +146,11 @@ for (const mode of MODES) {
         seen,
         Array.from({ length: 300 }, (_, i) => i),
       );
-      for (let i = 1; i < ids.length; i++) assert.equal(ids[i], ids[i - 1]! + 1);
+      const [key] = splitEventId(ids[0]!);
+      for (let i = 1; i < ids.length; i++) {
+        assert.equal(splitEventId(ids[i]!)[0], key);
+        assert.ok(splitEventId(ids[i]!)[1] > splitEventId(ids[i - 1]!)[1], `${ids[i]} after ${ids[i - 1]}`);
+      }
     });
 
     test('handlers see the POST headers in ctx.headers, the stream headers in ctx.session.headers, and contextFunc values', async (t) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { McpServer } from '../../src/server/mcp-server.ts';
+import { MemoryEventStore } from '../../src/stores/memory-event-store.ts';
 import * as transports from '../../src/transports/index.ts';
 import { resolveSSEOptions, samePrincipal } from '../../src/transports/sse-options.ts';
 
@@ -24,6 +25,10 @@ describe('SSEServer options', () => {
     assert.equal(o.maxInFlightPerSession, 100);
     assert.equal(o.idleTimeout, 0);
     assert.equal(o.shutdownTimeout, 5_000);
+    assert.equal(o.reconnectGracePeriod, 0);
+    assert.ok(o.eventStore instanceof MemoryEventStore);
+    assert.notEqual(resolveSSEOptions({}).eventStore, o.eventStore, 'one store per transport');
+    assert.equal(resolveSSEOptions({ eventStore: false }).eventStore, undefined);
     assert.deepEqual(resolveSSEOptions({ cors: true }).cors, {});
     assert.equal(resolveSSEOptions({ basePath: '/mcp///' }).basePath, '/mcp');
   });
@@ -38,6 +43,7 @@ describe('SSEServer options', () => {
       { keepAliveInterval: -1 },
       { maxSessions: 0 },
       { maxBodyBytes: Number.NaN },
+      { reconnectGracePeriod: -1 },
     ];
     for (const options of bad) {
       assert.throws(() => new transports.SSEServer(server, options), {

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EventStream, INITIALIZE, MODES, openSession, post, send, startSSE } from './harness.ts';
+import {
+  EventStream,
+  INITIALIZE,
+  MODES,
+  openSession,
+  post,
+  send,
+  splitEventId,
+  startSSE,
+} from './harness.ts';
 
 for (const mode of MODES) {
   describe(`SSE wire behaviour (${mode})`, () => {
@@ -26,13 +35,25 @@ for (const mode of MODES) {
       assert.equal(accepted.body, '');
       const answer = await stream.next();
       assert.equal(answer.event, 'message');
-      assert.equal(answer.id, '1');
+      const [key, first] = splitEventId(answer.id ?? '');
       assert.equal((JSON.parse(answer.data) as { id: number }).id, 0);
       await post(endpoint, { jsonrpc: '2.0', id: 'p', method: 'ping' });
       const pong = await stream.next();
-      assert.equal(pong.id, '2');
+      assert.equal(splitEventId(pong.id ?? '')[0], key);
+      assert.ok(splitEventId(pong.id ?? '')[1] > first);
       assert.deepEqual(JSON.parse(pong.data), { jsonrpc: '2.0', id: 'p', result: {} });
     });
+
+    for (const off of [{ eventStore: false }, { reconnectGracePeriod: 0 }] as const) {
+      test(`without resumption (${JSON.stringify(off)}), events are numbered 1, 2, … as in 2024-11-05 servers`, async (t) => {
+        const h = await startSSE(t, mode, off);
+        const { stream, endpoint } = await openSession(t, h);
+        await post(endpoint, { jsonrpc: '2.0', id: 'p', method: 'ping' });
+        const pong = await stream.next();
+        assert.deepEqual(JSON.parse(pong.data), { jsonrpc: '2.0', id: 'p', result: {} });
+        assert.equal(pong.id, '2', 'the initialize answer was 1');
+      });
+    }
 
     test('a POST without sessionId gets 400', async (t) => {
       const h = await startSSE(t, mode);
@@ -41,8 +62,8 @@ for (const mode of MODES) {
       assert.match(res.body, /sessionId/);
     });
 
-    test('a POST for an unknown session gets 404, and so does one for a session whose stream closed', async (t) => {
-      const h = await startSSE(t, mode);
+    test('a POST for an unknown session gets 404, and (with reconnectGracePeriod 0) so does one for a session whose stream closed', async (t) => {
+      const h = await startSSE(t, mode, { reconnectGracePeriod: 0 });
       const unknown = await post(`${h.origin}/message?sessionId=nope`, {
         jsonrpc: '2.0',
         id: 1,
