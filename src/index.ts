@@ -94,7 +94,7 @@ export {
 } from './server/index.ts';
 // Stores
 export type { MemoryEventStoreOptions } from './stores/index.ts';
-export { MemoryEventStore, MemorySessionStore } from './stores/index.ts';
+export { MemoryEventStore, MemoryMessageBus, MemorySessionStore } from './stores/index.ts';
 // Transports (stdio is in mcp-live/stdio)
 export type {
   CORSOptions,

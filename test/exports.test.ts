@@ -12,6 +12,7 @@ test('the root entry exports exactly the documented runtime values', () => {
     'McpLiveError',
     'McpServer',
     'MemoryEventStore',
+    'MemoryMessageBus',
     'MemorySessionStore',
     'ProtocolError',
     'RequestContext',

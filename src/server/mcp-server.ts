@@ -3,10 +3,12 @@ import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.t
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SchemaInput } from '../schema/index.ts';
+import { MemoryMessageBus } from '../stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../stores/memory-session-store.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher, type MessageExtra } from './dispatcher.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
+import { type BusMessage, type MessageBus, matchesSelector, type SessionSelector } from './message-bus.ts';
 import {
   definePrompt,
   type PromptArgumentConfig,
@@ -42,6 +44,10 @@ export interface McpServerOptions {
   sessionIdleTimeout?: number;
   /** Log threshold of sessions that never sent `logging/setLevel`. @default 'info' */
   logLevel?: LoggingLevel;
+  /** Carries `notify` and `broadcast` to the other instances of a deployment. @default new MemoryMessageBus() */
+  messageBus?: MessageBus;
+  /** This instance's name on the bus and in session records; unique per process. @default crypto.randomUUID() */
+  instanceId?: string;
 }
 
 /** Options for registering a definition. */
@@ -69,6 +75,8 @@ export class McpServer {
   readonly info: Implementation;
   readonly defaultLogLevel: LoggingLevel;
   readonly sessionStore: SessionStore;
+  readonly messageBus: MessageBus;
+  readonly instanceId: string;
   readonly #hooks = new Hooks();
   readonly #catalog: Catalog;
   readonly #dispatcher: Dispatcher;
@@ -78,6 +86,7 @@ export class McpServer {
   readonly #idleTimeout: number;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #pendingChanges = new Set<CatalogKind>();
+  #unsubscribe: Promise<(() => Promise<void>) | undefined>;
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.info = info;
@@ -85,6 +94,11 @@ export class McpServer {
     this.defaultLogLevel = options.logLevel ?? 'info';
     this.sessionStore = options.sessionStore ?? new MemorySessionStore();
     this.#idleTimeout = options.sessionIdleTimeout ?? 30 * 60_000;
+    this.messageBus = options.messageBus ?? new MemoryMessageBus();
+    this.instanceId = options.instanceId ?? globalThis.crypto.randomUUID();
+    this.#unsubscribe = this.messageBus
+      .subscribe(this.instanceId, (message) => this.#fromBus(message))
+      .catch((error: unknown) => void this.reportError(error));
     this.#catalog = new Catalog((kind) => this.#changed(kind));
     this.#dispatcher = new Dispatcher({
       server: this,
@@ -208,36 +222,57 @@ export class McpServer {
 
   // ── Talking to clients ───────────────────────────────────────────────────
 
-  /** Sends a notification to one session. Throws `SESSION_NOT_FOUND` for a session this server does not hold. */
+  /**
+   * Sends a notification to one session, held by this instance or, through the message bus, another.
+   * Throws `SESSION_NOT_FOUND` for a session no instance holds, `TRANSPORT` when the store or bus fails.
+   */
   async notify(sessionId: string, method: string, params?: Record<string, unknown>): Promise<void> {
     const session = this.#sessions.get(sessionId);
-    if (session === undefined || session.closed) {
-      throw new McpLiveError('SESSION_NOT_FOUND', `No open session "${sessionId}" to send ${method} to`);
+    if (session !== undefined && !session.closed) {
+      session.notify(method, params);
+      return;
     }
-    session.notify(method, params);
+    const record = session === undefined ? await this.#lookUp(sessionId, method) : undefined;
+    if (record?.owner === undefined || record.owner === this.instanceId) {
+      const why = record === undefined ? '' : ': no instance holds its stream now';
+      throw new McpLiveError(
+        'SESSION_NOT_FOUND',
+        `No open session "${sessionId}" to send ${method} to${why}`,
+      );
+    }
+    await this.messageBus.publishToSession(record.owner, sessionId, toNotification(method, params));
   }
 
-  /** Sends a notification to every initialized session (that `filter` accepts); returns how many got it. */
+  /**
+   * Sends a notification to every initialized session that `filter` takes, on every instance; returns
+   * how many sessions of this instance got it. A function filter cannot travel, so with one the
+   * broadcast stays on this instance; a `SessionSelector` travels. A bus failure is reported to `error`
+   * listeners, after this instance's sessions got the message.
+   */
   async broadcast(
     method: string,
     params?: Record<string, unknown>,
-    filter?: (session: Session) => boolean,
+    filter?: ((session: Session) => boolean) | SessionSelector,
   ): Promise<number> {
+    const message = toNotification(method, params);
+    const local = typeof filter === 'function';
     let count = 0;
-    const message =
-      params === undefined
-        ? { jsonrpc: '2.0' as const, method }
-        : { jsonrpc: '2.0' as const, method, params };
     for (const session of this.#sessions.values()) {
-      if (session.protocolVersion === undefined || (filter !== undefined && !filter(session))) continue;
+      if (!matchesSelector(session, local ? undefined : filter) || (local && !filter(session))) continue;
       if (session.send(message)) count++;
+    }
+    if (!local) {
+      await this.messageBus.broadcast(this.instanceId, message, filter).catch((cause: unknown) => {
+        const why = `${method} reached only this instance's sessions: ${errorText(cause)}`;
+        this.reportError(new McpLiveError('TRANSPORT', why, { cause }));
+      });
     }
     return count;
   }
 
-  /** Tells every session subscribed to `uri` that it changed; returns how many were told. */
+  /** Tells every session subscribed to `uri`, on every instance, that it changed; returns how many here were told. */
   async resourceUpdated(uri: string): Promise<number> {
-    return this.broadcast('notifications/resources/updated', { uri }, (s) => s.subscriptions.has(uri));
+    return this.broadcast('notifications/resources/updated', { uri }, { subscribedTo: uri });
   }
 
   // ── Sessions (used by transports) ────────────────────────────────────────
@@ -257,6 +292,7 @@ export class McpServer {
     await this.sessionStore.create({
       id,
       transport: session.transport,
+      owner: this.instanceId,
       principal: session.principal,
       createdAt: session.createdAt,
       lastActivity: session.lastActivity,
@@ -310,6 +346,9 @@ export class McpServer {
   async close(reason = 'server shutting down'): Promise<void> {
     this.#stopSweeper();
     await Promise.all([...this.#sessions.values()].map((s) => this.closeSession(s, reason)));
+    const unsubscribe = await this.#unsubscribe;
+    this.#unsubscribe = Promise.resolve(undefined);
+    await unsubscribe?.().catch((error: unknown) => void this.reportError(error));
   }
 
   /** Reports a failure to `error` listeners (or the console when there are none). */
@@ -323,6 +362,29 @@ export class McpServer {
         `mcp-live: ${request?.method ?? 'server'} failed${session ? ` in session ${session.id}` : ''}:`,
         error,
       );
+  }
+
+  async #lookUp(sessionId: string, method: string) {
+    try {
+      return await this.sessionStore.get(sessionId);
+    } catch (error) {
+      throw new McpLiveError(
+        'TRANSPORT',
+        `Cannot send ${method} to session "${sessionId}": this instance does not hold it, and the session store failed: ${errorText(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  #fromBus(bus: BusMessage): void {
+    if (bus.type === 'session') {
+      this.#sessions.get(bus.sessionId)?.send(bus.message);
+      return;
+    }
+    if (bus.origin === this.instanceId) return;
+    for (const session of this.#sessions.values()) {
+      if (matchesSelector(session, bus.selector)) session.send(bus.message);
+    }
   }
 
   #changed(kind: CatalogKind): void {
@@ -361,4 +423,14 @@ export class McpServer {
       }
     }
   }
+}
+
+function toNotification(method: string, params: Record<string, unknown> | undefined) {
+  return params === undefined
+    ? { jsonrpc: '2.0' as const, method }
+    : { jsonrpc: '2.0' as const, method, params };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

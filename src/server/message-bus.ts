@@ -1,0 +1,44 @@
+import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import type { Session } from './session.ts';
+
+/**
+ * Which sessions a broadcast is for, in a form that can travel to other instances (a function cannot).
+ * Every field narrows the choice; an empty selector takes every initialized session.
+ */
+export interface SessionSelector {
+  /** Only sessions subscribed (`resources/subscribe`) to this resource URI. */
+  subscribedTo?: string;
+}
+
+/** One message on a bus: for one session, or for the sessions of every instance. */
+export type BusMessage =
+  | { type: 'session'; sessionId: string; message: JSONRPCMessage }
+  | { type: 'broadcast'; origin: string; message: JSONRPCMessage; selector?: SessionSelector };
+
+/** Receives what the bus delivers to one instance. */
+export type BusHandler = (message: BusMessage) => void;
+
+/**
+ * Carries messages between the instances of one deployment: to the instance that holds a session's
+ * stream, or to every instance. The in-memory bus links the servers of one process; a shared bus
+ * (Redis) links processes. Delivery is at most once and unacknowledged, in order per publisher.
+ */
+export interface MessageBus {
+  /**
+   * Delivers `message` to session `sessionId`, held by instance `owner`. Rejects with
+   * `SESSION_NOT_FOUND` when no instance `owner` listens, `TRANSPORT` when the bus cannot carry it.
+   */
+  publishToSession(owner: string, sessionId: string, message: JSONRPCMessage): Promise<void>;
+  /** Delivers `message` to every listening instance except `origin` (which serves its own sessions). */
+  broadcast(origin: string, message: JSONRPCMessage, selector?: SessionSelector): Promise<void>;
+  /** Listens as instance `instanceId`; resolves to a function that stops listening. */
+  subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>>;
+  /** Stops every subscription and releases what the bus opened itself. */
+  close(): Promise<void>;
+}
+
+/** Whether an initialized session is one a selector takes. */
+export function matchesSelector(session: Session, selector: SessionSelector | undefined): boolean {
+  if (session.protocolVersion === undefined || session.closed) return false;
+  return selector?.subscribedTo === undefined || session.subscriptions.has(selector.subscribedTo);
+}

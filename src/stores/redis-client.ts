@@ -1,0 +1,179 @@
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+
+/** A listener of a Redis client's connection events. */
+export type RedisEventListener = (...args: unknown[]) => void;
+
+/**
+ * The part of a node-redis client (`createClient()` from `redis`, version 5 or later) that mcp-live
+ * uses. Give it a connected client; mcp-live never closes a client it did not open.
+ */
+export interface RedisClientLike {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
+  sSubscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>;
+  sUnsubscribe(channel: string): Promise<void>;
+  duplicate(): RedisClientLike;
+  connect(): Promise<unknown>;
+  close(): Promise<void>;
+  destroy(): void;
+  on(event: 'ready' | 'error' | 'end' | 'reconnecting', listener: RedisEventListener): unknown;
+  off(event: 'ready' | 'error' | 'end' | 'reconnecting', listener: RedisEventListener): unknown;
+}
+
+/** Options every Redis store and bus takes. */
+export interface RedisOptions {
+  /** A connected node-redis client. */
+  client: RedisClientLike;
+  /** Start of every key and channel name; must not contain `{` or `}`. @default 'mcp-live' */
+  prefix?: string;
+  /** ms a command may take before it fails with `TRANSPORT`. @default 5_000 */
+  commandTimeout?: number;
+  /** Told once when Redis becomes unreachable (and each time after it came back). @default console.error */
+  onError?: (error: McpLiveError) => void;
+  /** Told when this store or bus works with Redis again after an outage. @default () => {} */
+  onRecovered?: () => void;
+}
+
+/**
+ * One client as a store uses it: commands fail at once with a clear `TRANSPORT` error while the
+ * client is reconnecting (instead of waiting in its offline queue), an outage is reported once, and
+ * `onReady` hears every (re)connection.
+ */
+export class RedisLink {
+  readonly client: RedisClientLike;
+  readonly #owner: string;
+  readonly #timeout: number;
+  readonly #onError: (error: McpLiveError) => void;
+  readonly #onRecovered: () => void;
+  readonly #readyListeners = new Set<() => void>();
+  #down = false;
+  #onClientReady = () => {
+    for (const listener of [...this.#readyListeners]) listener();
+  };
+  #onClientError = (error: unknown) => {
+    this.markDown(error);
+  };
+
+  constructor(owner: string, options: RedisOptions) {
+    this.client = options.client;
+    this.#owner = owner;
+    this.#timeout = options.commandTimeout ?? 5_000;
+    this.#onError = options.onError ?? ((error) => console.error(`mcp-live: ${error.message}`));
+    this.#onRecovered = options.onRecovered ?? (() => {});
+    this.client.on('ready', this.#onClientReady);
+    this.client.on('error', this.#onClientError);
+  }
+
+  /** Whether commands can be sent now. */
+  get ready(): boolean {
+    return this.client.isReady;
+  }
+
+  /** Whether an outage was seen and not yet followed by `recovered()`. */
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /** Runs one command; rejects with `TRANSPORT` when Redis is unreachable, slow or refuses it. */
+  command<T = unknown>(args: string[]): Promise<T> {
+    return this.call(args[0]!, () => this.client.sendCommand(args) as Promise<T>);
+  }
+
+  /** Runs one client call the way `command` runs a command. */
+  async call<T>(name: string, run: () => Promise<T>): Promise<T> {
+    if (!this.client.isReady) throw this.markDown(undefined, name);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(this.#error(`Redis did not answer ${name} within ${this.#timeout} ms`)),
+        this.#timeout,
+      );
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (error) {
+      if (error instanceof McpLiveError) throw error;
+      if (!this.client.isReady) throw this.markDown(error, name);
+      throw this.#error(`Redis refused ${name}: ${message(error)}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Reports a problem that is not an outage (such as a malformed message) to `onError`. */
+  report(text: string, cause?: unknown): void {
+    this.#onError(this.#error(text, cause));
+  }
+
+  /** Records an outage, reports it once, and returns the error that explains it. */
+  markDown(cause?: unknown, command?: string): McpLiveError {
+    const error = this.#error(
+      `Redis is unreachable${cause === undefined ? '' : ` (${message(cause)})`}${command === undefined ? '' : `, so ${command} could not run`}; the client reconnects by itself`,
+      cause,
+    );
+    if (!this.#down) {
+      this.#down = true;
+      this.#onError(error);
+    }
+    return error;
+  }
+
+  /** Ends an outage: the owner works with Redis again. */
+  recovered(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.#onRecovered();
+  }
+
+  /** Calls `listener` on every (re)connection of the client; returns a function that stops it. */
+  onReady(listener: () => void): () => void {
+    this.#readyListeners.add(listener);
+    return () => this.#readyListeners.delete(listener);
+  }
+
+  /** Stops listening to the client. */
+  detach(): void {
+    this.#readyListeners.clear();
+    this.client.off('ready', this.#onClientReady);
+    this.client.off('error', this.#onClientError);
+  }
+
+  #error(text: string, cause?: unknown): McpLiveError {
+    return new McpLiveError('TRANSPORT', `${this.#owner}: ${text}`, { cause });
+  }
+}
+
+/** The text of an error, or of anything thrown. */
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Key and channel names, all under one prefix. Braces mark the part Redis Cluster hashes to a slot. */
+export function redisNames(prefix = 'mcp-live') {
+  if (/[{}]/.test(prefix)) {
+    throw new McpLiveError('INVALID_DEFINITION', `Redis prefix "${prefix}" must not contain "{" or "}"`);
+  }
+  return {
+    session: (id: string) => `${prefix}:session:{${id}}`,
+    alive: (instance: string) => `${prefix}:instance:{${instance}}:alive`,
+    owned: (instance: string) => `${prefix}:instance:{${instance}}:sessions`,
+    instances: `${prefix}:instances`,
+    events: (stream: string) => `${prefix}:events:{${stream}}`,
+    inbox: (instance: string) => `${prefix}:bus:{${instance}}`,
+    broadcast: `${prefix}:bus:{broadcast}`,
+  };
+}
+
+/** Reads a Redis map reply (RESP2 flat array, RESP3 object or Map) as a plain record. */
+export function toRecord(reply: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
+  } else if (reply instanceof Map) {
+    for (const [k, v] of reply) out[String(k)] = String(v);
+  } else if (typeof reply === 'object' && reply !== null) {
+    for (const [k, v] of Object.entries(reply)) out[k] = String(v);
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { EventStore, ReplaySend } from '../server/event-store.ts';
+import { RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
+import {
+  compareEntries,
+  type EntryId,
+  FIRST_ENTRY,
+  formatEntry,
+  localEventId,
+  parseEntry,
+  parseEventId,
+  redisEventId,
+} from './redis-event-ids.ts';
+
+/** Options of a `RedisEventStore`. */
+export interface RedisEventStoreOptions extends RedisOptions {
+  /** Events replayed per stream at most, the newest; Redis trims each stream to about this many. @default 1_000 */
+  maxEventsPerStream?: number;
+  /** ms an event is kept for a resumption; a stream's key expires this long after its last event. @default 300_000 */
+  maxAge?: number;
+}
+
+interface HeldEvent {
+  seq: number;
+  at: number;
+  message: JSONRPCMessage;
+}
+
+const MAX_REMEMBERED = 100_000;
+
+/**
+ * An `EventStore` over Redis Streams: one stream key per event stream (`XADD … MAXLEN ~`, replayed
+ * with `XREVRANGE`), so any instance can replay a stream another one wrote. Event ids are
+ * `{streamId}_{entry id}`. While Redis is away, events are held in this process (ids
+ * `{streamId}_{n}`), still delivered and replayable here, and written to Redis in order once it returns.
+ */
+export class RedisEventStore implements EventStore {
+  readonly #link: RedisLink;
+  readonly #names: ReturnType<typeof redisNames>;
+  readonly #max: number;
+  readonly #maxAge: number;
+  /** Events of streams appended while Redis was away, oldest first; always after the stream's Redis events. */
+  readonly #held = new Map<string, HeldEvent[]>();
+  /** Where held events went in Redis, so that their ids still resume. */
+  readonly #written = new Map<string, Map<number, string>>();
+  /** The last entry this process added to each stream. */
+  readonly #last = new Map<string, EntryId>();
+  #seq = Date.now();
+
+  constructor(options: RedisEventStoreOptions) {
+    this.#link = new RedisLink('RedisEventStore', options);
+    this.#names = redisNames(options.prefix);
+    this.#max = options.maxEventsPerStream ?? 1_000;
+    this.#maxAge = options.maxAge ?? 300_000;
+    if (!(this.#max >= 1) || !(this.#maxAge > 0)) {
+      throw new McpLiveError(
+        'INVALID_DEFINITION',
+        `RedisEventStore needs maxEventsPerStream ≥ 1 and maxAge > 0 (got ${this.#max} and ${this.#maxAge})`,
+      );
+    }
+    this.#link.onReady(() => this.#link.recovered());
+  }
+
+  async append(streamId: string, message: JSONRPCMessage): Promise<string> {
+    try {
+      await this.#flush(streamId);
+      return redisEventId(streamId, await this.#add(streamId, message));
+    } catch (error) {
+      if (this.#link.ready) throw error;
+      return this.#hold(streamId, message);
+    }
+  }
+
+  async lastEventId(streamId: string): Promise<string> {
+    const held = this.#held.get(streamId);
+    const newest = held?.[held.length - 1];
+    if (newest !== undefined) return localEventId(streamId, newest.seq);
+    if (this.#link.ready) {
+      const reply = await this.#link.command([
+        'XREVRANGE',
+        this.#names.events(streamId),
+        '+',
+        '-',
+        'COUNT',
+        '1',
+      ]);
+      return redisEventId(streamId, entries(reply)[0]?.[0] ?? FIRST_ENTRY);
+    }
+    return redisEventId(streamId, this.#last.get(streamId) ?? FIRST_ENTRY);
+  }
+
+  streamOf(eventId: string): string | undefined {
+    return parseEventId(eventId)?.streamId;
+  }
+
+  async replayAfter(lastEventId: string, send: ReplaySend): Promise<string | undefined> {
+    const id = parseEventId(lastEventId);
+    if (id === undefined) return undefined;
+    const { streamId } = id;
+    let after = id.kind === 'redis' ? id.entry : undefined;
+    if (id.kind === 'local') {
+      const written = this.#written.get(streamId)?.get(id.seq);
+      const held = this.#held.get(streamId) ?? [];
+      const at = held.findIndex((e) => e.seq === id.seq);
+      if (written !== undefined) after = parseEntry(written);
+      else if (at >= 0) return this.#sendHeld(streamId, held.slice(at + 1), send);
+      else after = FIRST_ENTRY;
+    }
+    if (this.#link.ready) await this.#flush(streamId).catch(() => {});
+    const held = this.#held.get(streamId);
+    if (held === undefined && this.#link.ready)
+      return this.#replayRedis(streamId, after ?? FIRST_ENTRY, send);
+    // Redis is away: what this process holds is all there is after the last entry it wrote.
+    if (compareEntries(after ?? FIRST_ENTRY, this.#last.get(streamId) ?? FIRST_ENTRY) === 0) {
+      return this.#sendHeld(streamId, held ?? [], send);
+    }
+    throw new McpLiveError(
+      'TRANSPORT',
+      `RedisEventStore: cannot replay stream ${streamId} after ${lastEventId}: the events after it are in Redis, which is unreachable; resume again once it is back`,
+    );
+  }
+
+  async deleteStream(streamId: string): Promise<void> {
+    this.#held.delete(streamId);
+    this.#written.delete(streamId);
+    this.#last.delete(streamId);
+    // While Redis is away the key is left to expire (maxAge after its last event).
+    if (this.#link.ready) await this.#link.command(['DEL', this.#names.events(streamId)]).catch(() => {});
+  }
+
+  /** Stops listening to the client (which stays open). Held events that were never written are dropped. */
+  close(): void {
+    this.#link.detach();
+  }
+
+  async #add(streamId: string, message: JSONRPCMessage): Promise<EntryId> {
+    const key = this.#names.events(streamId);
+    const [id] = await Promise.all([
+      this.#link.command<string>([
+        'XADD',
+        key,
+        'MAXLEN',
+        '~',
+        String(this.#max),
+        '*',
+        'm',
+        JSON.stringify(message),
+      ]),
+      this.#link.command(['PEXPIRE', key, String(this.#maxAge)]),
+    ]);
+    const entry = parseEntry(String(id));
+    if (entry === undefined)
+      throw new McpLiveError('TRANSPORT', `RedisEventStore: XADD answered "${id}", not an entry id`);
+    this.#remember(this.#last, streamId, entry);
+    return entry;
+  }
+
+  #hold(streamId: string, message: JSONRPCMessage): string {
+    let held = this.#held.get(streamId);
+    if (held === undefined) {
+      held = [];
+      this.#held.set(streamId, held);
+    }
+    const seq = ++this.#seq;
+    held.push({ seq, at: Date.now(), message });
+    if (held.length > this.#max) held.shift();
+    return localEventId(streamId, seq);
+  }
+
+  /** Writes a stream's held events to Redis, oldest first; stops at the first failure. */
+  async #flush(streamId: string): Promise<void> {
+    const held = this.#held.get(streamId);
+    if (held === undefined) return;
+    const cutoff = Date.now() - this.#maxAge;
+    let written = this.#written.get(streamId);
+    while (held.length > 0) {
+      const event = held[0]!;
+      if (event.at > cutoff) {
+        const entry = await this.#add(streamId, event.message);
+        if (written === undefined) {
+          written = new Map();
+          this.#remember(this.#written, streamId, written);
+        }
+        written.set(event.seq, formatEntry(entry));
+        if (written.size > this.#max) written.delete(written.keys().next().value!);
+      }
+      held.shift();
+    }
+    this.#held.delete(streamId);
+  }
+
+  async #replayRedis(streamId: string, after: EntryId, send: ReplaySend): Promise<string> {
+    const oldest: EntryId = { ms: Math.max(0, Date.now() - this.#maxAge), seq: 0 };
+    const from = compareEntries(after, oldest) >= 0 ? `(${formatEntry(after)}` : formatEntry(oldest);
+    const reply = await this.#link.command([
+      'XREVRANGE',
+      this.#names.events(streamId),
+      '+',
+      from,
+      'COUNT',
+      String(this.#max),
+    ]);
+    const events = entries(reply).reverse();
+    for (const [entry, message] of events) send(redisEventId(streamId, entry), message);
+    return streamId;
+  }
+
+  #sendHeld(streamId: string, events: HeldEvent[], send: ReplaySend): string {
+    const cutoff = Date.now() - this.#maxAge;
+    for (const event of events.filter((e) => e.at > cutoff)) {
+      send(localEventId(streamId, event.seq), event.message);
+    }
+    return streamId;
+  }
+
+  #remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
+  }
+}
+
+/** Stream entries of an XRANGE/XREVRANGE reply, with their messages. */
+function entries(reply: unknown): Array<[EntryId, JSONRPCMessage]> {
+  const out: Array<[EntryId, JSONRPCMessage]> = [];
+  if (!Array.isArray(reply)) return out;
+  for (const item of reply) {
+    if (!Array.isArray(item)) continue;
+    const [id, fields] = item as [unknown, unknown];
+    const entry = parseEntry(String(id));
+    const json = toRecord(fields).m;
+    if (entry === undefined || json === undefined) continue;
+    try {
+      out.push([entry, JSON.parse(json) as JSONRPCMessage]);
+    } catch {
+      // Not written by this store; skipped.
+    }
+  }
+  return out;
+}

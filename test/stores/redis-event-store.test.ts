@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { RedisClientType } from 'redis';
+import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
+import { MemoryEventStore } from '../../src/stores/memory-event-store.ts';
+import type { RedisClientLike } from '../../src/stores/redis-client.ts';
+import { RedisEventStore, type RedisEventStoreOptions } from '../../src/stores/redis-event-store.ts';
+import { eventStoreContract } from './event-store-contract.ts';
+import { connectClient, nextEvent, redisForTests } from './redis-server.ts';
+
+const redis = await redisForTests();
+after(() => redis.server?.close());
+const skip = redis.skip;
+let prefixes = 0;
+
+function openStore(
+  t: { after(fn: () => void): void },
+  client: RedisClientType,
+  options: Omit<RedisEventStoreOptions, 'client'> = {},
+): RedisEventStore {
+  const store = new RedisEventStore({
+    client: client as unknown as RedisClientLike,
+    prefix: `events-${++prefixes}`,
+    onError: () => {},
+    ...options,
+  });
+  t.after(() => store.close());
+  return store;
+}
+
+const note = (n: number) => ({ jsonrpc: '2.0' as const, method: 'n', params: { n } });
+const numbers = async (store: RedisEventStore, after: string) => {
+  const seen: number[] = [];
+  await store.replayAfter(after, (_, m) => seen.push((m as unknown as { params: { n: number } }).params.n));
+  return seen;
+};
+
+eventStoreContract('MemoryEventStore', async (t, options) => {
+  const store = new MemoryEventStore(options);
+  t.after(() => store.clear());
+  return store;
+});
+
+eventStoreContract(
+  'RedisEventStore',
+  async (t, options) => openStore(t, await connectClient(t, redis.server!.url), options),
+  skip,
+);
+
+test('each stream is one Redis Stream, trimmed to about maxEventsPerStream and expiring maxAge after its last event', {
+  skip,
+}, async (t) => {
+  const client = await connectClient(t, redis.server!.url);
+  const store = openStore(t, client, { maxEventsPerStream: 10, maxAge: 60_000, prefix: 'trim' });
+  const start = await store.lastEventId('s');
+  for (let n = 1; n <= 500; n++) await store.append('s', note(n));
+  const length = await client.xLen('trim:events:{s}');
+  assert.ok(length >= 10 && length < 500, `XLEN ${length}`);
+  const ttl = await client.pTTL('trim:events:{s}');
+  assert.ok(ttl > 0 && ttl <= 60_000, `PTTL ${ttl}`);
+  assert.deepEqual(await numbers(store, start), [491, 492, 493, 494, 495, 496, 497, 498, 499, 500]);
+});
+
+test('an instance replays a stream that another instance wrote', { skip }, async (t) => {
+  const url = redis.server!.url;
+  const writer = openStore(t, await connectClient(t, url), { prefix: 'shared' });
+  const reader = openStore(t, await connectClient(t, url), { prefix: 'shared' });
+  const start = await writer.lastEventId('s');
+  const first = await writer.append('s', note(1));
+  await writer.append('s', note(2));
+  assert.equal(await reader.lastEventId('s'), await writer.lastEventId('s'));
+  assert.deepEqual(await numbers(reader, start), [1, 2]);
+  assert.deepEqual(await numbers(reader, first), [2]);
+});
+
+test('a stream silent for maxAge is gone from Redis', { skip }, async (t) => {
+  const client = await connectClient(t, redis.server!.url);
+  const listener = await connectClient(t, redis.server!.url);
+  const store = openStore(t, client, { maxAge: 200, prefix: 'age' });
+  const expired = new Promise<void>((resolve) => {
+    void listener.subscribe('__keyevent@0__:expired', (key) => {
+      if (key === 'age:events:{s}') resolve();
+    });
+  });
+  const start = await store.lastEventId('s');
+  await store.append('s', note(1));
+  await expired;
+  assert.deepEqual(await numbers(store, start), []);
+  assert.equal(await client.exists('age:events:{s}'), 0);
+});
+
+test('while Redis is away events are held here, still replayable, then written to Redis in order', {
+  skip,
+}, async (t) => {
+  const server = redis.server!;
+  const client = await connectClient(t, server.url);
+  const errors: unknown[] = [];
+  const store = new RedisEventStore({
+    client: client as unknown as RedisClientLike,
+    prefix: 'outage',
+    onError: (error) => errors.push(error),
+  });
+  t.after(() => store.close());
+  const start = await store.lastEventId('s');
+  await store.append('s', note(1));
+  const beforeOutage = await store.append('s', note(2));
+
+  const down = nextEvent(client, 'reconnecting');
+  await server.stop();
+  await down;
+  const held3 = await store.append('s', note(3));
+  const held4 = await store.append('s', note(4));
+  assert.match(held3, /^s_\d+$/, 'a held event has a local id');
+  assert.equal(await store.lastEventId('s'), held4);
+  assert.deepEqual(await numbers(store, beforeOutage), [3, 4]);
+  assert.deepEqual(await numbers(store, held3), [4]);
+  await assert.rejects(
+    store.replayAfter(start, () => {}),
+    (error: unknown) => {
+      assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+      assert.match(error.message, /cannot replay stream s after .*Redis.*unreachable/);
+      return true;
+    },
+  );
+  assert.equal(errors.length, 1, 'the outage is reported once');
+
+  const up = nextEvent(client, 'ready');
+  await server.start();
+  await up;
+  const five = await store.append('s', note(5));
+  assert.match(five, /^s_\d+-\d+$/, 'an event in Redis has its entry id');
+  // Redis came back empty: the held events went to it first, and their ids still resume.
+  const other = openStore(t, await connectClient(t, server.url), { prefix: 'outage' });
+  assert.deepEqual(await numbers(other, await other.lastEventId('none')), []);
+  assert.deepEqual(await numbers(other, 's_0-0'), [3, 4, 5]);
+  assert.deepEqual(await numbers(store, held3), [4, 5]);
+  assert.deepEqual(await numbers(store, held4), [5]);
+
+  // A second outage is reported again.
+  const downAgain = nextEvent(client, 'reconnecting');
+  await server.stop();
+  await downAgain;
+  assert.match(await store.append('s', note(6)), /^s_\d+$/);
+  assert.equal(errors.length, 2);
+  const upAgain = nextEvent(client, 'ready');
+  await server.start();
+  await upAgain;
+});
+
+test('bad limits and prefixes are refused at construction', { skip }, async (t) => {
+  const client = (await connectClient(t, redis.server!.url)) as unknown as RedisClientLike;
+  assert.throws(() => new RedisEventStore({ client, maxEventsPerStream: 0 }), /maxEventsPerStream ≥ 1/);
+  assert.throws(() => new RedisEventStore({ client, maxAge: 0 }), /maxAge > 0/);
+  assert.throws(() => new RedisEventStore({ client, prefix: 'a{b}' }), /must not contain/);
+});
