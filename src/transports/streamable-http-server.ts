@@ -6,8 +6,13 @@ import type { Session, SessionInit } from '../server/session.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { CORSPolicy } from './http/cors.ts';
+import {
+  createFetchHandler,
+  createNodeHandler,
+  type FetchHandler,
+  type NodeHandler,
+} from './http/entry-points.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
-import { FetchExchange } from './http/fetch-exchange.ts';
 import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
 import { createOriginGuard } from './http/origin-guard.ts';
 import { respondText } from './http/respond.ts';
@@ -124,29 +129,16 @@ export class StreamableHTTPServer {
    * Handles a `node:http` request (also Express's and, with `reply.hijack()`, Fastify's `raw` ones).
    * A request for another path goes to `next` when given, or gets 404.
    */
-  readonly handleNode = async (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void) => {
-    const exchange = new NodeExchange(req, res);
-    try {
-      if (await this.#handle(exchange)) return;
-      if (next !== undefined) next();
-      else respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
-    } catch (error) {
-      this.server.reportError(error);
-      respondText(exchange, 500, 'Internal Server Error');
-    }
-  };
+  readonly handleNode: NodeHandler = createNodeHandler(
+    (exchange) => this.#handle(exchange),
+    (error) => this.server.reportError(error),
+  );
 
   /** Handles a web `Request` (Hono, Bun, Deno, workers); other paths get 404. */
-  readonly fetch = async (request: Request): Promise<Response> => {
-    const exchange = new FetchExchange(request);
-    try {
-      if (!(await this.#handle(exchange))) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
-    } catch (error) {
-      this.server.reportError(error);
-    }
-    if (!exchange.answered) respondText(exchange, 500, 'Internal Server Error');
-    return exchange.response;
-  };
+  readonly fetch: FetchHandler = createFetchHandler(
+    (exchange) => this.#handle(exchange),
+    (error) => this.server.reportError(error),
+  );
 
   /** Starts a `node:http` server on `address`. */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
