@@ -1,0 +1,144 @@
+// The live example server: one McpServer with real tools and resources, served over Streamable HTTP
+// (/mcp) and HTTP+SSE (/sse, /message) on one port, next to the web page that uses them (/).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { McpHttpServer, McpLiveError, McpServer } from '../../src/index.ts';
+import { bearerAuthenticator, refuseOpenBind } from './auth.ts';
+import { ChatStore, registerChat } from './chat.ts';
+import { registerDocumentTools } from './document-tools.ts';
+import { DocumentStore } from './documents.ts';
+import { MetricsFeed } from './metrics-feed.ts';
+import { loadPageAssets, servePage } from './page.ts';
+import { registerStreamData } from './stream-data.ts';
+import { registerSystemTools } from './system-tools.ts';
+import { ToolRuns } from './tool-runs.ts';
+import { registerTopicTools, TopicHub } from './topics.ts';
+
+export interface LiveServerOptions {
+  /** @default 8080 (0 picks a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** When set, every MCP request must carry `Authorization: Bearer <token>`; without it only loopback hosts are allowed. */
+  token?: string | undefined;
+  /** ms between two samples of the system metrics. @default 1000 */
+  metricsInterval?: number;
+  /** ms between two items of stream_data. @default 100 */
+  streamDelay?: number;
+  /** Where the server reports what it does. @default console.log */
+  log?: (line: string) => void;
+}
+
+export interface LiveServer {
+  /** The web page, such as `http://127.0.0.1:8080/`. */
+  url: string;
+  /** The Streamable HTTP endpoint. */
+  mcpUrl: string;
+  /** The HTTP+SSE endpoint. */
+  sseUrl: string;
+  host: string;
+  port: number;
+  server: McpServer;
+  documents: DocumentStore;
+  chat: ChatStore;
+  /** The recent stream_data and monitor_system calls, with how far each got and how it ended. */
+  runs: ToolRuns;
+  close(): Promise<void>;
+}
+
+export const WELCOME_TEXT =
+  'Welcome to the mcp-live shared document.\n\nOpen this page in a second tab and type in either one: ' +
+  'every edit goes through the edit_document tool and reaches every viewer as a notification.\n';
+
+/** Builds the example's McpServer and starts serving it and the page; resolves once it listens. */
+export async function startLiveServer(options: LiveServerOptions = {}): Promise<LiveServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token === '' ? undefined : options.token;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const refusal = refuseOpenBind(host, token);
+  if (refusal !== undefined) throw new McpLiveError('TRANSPORT', refusal);
+
+  const server = new McpServer(
+    { name: 'mcp-live example', version: '1.0.0', title: 'mcp-live live server' },
+    {
+      instructions:
+        'Real system metrics (metrics://current, monitor_system), stream_data with progress, shared ' +
+        'documents (edit_document, doc://{doc_id}), chat (send_message, chat://{channel}) and ' +
+        'subscribe_updates for pushed notifications.',
+    },
+  );
+  const hub = new TopicHub(server);
+  const documents = new DocumentStore();
+  const chat = new ChatStore();
+  const runs = new ToolRuns(log);
+  const feed = new MetricsFeed(options.metricsInterval ?? 1000, (error) => server.reportError(error));
+  documents.apply('welcome', 'set', { base_version: 0, text: WELCOME_TEXT }, 'server');
+
+  registerStreamData(server, runs, options.streamDelay ?? 100);
+  registerSystemTools(server, hub, feed, runs);
+  registerDocumentTools(server, hub, documents);
+  registerChat(server, hub, chat);
+  registerTopicTools(server, hub);
+
+  const assets = await loadPageAssets();
+  const mcp = new McpHttpServer(server, {
+    keepAliveInterval: 15_000,
+    ...(token === undefined ? {} : { authenticate: bearerAuthenticator(token) }),
+  });
+  const http = createServer((req, res) => {
+    if (servePage(assets, req, res)) return;
+    void mcp.handleNode(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Nothing at ${req.url}: the page is at /, MCP at /mcp (Streamable HTTP) and /sse (HTTP+SSE)\n`);
+    });
+  });
+  await listen(http, options.port ?? 8080, host);
+  feed.start();
+
+  const { port, address } = http.address() as AddressInfo;
+  const shown =
+    address === '0.0.0.0' || address === '::'
+      ? 'localhost'
+      : address.includes(':')
+        ? `[${address}]`
+        : address;
+  const origin = `http://${shown}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${origin}/`,
+    mcpUrl: `${origin}/mcp`,
+    sseUrl: `${origin}/sse`,
+    host: address,
+    port,
+    server,
+    documents,
+    chat,
+    runs,
+    close: () => {
+      closing ??= (async () => {
+        feed.stop();
+        await mcp.close({ timeout: 1_000 });
+        await server.close();
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(http: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      const busy = error.code === 'EADDRINUSE';
+      const why = busy ? 'the port is in use; pick another one with PORT or --port' : error.message;
+      reject(new McpLiveError('TRANSPORT', `Cannot listen on ${host}:${port}: ${why}`, { cause: error }));
+    });
+    http.listen(port, host, () => {
+      http.removeAllListeners('error');
+      resolve();
+    });
+  });
+}

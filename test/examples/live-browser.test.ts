@@ -1,0 +1,227 @@
+// The live page in a real browser: Debian's chromium driven by playwright-core, two browser contexts as
+// two users (A over Streamable HTTP, B over HTTP+SSE). Screenshots go to test-artifacts/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, type TestContext, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../examples/live/chromium.ts';
+import type { LiveServer } from '../../examples/live/live-server.ts';
+import { startLive, until } from './live-harness.ts';
+
+const ARTIFACTS = 'test-artifacts';
+const missing = hasChromium()
+  ? undefined
+  : `chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`;
+
+describe('the live page in chromium', {
+  skip: missing !== undefined && process.env.CI !== 'true' ? missing : false,
+}, () => {
+  let browser: Browser | undefined;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    if (missing === undefined) browser = await launchChromium();
+  });
+  after(() => browser?.close());
+
+  /** Opens the page in a fresh browser context (one user); fails the test on any console error or CSP violation. */
+  /** `allow` matches console errors the test expects (failed requests while a server is down, a 401). */
+  async function open(
+    t: TestContext,
+    live: LiveServer,
+    query: string,
+    hash = '',
+    allow?: RegExp,
+  ): Promise<Page> {
+    // Only reached without chromium in CI, where the browser tests must run: each of them fails.
+    if (browser === undefined) throw new Error(`${missing}; CI must run the browser tests`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !allow?.test(message.text())) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    t.after(() => assert.deepEqual(problems, [], 'the page logged no errors'));
+    await page.goto(`${live.url}${query}${hash}`);
+    return page;
+  }
+
+  async function twoUsers(t: TestContext, live: LiveServer, allow?: RegExp): Promise<[Page, Page]> {
+    const a = await open(t, live, '?transport=streamable-http', '', allow);
+    const b = await open(t, live, '?transport=sse', '', allow);
+    for (const page of [a, b]) await page.waitForSelector('#state[data-state="connected"]');
+    assert.equal(await a.textContent('#transport'), 'streamable-http');
+    assert.equal(await b.textContent('#transport'), 'sse');
+    return [a, b];
+  }
+
+  test("A's chat message appears for B, and B's reply for A", async (t) => {
+    const live = await startLive(t);
+    const [a, b] = await twoUsers(t, live);
+    await a.fill('#chat-name', 'Ada');
+    await a.fill('#chat-input', 'Hello from A');
+    await a.press('#chat-input', 'Enter');
+    await b.waitForFunction(
+      ([from, text]) =>
+        [...document.querySelectorAll('#chat-log li')].some(
+          (li) =>
+            li.querySelector('b')?.textContent === from && li.querySelector('span')?.textContent === text,
+        ),
+      ['Ada', 'Hello from A'],
+    );
+    await b.fill('#chat-name', 'Grace');
+    await b.fill('#chat-input', 'Hi A, B here');
+    await b.click('#chat-form button');
+    await a.waitForFunction(
+      () => document.querySelector('#chat-log')?.textContent?.includes('Hi A, B here') ?? false,
+    );
+    assert.deepEqual(
+      live.chat.history('general').map((m) => [m.from, m.text]),
+      [
+        ['Ada', 'Hello from A'],
+        ['Grace', 'Hi A, B here'],
+      ],
+    );
+    await b.screenshot({ path: `${ARTIFACTS}/live-chat-b.png` });
+  });
+
+  test("A's document edit appears for B, and edits typed at once in both converge", async (t) => {
+    const live = await startLive(t);
+    const [a, b] = await twoUsers(t, live);
+    const value = (page: Page) => page.inputValue('#doc');
+    await a.waitForSelector('#doc:not([disabled])');
+    await b.waitForSelector('#doc:not([disabled])');
+    await a.click('#doc');
+    await a.keyboard.press('Control+Home');
+    await a.keyboard.type('A was here. ');
+    await b.waitForFunction(() =>
+      (document.querySelector('#doc') as HTMLTextAreaElement).value.startsWith('A was here. '),
+    );
+
+    await b.click('#doc');
+    await b.keyboard.press('Control+End');
+    await Promise.all([a.keyboard.type('[top from A]'), b.keyboard.type('[end from B]')]);
+    for (const page of [a, b]) {
+      await page.waitForFunction(() => {
+        const text = (document.querySelector('#doc') as HTMLTextAreaElement).value;
+        return (
+          text.includes('[top from A]') &&
+          text.includes('[end from B]') &&
+          /saved/.test(document.querySelector('#doc-status')?.textContent ?? '')
+        );
+      });
+    }
+    await until(
+      () => live.documents.get('welcome').content.includes('[end from B]'),
+      'the server to have both',
+    );
+    const server = live.documents.get('welcome').content;
+    await a.waitForFunction(
+      (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,
+      server,
+    );
+    await b.waitForFunction(
+      (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,
+      server,
+    );
+    assert.equal(await value(a), await value(b));
+    assert.ok(server.startsWith('A was here. [top from A]'), server);
+    assert.ok(server.trimEnd().endsWith('[end from B]'), server);
+    await a.screenshot({ path: `${ARTIFACTS}/live-document-a.png` });
+  });
+
+  test('the stream_data progress bar advances and completes', async (t) => {
+    const live = await startLive(t, { streamDelay: 50 });
+    const [a] = await twoUsers(t, live);
+    await a.selectOption('#stream-source', 'sequence');
+    await a.fill('#stream-count', '20');
+    await a.click('#stream-start');
+    await a.waitForFunction(() => {
+      const bar = document.querySelector('#stream-progress') as HTMLProgressElement;
+      return bar.max === 20 && bar.value > 0 && bar.value < 20;
+    });
+    await a.waitForSelector('#stream-card[data-status="completed"]');
+    assert.equal(await a.$eval('#stream-progress', (bar) => (bar as HTMLProgressElement).value), 20);
+    assert.equal(await a.textContent('#stream-status'), 'completed: 20 items');
+    assert.match((await a.textContent('#stream-result')) ?? '', /"source": "sequence", "count": 20/);
+    assert.equal(live.runs.all.at(-1)?.status, 'completed');
+    await a.screenshot({ path: `${ARTIFACTS}/live-progress-a.png` });
+  });
+
+  test('cancel stops the stream_data call on the server', async (t) => {
+    const live = await startLive(t, { streamDelay: 50 });
+    const [a] = await twoUsers(t, live);
+    await a.fill('#stream-count', '1000');
+    await a.click('#stream-start');
+    await a.waitForFunction(
+      () => (document.querySelector('#stream-progress') as HTMLProgressElement).value >= 3,
+    );
+    await a.click('#stream-cancel');
+    await a.waitForSelector('#stream-card[data-status="cancelled"]');
+    const run = live.runs.all.at(-1)!;
+    await until(() => run.status !== 'running', 'the server to stop the call');
+    assert.equal(run.status, 'cancelled');
+    assert.ok(run.produced >= 3 && run.produced < 1000, `the server produced ${run.produced} items`);
+    assert.match((await a.textContent('#stream-status')) ?? '', /^cancelled after \d+\/1000 items$/);
+    assert.equal(await a.isEnabled('#stream-start'), true);
+    await a.screenshot({ path: `${ARTIFACTS}/live-cancelled-a.png` });
+  });
+
+  test('the live chart and figures show the metrics the server pushes', async (t) => {
+    const live = await startLive(t, { metricsInterval: 100 });
+    const [a] = await twoUsers(t, live);
+    await a.waitForFunction(() => Number(document.querySelector('#notification-count')?.textContent) >= 5);
+    assert.match((await a.textContent('#cpu')) ?? '', /^\d+(\.\d)? %$/);
+    assert.match((await a.textContent('#memory-detail')) ?? '', /GiB of \d+(\.\d)? GiB$/);
+    const painted = await a.$eval('#chart', (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 80) blue++;
+      return blue;
+    });
+    assert.ok(painted > 50, `the CPU line is drawn (${painted} pixels)`);
+    await a.screenshot({ path: `${ARTIFACTS}/live-page-a.png` });
+  });
+
+  test('the page shows a lost connection and reconnects to a restarted server, over both transports', async (t) => {
+    const first = await startLive(t);
+    const pages = await twoUsers(t, first, /ERR_CONNECTION_REFUSED|404 \(Not Found\)/);
+    const before = await Promise.all(pages.map((page) => page.textContent('#session-id')));
+    await first.close();
+    for (const page of pages)
+      await page.waitForSelector('#state[data-state="disconnected"]', { timeout: 30_000 });
+    const second = await startLive(t, { port: first.port });
+    for (const page of pages)
+      await page.waitForSelector('#state[data-state="connected"]', { timeout: 30_000 });
+    const after = await Promise.all(pages.map((page) => page.textContent('#session-id')));
+    assert.deepEqual(
+      after.filter((id, i) => id === before[i]),
+      [],
+      'each page has a new session',
+    );
+    assert.deepEqual(
+      [...second.server.sessions].map((session) => session.id).sort(),
+      [...after].sort(),
+      'the new sessions are on the new server',
+    );
+  });
+
+  test('with MCP_LIVE_TOKEN the page asks for the token, or takes it from #token=', async (t) => {
+    const live = await startLive(t, { token: 'browser-secret' });
+    const unauthorized = /401 \(Unauthorized\)/;
+    const asks = await open(t, live, '', '', unauthorized);
+    await asks.waitForSelector('#state[data-state="unauthorized"]');
+    assert.equal(await asks.isVisible('#token-form'), true);
+    await asks.fill('#token', 'browser-secret');
+    await asks.click('#token-form button');
+    await asks.waitForSelector('#state[data-state="connected"]');
+
+    const linked = await open(t, live, '?transport=sse', '#token=browser-secret', unauthorized);
+    await linked.waitForSelector('#state[data-state="connected"]');
+    assert.equal(await linked.evaluate(() => location.hash), '', 'the token leaves the address bar');
+  });
+});
