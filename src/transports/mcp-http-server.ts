@@ -3,6 +3,7 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { HTTPRequestInfo } from './http/exchange.ts';
 import type { NodeRequest } from './http/node-exchange.ts';
+import { stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { SSEServerOptions } from './sse-options.ts';
@@ -103,12 +104,7 @@ export class McpHttpServer {
     await Promise.all([this.streamableHTTP?.close(options), this.sse?.close(options)]);
     const http = this.#http;
     this.#http = undefined;
-    if (http !== undefined) {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
-    }
+    await stopListening(http);
   }
 
   /** The endpoint path of the transport `listen` reports. */

@@ -16,6 +16,7 @@ import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
 import { createOriginGuard } from './http/origin-guard.ts';
 import { respondText } from './http/respond.ts';
+import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
@@ -159,20 +160,11 @@ export class StreamableHTTPServer {
    */
   async close(options: StreamableHTTPCloseOptions = {}): Promise<void> {
     this.#closing = true;
-    const deadline = Date.now() + (options.timeout ?? this.#o.shutdownTimeout);
-    while (Date.now() < deadline && this.#sessions().some((s) => s.inFlightCount > 0)) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await Promise.all(this.#sessions().map((s) => this.server.closeSession(s, 'server shutting down')));
+    await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
     this.#ownStore?.clear();
     const http = this.#http;
     this.#http = undefined;
-    if (http !== undefined) {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
-    }
+    await stopListening(http);
   }
 
   /** Answers one exchange if it is for this transport; false when the path is not ours. */
