@@ -6,9 +6,9 @@ import type { Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { andThen, SerialQueue } from './http/serial-queue.ts';
 import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 import { encodeMessage } from './sse-message-json.ts';
-import { andThen, SerialQueue } from './sse-serial-queue.ts';
 
 export interface SSEStreamSettings {
   keepAlive: KeepAliveSettings;

@@ -5,6 +5,7 @@ import type { Session } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { SerialQueue } from './http/serial-queue.ts';
 import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 
 export interface StreamSettings {
@@ -39,8 +40,6 @@ interface Connection {
   ending: boolean;
 }
 
-type Task = () => void | Promise<void>;
-
 const KEEP_ALIVE = encodeSSEComment('keep-alive');
 
 /**
@@ -55,8 +54,7 @@ export class ResumableStream {
   readonly #settings: StreamSettings;
   #connection: Connection | undefined;
   #connecting = 0;
-  #tasks: Task[] = [];
-  #busy = false;
+  readonly #queue = new SerialQueue((error) => this.#settings.report(error, this.session));
   /** Where the stream started, in the store's numbering. */
   #start: string | undefined;
   /** The id of the last event handed to a connection. */
@@ -71,7 +69,7 @@ export class ResumableStream {
     if (eager) this.#connection = this.#newConnection();
     const store = settings.store;
     if (store !== undefined) {
-      this.#run(() => {
+      this.#queue.run(() => {
         const mark = store.lastEventId(id);
         if (typeof mark === 'string') this.#mark(mark);
         else return mark.then((m) => this.#mark(m));
@@ -90,10 +88,12 @@ export class ResumableStream {
     if (json === undefined) return;
     const store = this.#settings.store;
     if (store === undefined) {
-      this.#run(() => void this.#connection?.writer.write(encodeSSEEvent({ event: 'message', data: json })));
+      this.#queue.run(
+        () => void this.#connection?.writer.write(encodeSSEEvent({ event: 'message', data: json })),
+      );
       return;
     }
-    this.#run(() => {
+    this.#queue.run(() => {
       const id = store.append(this.id, message);
       if (typeof id === 'string') this.#deliver(id, json);
       else return id.then((eventId) => this.#deliver(eventId, json));
@@ -111,7 +111,7 @@ export class ResumableStream {
       this.#drop(connection);
       options.onDisconnect?.();
     });
-    this.#run(async () => {
+    this.#queue.run(async () => {
       this.#connecting--;
       if (connection.gone) return;
       if (!reuse) {
@@ -147,7 +147,7 @@ export class ResumableStream {
 
   /** Ends the open connection once everything sent before is written; the stream may be resumed later. */
   end(): void {
-    this.#run(() => {
+    this.#queue.run(() => {
       if (this.#connection !== undefined) this.#end(this.#connection);
     });
   }
@@ -156,7 +156,7 @@ export class ResumableStream {
   close(): void {
     this.end();
     const store = this.#settings.store;
-    if (store !== undefined) this.#run(() => store.deleteStream(this.id));
+    if (store !== undefined) this.#queue.run(() => store.deleteStream(this.id));
   }
 
   #mark(eventId: string): void {
@@ -210,44 +210,6 @@ export class ResumableStream {
     this.#drop(connection);
     const reason = `the client stopped reading stream ${this.id} of session ${this.session.id}: ${buffered} bytes waited, over maxBufferedBytes (${this.#settings.maxBufferedBytes}); it was disconnected and may resume`;
     this.#settings.report(new McpLiveError('OVERLOADED', reason), this.session);
-  }
-
-  /** Runs tasks one at a time, synchronously while nothing is pending (the common, in-memory case). */
-  #run(task: Task): void {
-    if (this.#busy) {
-      this.#tasks.push(task);
-      return;
-    }
-    this.#step(task);
-  }
-
-  #step(task: Task | undefined): void {
-    while (task !== undefined) {
-      let result: void | Promise<void>;
-      try {
-        result = task();
-      } catch (error) {
-        this.#settings.report(error, this.session);
-        result = undefined;
-      }
-      if (result instanceof Promise) {
-        this.#busy = true;
-        result.then(
-          () => this.#resume(),
-          (error: unknown) => {
-            this.#settings.report(error, this.session);
-            this.#resume();
-          },
-        );
-        return;
-      }
-      task = this.#tasks.shift();
-    }
-  }
-
-  #resume(): void {
-    this.#busy = false;
-    this.#step(this.#tasks.shift());
   }
 
   #encode(message: JSONRPCMessage): string | undefined {
