@@ -12,6 +12,8 @@ export type McpLiveErrorCode =
   | 'INVALID_DEFINITION'
   | 'REMOTE_ERROR'
   | 'OVERLOADED'
+  /** Another instance of the deployment does not listen on the message bus (it stopped or lost Redis). */
+  | 'INSTANCE_GONE'
   | 'TRANSPORT';
 
 /** A local error with a string code; it never goes on the wire as is. */

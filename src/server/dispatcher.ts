@@ -205,6 +205,7 @@ export class Dispatcher {
     session.clientInfo = clientInfo;
     session.clientCapabilities = (params.capabilities ?? {}) as ClientCapabilities;
     session.serverCapabilities = capabilities;
+    session.stateChanged();
     const result: Record<string, unknown> = {
       protocolVersion: session.protocolVersion,
       capabilities,
@@ -219,6 +220,7 @@ export class Dispatcher {
     switch (notification.method) {
       case 'notifications/initialized':
         session.initialized = true;
+        session.stateChanged();
         return;
       case 'notifications/cancelled': {
         const requestId = params?.requestId;
@@ -240,6 +242,7 @@ function setLevel(params: Params, ctx: RequestContext) {
     );
   }
   ctx.session.logLevel = params.level;
+  ctx.session.stateChanged();
   return {};
 }
 

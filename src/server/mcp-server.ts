@@ -8,7 +8,13 @@ import { MemorySessionStore } from '../stores/memory-session-store.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher, type MessageExtra } from './dispatcher.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
-import { type BusMessage, type MessageBus, matchesSelector, type SessionSelector } from './message-bus.ts';
+import {
+  type BusMessage,
+  type MessageBus,
+  matchesSelector,
+  type RelayPacket,
+  type SessionSelector,
+} from './message-bus.ts';
 import {
   definePrompt,
   type PromptArgumentConfig,
@@ -23,8 +29,8 @@ import {
   type ResourceTemplateConfig,
   type ResourceTemplateHandler,
 } from './resource-definition.ts';
-import { Session, type SessionInit } from './session.ts';
-import type { SessionStore } from './session-store.ts';
+import { Session, type SessionInit, type SessionState } from './session.ts';
+import type { SessionRecord, SessionStore } from './session-store.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
 
@@ -86,6 +92,8 @@ export class McpServer {
   readonly #idleTimeout: number;
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #pendingChanges = new Set<CatalogKind>();
+  readonly #changedStates = new Set<Session>();
+  readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
@@ -286,17 +294,39 @@ export class McpServer {
         `A session "${id}" is already open; session ids must be unique`,
       );
     }
-    const session = new Session(id, init);
+    const session = new Session(id, init, (s) => this.#stateChanged(s));
     if (session.ephemeral) return session;
     this.#sessions.set(id, session);
-    await this.sessionStore.create({
+    const record: SessionRecord = {
       id,
       transport: session.transport,
       owner: this.instanceId,
       principal: session.principal,
       createdAt: session.createdAt,
       lastActivity: session.lastActivity,
-    });
+    };
+    if (init.streamKey !== undefined) record.streamKey = init.streamKey;
+    if (init.base !== undefined) record.base = init.base;
+    await this.sessionStore.create(record);
+    this.#startSweeper();
+    this.#hooks.emit('sessionOpened', session);
+    return session;
+  }
+
+  /**
+   * Takes over a session whose instance is gone (`gone`, found unreachable, or one the store no longer
+   * counts as alive): claims it in the store, then opens it here with the state its record kept, on
+   * `init`'s channel. `undefined` when the store cannot hand sessions over or another instance holds it.
+   * Fires `sessionOpened`.
+   */
+  async adoptSession(record: SessionRecord, init: SessionInit, gone?: string): Promise<Session | undefined> {
+    if (this.#sessions.has(record.id) || this.sessionStore.claim === undefined) return undefined;
+    if (!(await this.sessionStore.claim(record.id, this.instanceId, gone))) return undefined;
+    if (this.#sessions.has(record.id)) return undefined;
+    const session = new Session(record.id, { ...init, id: record.id }, (s) => this.#stateChanged(s));
+    session.restore(record as SessionState);
+    if (session.protocolVersion !== undefined) session.serverCapabilities = this.capabilities;
+    this.#sessions.set(record.id, session);
     this.#startSweeper();
     this.#hooks.emit('sessionOpened', session);
     return session;
@@ -376,7 +406,39 @@ export class McpServer {
     }
   }
 
+  /**
+   * Listens to relay packets this instance gets on the bus (for the HTTP transports, which relay
+   * requests for sessions another instance holds); returns a function that stops listening.
+   */
+  onRelayPacket(listener: (packet: RelayPacket) => void): () => void {
+    this.#relayListeners.add(listener);
+    return () => this.#relayListeners.delete(listener);
+  }
+
+  /** Records a session's changed state in the store, once per turn of the event loop. */
+  #stateChanged(session: Session): void {
+    if (session.ephemeral) return;
+    if (this.#changedStates.size === 0) queueMicrotask(() => this.#recordStates());
+    this.#changedStates.add(session);
+  }
+
+  #recordStates(): void {
+    const sessions = [...this.#changedStates];
+    this.#changedStates.clear();
+    for (const session of sessions) {
+      if (session.closed || this.#sessions.get(session.id) !== session) continue;
+      this.sessionStore.update(session.id, session.state).catch((cause: unknown) => {
+        const why = `Could not record the state of session ${session.id}; another instance that takes it over would miss it: ${errorText(cause)}`;
+        this.reportError(new McpLiveError('TRANSPORT', why, { cause }), session);
+      });
+    }
+  }
+
   #fromBus(bus: BusMessage): void {
+    if (bus.type === 'relay') {
+      for (const listener of this.#relayListeners) listener(bus.packet);
+      return;
+    }
     if (bus.type === 'session') {
       this.#sessions.get(bus.sessionId)?.send(bus.message);
       return;

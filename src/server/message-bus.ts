@@ -10,10 +10,22 @@ export interface SessionSelector {
   subscribedTo?: string;
 }
 
-/** One message on a bus: for one session, or for the sessions of every instance. */
+/**
+ * A piece of an HTTP exchange relayed between two instances (a request that landed on one for a
+ * session the other holds, and the pieces of its answer). `k` says which piece, `x` names the exchange;
+ * the bus carries the other fields as they are (JSON).
+ */
+export interface RelayPacket {
+  readonly k: string;
+  readonly x: string;
+  readonly [field: string]: unknown;
+}
+
+/** One message on a bus: for one session, for the sessions of every instance, or a relayed exchange's. */
 export type BusMessage =
   | { type: 'session'; sessionId: string; message: JSONRPCMessage }
-  | { type: 'broadcast'; origin: string; message: JSONRPCMessage; selector?: SessionSelector };
+  | { type: 'broadcast'; origin: string; message: JSONRPCMessage; selector?: SessionSelector }
+  | { type: 'relay'; packet: RelayPacket };
 
 /** Receives what the bus delivers to one instance. */
 export type BusHandler = (message: BusMessage) => void;
@@ -31,6 +43,11 @@ export interface MessageBus {
   publishToSession(owner: string, sessionId: string, message: JSONRPCMessage): Promise<void>;
   /** Delivers `message` to every listening instance except `origin` (which serves its own sessions). */
   broadcast(origin: string, message: JSONRPCMessage, selector?: SessionSelector): Promise<void>;
+  /**
+   * Delivers a relay packet to instance `instanceId`, in order with the packets this bus sent it before.
+   * Rejects with `INSTANCE_GONE` when that instance does not listen, `TRANSPORT` when the bus cannot carry it.
+   */
+  relay(instanceId: string, packet: RelayPacket): Promise<void>;
   /** Listens as instance `instanceId`; resolves to a function that stops listening. */
   subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>>;
   /** Stops every subscription and releases what the bus opened itself. */

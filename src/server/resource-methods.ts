@@ -60,10 +60,13 @@ export function subscribe(catalog: Catalog, params: Record<string, unknown>, ctx
   const uri = requireUri(params, 'resources/subscribe');
   if (!resourceExists(catalog, uri)) throw notFound(uri);
   ctx.session.subscriptions.add(uri);
+  ctx.session.stateChanged();
   return {};
 }
 
 export function unsubscribe(params: Record<string, unknown>, ctx: RequestContext) {
-  ctx.session.subscriptions.delete(requireUri(params, 'resources/unsubscribe'));
+  if (ctx.session.subscriptions.delete(requireUri(params, 'resources/unsubscribe'))) {
+    ctx.session.stateChanged();
+  }
   return {};
 }

@@ -1,3 +1,6 @@
+import type { ClientCapabilities, Implementation } from '../protocol/lifecycle.ts';
+import type { LoggingLevel } from '../protocol/logging.ts';
+
 /** What a store keeps about a session: enough for any instance to answer for it. */
 export interface SessionRecord {
   id: string;
@@ -8,6 +11,17 @@ export interface SessionRecord {
   protocolVersion?: string;
   createdAt: number;
   lastActivity: number;
+  /** The transport's name for the session's streams in the event store, so that another instance can resume them. */
+  streamKey?: string;
+  /** The path prefix the session was opened under. */
+  base?: string;
+  /** The negotiated state, kept so that another instance can take the session over. */
+  clientInfo?: Implementation;
+  clientCapabilities?: ClientCapabilities;
+  initialized?: boolean;
+  logLevel?: LoggingLevel;
+  /** Resource URIs the session subscribed to. */
+  subscriptions?: string[];
 }
 
 /**
@@ -19,4 +33,11 @@ export interface SessionStore {
   get(id: string): Promise<SessionRecord | undefined>;
   update(id: string, patch: Partial<Omit<SessionRecord, 'id'>>): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * Makes `owner` the holder of session `id` if its holder is `gone` (an instance the caller found
+   * unreachable) or, without `gone`, if its holder is no longer alive; false when a live instance holds
+   * it, another claimed it first, or the session no longer exists. Stores shared by several instances
+   * implement it; without it no session is ever taken over.
+   */
+  claim?(id: string, owner: string, gone?: string): Promise<boolean>;
 }

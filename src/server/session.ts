@@ -40,6 +40,20 @@ export interface SessionInit {
   id?: string;
   /** Ephemeral sessions (stateless HTTP) are not stored, swept or announced by hooks. */
   ephemeral?: boolean;
+  /** The transport's name for the session's streams in the event store (recorded for other instances). */
+  streamKey?: string;
+  /** The path prefix the session was opened under (recorded for other instances). */
+  base?: string;
+}
+
+/** What a session negotiated and chose, as a session store keeps it for other instances. */
+export interface SessionState {
+  protocolVersion?: ProtocolVersion;
+  clientInfo?: Implementation;
+  clientCapabilities?: ClientCapabilities;
+  initialized?: boolean;
+  logLevel?: LoggingLevel;
+  subscriptions?: string[];
 }
 
 export interface SessionRequestOptions {
@@ -87,9 +101,12 @@ export class Session {
   #inFlight = new Map<RequestId, AbortController>();
   #pending = new Map<RequestId, Pending>();
   #nextRequestId = 0;
+  readonly #onStateChange: ((session: Session) => void) | undefined;
 
-  constructor(id: string, init: SessionInit) {
+  /** `onStateChange` hears of every change `stateChanged()` announces (the server records them). */
+  constructor(id: string, init: SessionInit, onStateChange?: (session: Session) => void) {
     this.id = id;
+    this.#onStateChange = onStateChange;
     this.transport = init.transport;
     this.headers = init.headers ?? new Headers();
     this.principal = init.principal;
@@ -114,6 +131,31 @@ export class Session {
   /** How many client requests are being handled now. */
   get inFlightCount(): number {
     return this.#inFlight.size;
+  }
+
+  /** What the session negotiated and chose, for a session store. */
+  get state(): SessionState {
+    const state: SessionState = { initialized: this.initialized, subscriptions: [...this.subscriptions] };
+    if (this.protocolVersion !== undefined) state.protocolVersion = this.protocolVersion;
+    if (this.clientInfo !== undefined) state.clientInfo = this.clientInfo;
+    if (this.clientCapabilities !== undefined) state.clientCapabilities = this.clientCapabilities;
+    if (this.logLevel !== undefined) state.logLevel = this.logLevel;
+    return state;
+  }
+
+  /** Takes up the state another instance recorded (a session taken over). */
+  restore(state: SessionState): void {
+    this.protocolVersion = state.protocolVersion;
+    this.clientInfo = state.clientInfo;
+    this.clientCapabilities = state.clientCapabilities;
+    this.initialized = state.initialized ?? false;
+    this.logLevel = state.logLevel;
+    for (const uri of state.subscriptions ?? []) this.subscriptions.add(uri);
+  }
+
+  /** Announces that `state` changed (initialize, logging level, subscriptions), so that it is recorded. */
+  stateChanged(): void {
+    this.#onStateChange?.(this);
   }
 
   /** Marks the session as active now (inbound traffic, or a live stream's keep-alive). */

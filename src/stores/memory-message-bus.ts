@@ -1,6 +1,12 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
-import type { BusHandler, BusMessage, MessageBus, SessionSelector } from '../server/message-bus.ts';
+import type {
+  BusHandler,
+  BusMessage,
+  MessageBus,
+  RelayPacket,
+  SessionSelector,
+} from '../server/message-bus.ts';
 
 /**
  * The default `MessageBus`: links the `McpServer`s of one process that share it (each server gets its
@@ -29,6 +35,14 @@ export class MemoryMessageBus implements MessageBus {
     for (const [instanceId, handlers] of this.#instances) {
       if (instanceId !== origin) this.#deliver(handlers, sent);
     }
+  }
+
+  async relay(instanceId: string, packet: RelayPacket): Promise<void> {
+    const handlers = this.#instances.get(instanceId);
+    if (handlers === undefined) {
+      throw new McpLiveError('INSTANCE_GONE', `Instance "${instanceId}" does not listen on this bus`);
+    }
+    this.#deliver(handlers, { type: 'relay', packet });
   }
 
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {

@@ -1,6 +1,9 @@
 import type { SessionRecord, SessionStore } from '../server/session-store.ts';
 
-/** The default `SessionStore`: a map in this process. */
+/**
+ * The default `SessionStore`: a map in this process. Servers of one process may share one (with a
+ * shared `MemoryMessageBus`) to act as the instances of a deployment.
+ */
 export class MemorySessionStore implements SessionStore {
   #records = new Map<string, SessionRecord>();
 
@@ -24,5 +27,12 @@ export class MemorySessionStore implements SessionStore {
 
   async delete(id: string): Promise<void> {
     this.#records.delete(id);
+  }
+
+  async claim(id: string, owner: string, gone?: string): Promise<boolean> {
+    const record = this.#records.get(id);
+    if (record === undefined || record.owner !== gone) return false;
+    record.owner = owner;
+    return true;
   }
 }

@@ -1,6 +1,12 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
-import type { BusHandler, BusMessage, MessageBus, SessionSelector } from '../server/message-bus.ts';
+import type {
+  BusHandler,
+  BusMessage,
+  MessageBus,
+  RelayPacket,
+  SessionSelector,
+} from '../server/message-bus.ts';
 import { type RedisClientLike, RedisLink, type RedisOptions, redisNames } from './redis-client.ts';
 
 /** Options of a `RedisMessageBus`. */
@@ -11,7 +17,8 @@ export interface RedisMessageBusOptions extends RedisOptions {
 
 type Wire =
   | { t: 's'; s: string; m: JSONRPCMessage }
-  | { t: 'b'; o: string; m: JSONRPCMessage; f?: SessionSelector };
+  | { t: 'b'; o: string; m: JSONRPCMessage; f?: SessionSelector }
+  | { t: 'r'; p: RelayPacket };
 
 /**
  * A `MessageBus` over Redis sharded pub/sub (Redis 7 or later): each instance listens on its own
@@ -73,6 +80,21 @@ export class RedisMessageBus implements MessageBus {
         ? { t: 'b', o: origin, m: message }
         : { t: 'b', o: origin, m: message, f: selector };
     await this.#link.command(['SPUBLISH', this.#names.broadcast, JSON.stringify(wire)]);
+  }
+
+  async relay(instanceId: string, packet: RelayPacket): Promise<void> {
+    const wire: Wire = { t: 'r', p: packet };
+    const receivers = await this.#link.command<number>([
+      'SPUBLISH',
+      this.#names.inbox(instanceId),
+      JSON.stringify(wire),
+    ]);
+    if (receivers === 0) {
+      throw new McpLiveError(
+        'INSTANCE_GONE',
+        `Instance "${instanceId}" does not listen on the bus now (it stopped, or lost its Redis connection)`,
+      );
+    }
   }
 
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {
@@ -201,14 +223,15 @@ export class RedisMessageBus implements MessageBus {
 }
 
 function parse(text: string): BusMessage | undefined {
-  let wire: Partial<Record<'t' | 's' | 'o', unknown>> & { m?: unknown; f?: unknown };
+  let wire: Partial<Record<'t' | 's' | 'o', unknown>> & { m?: unknown; f?: unknown; p?: unknown };
   try {
     wire = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof wire !== 'object' || wire === null || typeof wire.m !== 'object' || wire.m === null)
-    return undefined;
+  if (typeof wire !== 'object' || wire === null) return undefined;
+  if (wire.t === 'r') return isRelayPacket(wire.p) ? { type: 'relay', packet: wire.p } : undefined;
+  if (typeof wire.m !== 'object' || wire.m === null) return undefined;
   const message = wire.m as JSONRPCMessage;
   if (wire.t === 's' && typeof wire.s === 'string') return { type: 'session', sessionId: wire.s, message };
   if (wire.t !== 'b' || typeof wire.o !== 'string') return undefined;
@@ -216,4 +239,10 @@ function parse(text: string): BusMessage | undefined {
   return selector === undefined
     ? { type: 'broadcast', origin: wire.o, message }
     : { type: 'broadcast', origin: wire.o, message, selector };
+}
+
+function isRelayPacket(value: unknown): value is RelayPacket {
+  if (typeof value !== 'object' || value === null) return false;
+  const packet = value as Record<string, unknown>;
+  return typeof packet.k === 'string' && typeof packet.x === 'string';
 }

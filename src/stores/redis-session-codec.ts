@@ -40,3 +40,22 @@ return redis.call('HSET', KEYS[1], unpack(ARGV))`;
 /** Deletes a hash only if its `owner` field is still ARGV[1] (JSON-encoded). */
 export const DELETE_IF_OWNER = `if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * Sets a hash's `owner` to ARGV[2] if it is still ARGV[1] ('' for none); both JSON-encoded. 1 if it did.
+ */
+export const CLAIM_OWNER = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], 'owner')
+if current == false then current = '' end
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+return 1`;
+
+/**
+ * Writes back a record this instance owns (ARGV[1], JSON-encoded), unless another instance claimed the
+ * session meanwhile; the rest of ARGV are the fields. 1 if it wrote.
+ */
+export const REWRITE_OWNED = `local current = redis.call('HGET', KEYS[1], 'owner')
+if current and current ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return redis.call('HSET', KEYS[1], unpack(ARGV, 2))`;

@@ -2,7 +2,14 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SessionRecord, SessionStore } from '../server/session-store.ts';
 import { RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
 import { RedisOrphanSweeper } from './redis-orphan-sweeper.ts';
-import { decodeRecord, encodeFields, PATCH_HASH, REPLACE_HASH } from './redis-session-codec.ts';
+import {
+  CLAIM_OWNER,
+  decodeRecord,
+  encodeFields,
+  PATCH_HASH,
+  REPLACE_HASH,
+  REWRITE_OWNED,
+} from './redis-session-codec.ts';
 
 /** Options of a `RedisSessionStore`. */
 export interface RedisSessionStoreOptions extends RedisOptions {
@@ -119,6 +126,35 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
+  async claim(id: string, owner: string, gone?: string): Promise<boolean> {
+    const key = this.#names.session(id);
+    const holder = parseOwner(await this.#link.command(['HGET', key, 'owner']));
+    if (gone === undefined ? holder !== undefined && (await this.isAlive(holder)) : holder !== gone) {
+      return false;
+    }
+    const expected = holder;
+    const from = expected === undefined ? '' : JSON.stringify(expected);
+    const claimed = await this.#link.command<number>([
+      'EVAL',
+      CLAIM_OWNER,
+      '1',
+      key,
+      from,
+      JSON.stringify(owner),
+    ]);
+    if (claimed !== 1) return false;
+    const record = decodeRecord(id, toRecord(await this.#link.command(['HGETALL', key])));
+    if (record === undefined) return false;
+    this.#own.set(id, record);
+    this.#deleted.delete(id);
+    this.#startBeating(owner);
+    await Promise.all([
+      this.#link.command(['SADD', this.#names.owned(owner), id]),
+      expected === undefined ? undefined : this.#link.command(['SREM', this.#names.owned(expected), id]),
+    ]);
+    return true;
+  }
+
   /** Whether an instance's heartbeat is current (this process's own owners always are). */
   async isAlive(instanceId: string): Promise<boolean> {
     if (this.#owners.has(instanceId)) return true;
@@ -216,7 +252,7 @@ export class RedisSessionStore implements SessionStore {
         this.#deleted.delete(id);
       });
     }
-    for (const record of this.#own.values()) work.push(() => this.#write(record));
+    for (const record of this.#own.values()) work.push(() => this.#writeBack(record));
     for (let i = 0; i < work.length; i += 500) await Promise.all(work.slice(i, i + 500).map((w) => w()));
     this.#dirty = false;
   }
@@ -229,6 +265,16 @@ export class RedisSessionStore implements SessionStore {
         ? undefined
         : this.#link.command(['SADD', this.#names.owned(record.owner), record.id]),
     ]);
+  }
+
+  /** Writes back an owned record, unless another instance took the session over while Redis was away. */
+  async #writeBack(record: SessionRecord): Promise<void> {
+    const key = this.#names.session(record.id);
+    const owner = JSON.stringify(record.owner);
+    const wrote = await this.#link.command(['EVAL', REWRITE_OWNED, '1', key, owner, ...encodeFields(record)]);
+    if (wrote === 0) this.#own.delete(record.id);
+    else if (record.owner !== undefined)
+      await this.#link.command(['SADD', this.#names.owned(record.owner), record.id]);
   }
 
   /** Runs a write; for this process's own sessions a failure only marks them for rewriting. */

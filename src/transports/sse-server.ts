@@ -1,7 +1,8 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
+import type { SessionRecord } from '../server/session-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { CORSPolicy } from './http/cors.ts';
@@ -11,9 +12,9 @@ import {
   type FetchHandler,
   type NodeHandler,
 } from './http/entry-points.ts';
-import type { Exchange, ResponseHeaders } from './http/exchange.ts';
-import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
+import { type Exchange, queryParam, type ResponseHeaders } from './http/exchange.ts';
 import { createOriginGuard } from './http/origin-guard.ts';
+import { type ExchangeRelay, relayFor } from './http/relay.ts';
 import { respondText } from './http/respond.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
@@ -57,6 +58,8 @@ export class SSEServer {
   readonly #resume: ResumeContext | undefined;
   /** The default store, made here: `close()` clears it. */
   readonly #ownStore: MemoryEventStore | undefined;
+  readonly #relay: ExchangeRelay;
+  readonly #stopRelay: () => void;
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
@@ -112,6 +115,8 @@ export class SSEServer {
             bySession: (id) => this.#streams.get(id),
             byKey: (key) => this.#byKey.get(key),
           };
+    this.#relay = relayFor(server);
+    this.#stopRelay = this.#relay.serve('sse', (exchange) => this.#handle(exchange));
   }
 
   /** How many sessions this transport holds: with an open stream, or waiting for their client to reconnect. */
@@ -150,6 +155,7 @@ export class SSEServer {
    */
   async close(options: SSECloseOptions = {}): Promise<void> {
     this.#closing = true;
+    this.#stopRelay();
     await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
     this.#ownStore?.clear();
     const http = this.#http;
@@ -182,11 +188,83 @@ export class SSEServer {
       respondText(ex, 405, `Method Not Allowed: ${req.method} ${req.path}; use ${method}`, cors, {
         Allow: allow,
       });
-    } else if (kind === 'sse') {
-      await this.#openStream(ex, prefix, cors);
     } else {
-      await acceptPost(ex, prefix, cors, this.#post);
+      const routed = await this.#route(ex, kind, prefix, cors);
+      if (routed === undefined) return true;
+      if (kind === 'sse') await this.#openStream(routed, prefix, cors);
+      else await acceptPost(routed, prefix, cors, this.#post);
     }
+    return true;
+  }
+
+  /**
+   * A POST for a session, or a stream resuming one, that this instance does not hold: relayed to the
+   * instance that holds it, or, when that one is gone, taken over here (with resumption on). Resolves
+   * to the exchange to go on with here, or `undefined` once answered.
+   */
+  async #route(
+    ex: Exchange,
+    kind: 'sse' | 'message',
+    base: string,
+    cors: ResponseHeaders | undefined,
+  ): Promise<Exchange | undefined> {
+    const sessionId = queryParam(ex.request.search, 'sessionId');
+    if (sessionId === undefined || sessionId === '' || this.#streams.has(sessionId)) return ex;
+    if (kind === 'sse' && this.#resume === undefined) return ex;
+    const options = {
+      transport: 'sse',
+      maxBodyBytes: this.#o.maxBodyBytes,
+      maxBufferedBytes: this.#o.maxBufferedBytes,
+      refuse: (e: Exchange, status: number, message: string, headers?: ResponseHeaders) =>
+        respondText(e, status, message, cors, headers),
+    };
+    let exchange = ex;
+    // A second pass finds the instance that took the session over first, if one did.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const route = await this.#relay.route(exchange, sessionId, options);
+      if (route.kind === 'answered') return undefined;
+      exchange = route.exchange;
+      if (route.kind === 'local' || (await this.#adopt(route.record, route.gone, exchange, base))) break;
+    }
+    return exchange;
+  }
+
+  /** Takes over a session whose instance is gone; it waits for its client to reconnect. */
+  async #adopt(
+    record: SessionRecord,
+    gone: string | undefined,
+    ex: Exchange,
+    base: string,
+  ): Promise<boolean> {
+    if (this.#resume === undefined || record.streamKey === undefined || (record.base ?? base) !== base) {
+      return true;
+    }
+    if (this.#closing) return true;
+    const stream = new SSEStream(this.server, this.#settings, {
+      base,
+      principal: record.principal,
+      onEnded: (s) => this.#ended(s),
+      key: record.streamKey,
+    });
+    const init: SessionInit = {
+      channel: stream,
+      transport: 'sse',
+      headers: ex.request.headers,
+      principal: record.principal,
+      streamKey: record.streamKey,
+      base,
+    };
+    let session: Session | undefined;
+    try {
+      session = await this.server.adoptSession(record, init, gone);
+    } catch (error) {
+      this.server.reportError(error);
+      return true;
+    }
+    if (session === undefined) return this.#streams.has(record.id);
+    this.#streams.set(session.id, stream);
+    this.#byKey.set(stream.key, stream);
+    stream.adopt(session, buildEndpointURL(this.#o, base, session.id, ''));
     return true;
   }
 
@@ -216,7 +294,14 @@ export class SSEServer {
     let session: Session;
     try {
       const values = this.#o.contextFunc === undefined ? undefined : await this.#o.contextFunc(ex.request);
-      const init: SessionInit = { channel: stream, transport: 'sse', headers: ex.request.headers, principal };
+      const init: SessionInit = {
+        channel: stream,
+        transport: 'sse',
+        headers: ex.request.headers,
+        principal,
+        streamKey: stream.key,
+        base,
+      };
       if (values !== undefined) init.values = values;
       const id = this.#o.sessionIdGenerator?.();
       if (id !== undefined) init.id = id;

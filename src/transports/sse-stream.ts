@@ -59,14 +59,14 @@ export class SSEStream implements SessionChannel {
   constructor(
     server: McpServer,
     settings: SSEStreamSettings,
-    init: { base: string; principal: unknown; onEnded: (stream: SSEStream) => void },
+    init: { base: string; principal: unknown; onEnded: (stream: SSEStream) => void; key?: string },
   ) {
     this.#server = server;
     this.#settings = settings;
     this.base = init.base;
     this.principal = init.principal;
     this.#onEnded = init.onEnded;
-    this.key = `sse-${randomKey()}`;
+    this.key = init.key ?? `sse-${randomKey()}`;
     this.#queue = new SerialQueue((error) => server.reportError(error, this.#session));
     this.#connection = this.#newConnection();
     const store = settings.store;
@@ -126,6 +126,18 @@ export class SSEStream implements SessionChannel {
     const connection = this.#connection ?? this.#newConnection();
     this.#connection = connection;
     this.#attach(connection, sink);
+    if (this.#settings.idleTimeout > 0) this.#armIdle(this.#settings.idleTimeout);
+  }
+
+  /**
+   * Takes up a session another instance held until it stopped: the stream waits, without a connection,
+   * for the session's client to reconnect (within the grace period) and resume from the shared store.
+   */
+  adopt(session: Session, endpointURL: string): void {
+    this.#session = session;
+    this.#endpointEvent = encodeSSEEvent({ event: 'endpoint', data: endpointURL });
+    this.#connection = undefined;
+    this.#startGrace(session);
     if (this.#settings.idleTimeout > 0) this.#armIdle(this.#settings.idleTimeout);
   }
 

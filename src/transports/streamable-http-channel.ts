@@ -48,11 +48,16 @@ export class StreamableChannel implements SessionChannel {
   #standalone: ResumableStream | undefined;
   #nextStream = 0;
 
-  constructor(settings: ChannelSettings, base: string, principal: unknown) {
+  /**
+   * `key` is given for a session taken over from another instance (its streams' ids go on); its POST
+   * streams are then numbered from the time, so that they cannot take the ids of the earlier ones.
+   */
+  constructor(settings: ChannelSettings, base: string, principal: unknown, key?: string) {
     this.#settings = settings;
     this.base = base;
     this.principal = principal;
-    this.key = randomKey();
+    this.key = key ?? randomKey();
+    if (key !== undefined) this.#nextStream = Date.now();
   }
 
   get session(): Session {

@@ -1,8 +1,9 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
+import type { SessionRecord } from '../server/session-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { CORSPolicy } from './http/cors.ts';
@@ -13,9 +14,8 @@ import {
   type NodeHandler,
 } from './http/entry-points.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
-import { NodeExchange, type NodeRequest } from './http/node-exchange.ts';
 import { createOriginGuard } from './http/origin-guard.ts';
-import { respondText } from './http/respond.ts';
+import { type ExchangeRelay, relayFor } from './http/relay.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
@@ -65,6 +65,8 @@ export class StreamableHTTPServer {
   readonly #allow: string;
   /** The default store, made here: `close()` clears it. */
   readonly #ownStore: MemoryEventStore | undefined;
+  readonly #relay: ExchangeRelay;
+  readonly #stopRelay: () => void;
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
@@ -119,6 +121,10 @@ export class StreamableHTTPServer {
       open: (ex, base, cors, init) => this.#open(ex, base, cors, init),
       find: (ex, base, cors, principal) => this.#find(ex, base, cors, principal),
     };
+    this.#relay = relayFor(server);
+    this.#stopRelay = o.stateless
+      ? () => {}
+      : this.#relay.serve('streamable-http', (exchange) => this.#handle(exchange));
   }
 
   /** How many sessions this transport holds open. */
@@ -160,6 +166,7 @@ export class StreamableHTTPServer {
    */
   async close(options: StreamableHTTPCloseOptions = {}): Promise<void> {
     this.#closing = true;
+    this.#stopRelay();
     await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
     this.#ownStore?.clear();
     const http = this.#http;
@@ -168,7 +175,8 @@ export class StreamableHTTPServer {
   }
 
   /** Answers one exchange if it is for this transport; false when the path is not ours. */
-  async #handle(ex: Exchange): Promise<boolean> {
+  async #handle(entered: Exchange): Promise<boolean> {
+    let ex = entered;
     const req = ex.request;
     const base = this.#o.dynamicBasePath === undefined ? this.#o.basePath : this.#o.dynamicBasePath(req);
     if (base === undefined) return false;
@@ -178,6 +186,11 @@ export class StreamableHTTPServer {
     const origin = req.headers.get('origin');
     const cors = this.#cors?.headers(origin);
     const refused = this.#guard(req.headers, ex.loopbackBind);
+    if (refused === undefined && req.method !== 'OPTIONS') {
+      const routed = await this.#route(ex, prefix, cors);
+      if (routed === undefined) return true;
+      ex = routed;
+    }
     if (refused !== undefined) {
       fail(ex, 403, `Forbidden: ${refused}`, cors);
     } else if (req.method === 'OPTIONS' && this.#cors !== undefined) {
@@ -192,6 +205,62 @@ export class StreamableHTTPServer {
       const why = this.#o.stateless ? 'this server is stateless' : `use ${this.#allow}`;
       fail(ex, 405, `Method Not Allowed: ${req.method} ${req.path}; ${why}`, { ...cors, Allow: this.#allow });
     }
+    return true;
+  }
+
+  /**
+   * A request for a session this instance does not hold: relayed to the instance that holds it, or,
+   * when that one is gone, taken over here. Resolves to the exchange to go on with here, or
+   * `undefined` once answered.
+   */
+  async #route(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<Exchange | undefined> {
+    const id = ex.request.headers.get('mcp-session-id');
+    if (this.#o.stateless || id === null || id === '' || this.#channels.has(id)) return ex;
+    const options = {
+      transport: 'streamable-http',
+      maxBodyBytes: this.#o.maxBodyBytes,
+      maxBufferedBytes: this.#o.maxBufferedBytes,
+      refuse: (e: Exchange, status: number, message: string, headers?: ResponseHeaders) =>
+        fail(e, status, message, { ...cors, ...headers }),
+    };
+    let exchange = ex;
+    // A second pass finds the instance that took the session over first, if one did.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const route = await this.#relay.route(exchange, id, options);
+      if (route.kind === 'answered') return undefined;
+      exchange = route.exchange;
+      if (route.kind === 'local' || (await this.#adopt(route.record, route.gone, exchange, base))) break;
+    }
+    return exchange;
+  }
+
+  /** Takes over a session whose instance is gone, with the state and stream ids its record kept. */
+  async #adopt(
+    record: SessionRecord,
+    gone: string | undefined,
+    ex: Exchange,
+    base: string,
+  ): Promise<boolean> {
+    if (this.#closing || record.streamKey === undefined || (record.base ?? base) !== base) return true;
+    const channel = new StreamableChannel(this.#channel, base, record.principal, record.streamKey);
+    const init: SessionInit = {
+      channel,
+      transport: 'streamable-http',
+      headers: ex.request.headers,
+      principal: record.principal,
+      streamKey: channel.key,
+      base,
+    };
+    let session: Session | undefined;
+    try {
+      session = await this.server.adoptSession(record, init, gone);
+    } catch (error) {
+      this.server.reportError(error);
+      return true;
+    }
+    if (session === undefined) return this.#channels.has(record.id);
+    channel.bind(session);
+    this.#channels.set(session.id, channel);
     return true;
   }
 
@@ -291,6 +360,8 @@ export class StreamableHTTPServer {
       headers: ex.request.headers,
       principal: init.principal,
       ephemeral: stateless,
+      streamKey: channel.key,
+      base,
     };
     if (init.values !== undefined) sessionInit.values = init.values;
     this.#opening++;

@@ -1,0 +1,301 @@
+import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
+import type { McpServer } from '../../server/mcp-server.ts';
+import type { RelayPacket } from '../../server/message-bus.ts';
+import type { SessionRecord } from '../../server/session-store.ts';
+import type { ExchangeHandler } from './entry-points.ts';
+import type { BodyResult, Exchange, ResponseHeaders, StreamSink } from './exchange.ts';
+import { RelayExchange } from './relay-exchange.ts';
+import { type Packet, readPacket } from './relay-packets.ts';
+
+/** How a transport answers a request it cannot route: its own error format, status and message. */
+export type Refuse = (ex: Exchange, status: number, message: string, headers?: ResponseHeaders) => void;
+
+/** What the entry instance needs to relay a request. */
+export interface RouteOptions {
+  /** The transport's name, as its session records carry it (`sse`, `streamable-http`). */
+  transport: string;
+  /** Bodies over this are not relayed: the holder answers 413. */
+  maxBodyBytes: number;
+  /** A relayed stream whose client stops reading is dropped once this much waits for it. */
+  maxBufferedBytes: number;
+  refuse: Refuse;
+}
+
+/**
+ * Where a request for a session this instance does not hold goes: served here (`local`: the session is
+ * unknown, or is this instance's), taken over here (`adopt`: its holder is gone), or already answered
+ * (relayed to its holder, or refused). Go on with `exchange`, which still has the body if it was read.
+ */
+export type Route =
+  | { kind: 'local'; exchange: Exchange }
+  | { kind: 'adopt'; exchange: Exchange; record: SessionRecord; gone?: string }
+  | { kind: 'answered' };
+
+interface Outgoing {
+  readonly owner: string;
+  readonly exchange: Exchange;
+  readonly maxBuffered: number;
+  sink: StreamSink | undefined;
+  /** Bytes written since the sink last reported backpressure ended. */
+  waiting: number;
+  blocked: boolean;
+  /** Resolves the `route` call: the holder answered (or failed). */
+  started(): void;
+}
+
+/** ms between two checks that the holders of relayed exchanges still listen. */
+const CHECK_INTERVAL = 2_000;
+
+const relays = new WeakMap<McpServer, ExchangeRelay>();
+
+/** The relay of an `McpServer`, shared by every HTTP transport serving it. */
+export function relayFor(server: McpServer): ExchangeRelay {
+  let relay = relays.get(server);
+  if (relay === undefined) {
+    relay = new ExchangeRelay(server);
+    relays.set(server, relay);
+  }
+  return relay;
+}
+
+/** True for an exchange another instance relayed here: it is answered here, never relayed again. */
+export function isRelayed(ex: Exchange): boolean {
+  return ex instanceof RelayExchange;
+}
+
+/**
+ * Lets N instances behind any load balancer act as one server. A request for a session held by
+ * another instance is relayed over the message bus to that instance, which serves it as if it had
+ * come in there and streams the answer back; when the holder is gone, the instance the request
+ * landed on takes the session over. Only requests for sessions not held here pay for any of this.
+ */
+export class ExchangeRelay {
+  readonly #server: McpServer;
+  readonly #handlers = new Map<string, ExchangeHandler[]>();
+  /** Held here, relayed from elsewhere; by exchange id. */
+  readonly #incoming = new Map<string, RelayExchange>();
+  /** Landed here, relayed to their holder; by exchange id. */
+  readonly #outgoing = new Map<string, Outgoing>();
+  #next = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(server: McpServer) {
+    this.#server = server;
+    server.onRelayPacket((packet) => this.#receive(packet));
+  }
+
+  /** Serves exchanges relayed to this instance for `transport`; returns a function that stops. */
+  serve(transport: string, handler: ExchangeHandler): () => void {
+    const list = this.#handlers.get(transport) ?? [];
+    this.#handlers.set(transport, list);
+    list.push(handler);
+    return () => {
+      const at = list.indexOf(handler);
+      if (at >= 0) list.splice(at, 1);
+    };
+  }
+
+  /** Routes a request for session `sessionId`, which this instance does not hold. */
+  async route(ex: Exchange, sessionId: string, options: RouteOptions): Promise<Route> {
+    if (isRelayed(ex)) return { kind: 'local', exchange: ex };
+    const server = this.#server;
+    let record: SessionRecord | undefined;
+    try {
+      record = await server.sessionStore.get(sessionId);
+    } catch (error) {
+      const message = `Service Unavailable: session "${sessionId}" is not held by this instance, and the session store that knows its holder cannot be reached (${errorText(error)}); retry shortly`;
+      options.refuse(ex, 503, message, { 'Retry-After': '2' });
+      return { kind: 'answered' };
+    }
+    if (
+      record === undefined ||
+      record.transport !== options.transport ||
+      record.owner === server.instanceId
+    ) {
+      return { kind: 'local', exchange: ex };
+    }
+    if (record.owner === undefined) return { kind: 'adopt', exchange: ex, record };
+    let body: BodyResult | undefined;
+    if (ex.request.method === 'POST') {
+      body = await ex.readBody(options.maxBodyBytes);
+      if (!body.ok && body.reason === 'aborted') return { kind: 'answered' };
+    }
+    const gone = await this.#forward(ex, sessionId, record.owner, body, options);
+    if (!gone) return { kind: 'answered' };
+    const exchange = body === undefined ? ex : withBody(ex, body);
+    return { kind: 'adopt', exchange, record, gone: record.owner };
+  }
+
+  /** Relays `ex` to `owner`; resolves once the answer started, true if `owner` no longer listens. */
+  #forward(
+    ex: Exchange,
+    sessionId: string,
+    owner: string,
+    body: BodyResult | undefined,
+    options: RouteOptions,
+  ): Promise<boolean> {
+    const server = this.#server;
+    const x = `${server.instanceId}/${++this.#next}`;
+    const req = ex.request;
+    const open: Packet = {
+      k: 'open',
+      x,
+      from: server.instanceId,
+      t: options.transport,
+      method: req.method,
+      url: req.url.href,
+      path: req.path,
+      search: req.search,
+      headers: [...req.headers],
+    };
+    if (body?.ok === true) open.body = body.text;
+    else if (body !== undefined) open.big = true;
+    if (ex.loopbackBind !== undefined) open.loopback = ex.loopbackBind;
+    return new Promise<boolean>((resolve) => {
+      const outgoing: Outgoing = {
+        owner,
+        exchange: ex,
+        maxBuffered: options.maxBufferedBytes,
+        sink: undefined,
+        waiting: 0,
+        blocked: false,
+        started: () => resolve(false),
+      };
+      this.#outgoing.set(x, outgoing);
+      server.messageBus.relay(owner, open as unknown as RelayPacket).then(
+        () => this.#startChecks(),
+        (error: unknown) => {
+          if (this.#outgoing.get(x) !== outgoing) return;
+          this.#outgoing.delete(x);
+          if (isMcpLiveError(error, 'INSTANCE_GONE')) return resolve(true);
+          const message = `Service Unavailable: session "${sessionId}" is held by another instance, and the message bus cannot reach it (${errorText(error)}); retry shortly`;
+          options.refuse(ex, 503, message, { 'Retry-After': '2' });
+          resolve(false);
+        },
+      );
+    });
+  }
+
+  #receive(raw: RelayPacket): void {
+    const packet = readPacket(raw);
+    if (packet === undefined) return;
+    if (packet.k === 'open') this.#serveIncoming(packet);
+    else if (packet.k === 'gone') this.#incoming.get(packet.x)?.clientLeft();
+    else if (packet.k !== 'ping') this.#replyArrived(packet);
+  }
+
+  /** The holder's side: serves a relayed request through the transport it names. */
+  #serveIncoming(open: Extract<Packet, { k: 'open' }>): void {
+    const bus = this.#server.messageBus;
+    const ex = new RelayExchange(
+      open,
+      (reply) => bus.relay(open.from, reply as unknown as RelayPacket),
+      () => this.#incoming.delete(open.x),
+    );
+    this.#incoming.set(open.x, ex);
+    const handlers = [...(this.#handlers.get(open.t) ?? [])];
+    void (async () => {
+      for (const handler of handlers) if (await handler(ex)) return;
+      ex.respond(404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not Found: ${open.path}`);
+    })().catch((error: unknown) => {
+      this.#server.reportError(error);
+      ex.respond(500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal Server Error');
+    });
+  }
+
+  /** The entry's side: a piece of the holder's answer, written to the client. */
+  #replyArrived(packet: Extract<Packet, { k: 'respond' | 'head' | 'data' | 'end' }>): void {
+    const out = this.#outgoing.get(packet.x);
+    if (out === undefined) return;
+    const ex = out.exchange;
+    switch (packet.k) {
+      case 'respond':
+        this.#outgoing.delete(packet.x);
+        ex.respond(packet.status, packet.headers, packet.body);
+        out.started();
+        return;
+      case 'head': {
+        const sink = ex.stream(packet.status, packet.headers);
+        out.sink = sink;
+        sink.onDrain(() => {
+          out.blocked = false;
+          out.waiting = 0;
+        });
+        sink.onClose(() => this.#clientLeft(packet.x, out));
+        out.started();
+        return;
+      }
+      case 'data': {
+        const sink = out.sink;
+        if (sink === undefined) return;
+        if (out.blocked) out.waiting += packet.chunk.length;
+        if (!sink.write(packet.chunk)) out.blocked = true;
+        if (out.waiting > out.maxBuffered) {
+          sink.destroy();
+          this.#clientLeft(packet.x, out);
+        }
+        return;
+      }
+      case 'end':
+        this.#outgoing.delete(packet.x);
+        if (packet.drop === true) out.sink?.destroy();
+        else out.sink?.end();
+    }
+  }
+
+  #clientLeft(x: string, out: Outgoing): void {
+    if (this.#outgoing.get(x) !== out) return;
+    this.#outgoing.delete(x);
+    this.#server.messageBus.relay(out.owner, { k: 'gone', x }).catch(() => {});
+  }
+
+  #startChecks(): void {
+    if (this.#timer !== undefined || this.#outgoing.size === 0) return;
+    this.#timer = setInterval(() => this.#check(), CHECK_INTERVAL);
+    this.#timer.unref?.();
+  }
+
+  /** Ends the relayed exchanges whose holder stopped listening, so that their clients can retry. */
+  #check(): void {
+    if (this.#outgoing.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const owners = new Set<string>();
+    for (const out of this.#outgoing.values()) owners.add(out.owner);
+    for (const owner of owners) {
+      this.#server.messageBus.relay(owner, { k: 'ping', x: '-' }).catch((error: unknown) => {
+        for (const [x, out] of this.#outgoing) {
+          if (out.owner !== owner) continue;
+          this.#outgoing.delete(x);
+          if (out.sink !== undefined) out.sink.destroy();
+          else {
+            const message = `Bad Gateway: the instance that held this session stopped answering (${errorText(error)}); retry`;
+            out.exchange.respond(502, { 'Content-Type': 'text/plain; charset=utf-8' }, message);
+          }
+          out.started();
+        }
+      });
+    }
+  }
+}
+
+/** `ex` with its body already read: the local transport reads `body` again. */
+function withBody(ex: Exchange, body: BodyResult): Exchange {
+  return {
+    request: ex.request,
+    get clientGone() {
+      return ex.clientGone;
+    },
+    loopbackBind: ex.loopbackBind,
+    readBody: async (limit) =>
+      body.ok && body.text.length > limit ? { ok: false, reason: 'too-large' } : body,
+    respond: (status, headers, text) => ex.respond(status, headers, text),
+    stream: (status, headers) => ex.stream(status, headers),
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
