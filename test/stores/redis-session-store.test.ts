@@ -170,3 +170,42 @@ test('bad heartbeat settings are refused at construction', { skip }, async (t) =
     /0 < heartbeatInterval < heartbeatTtl/,
   );
 });
+
+test('a session is claimed only from a gone holder, and once', { skip }, async (t) => {
+  const prefix = `claim-${++prefixes}`;
+  const a = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  const b = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  const c = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  await a.create(record('s1', { owner: 'A', logLevel: 'debug', streamKey: 'k1' }));
+  await a.heartbeat();
+  assert.equal(await b.claim('s1', 'B'), false, 'A is alive: nobody may claim without naming it gone');
+  assert.equal(await b.claim('s1', 'B', 'X'), false, 'the holder is A, not X');
+  assert.equal(await b.claim('nope', 'B', 'A'), false, 'no such session');
+
+  const [first, second] = await Promise.all([b.claim('s1', 'B', 'A'), c.claim('s1', 'C', 'A')]);
+  assert.equal([first, second].filter(Boolean).length, 1, 'exactly one instance takes it over');
+  const winner = first ? 'B' : 'C';
+  const taken = await a.get('s1');
+  assert.equal(taken?.owner, winner);
+  assert.equal(taken?.logLevel, 'debug');
+  assert.equal(taken?.streamKey, 'k1');
+});
+
+test('an instance cut off from Redis does not write back a session another instance took over', {
+  skip,
+}, async (t) => {
+  const prefix = `takeover-${++prefixes}`;
+  const a = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  const b = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  await a.create(record('s1', { owner: 'A' }));
+  await a.create(record('s2', { owner: 'A' }));
+  assert.equal(await b.claim('s1', 'B', 'A'), true);
+  // A's heartbeat lapsed meanwhile (as after a network cut): its next beat writes its records back.
+  const admin = await connectClient(t, redis.server!.url);
+  await admin.del(`${prefix}:instance:{A}:alive`);
+  await a.heartbeat(); // first beat after the lapse: finds the key gone…
+  await a.heartbeat();
+  assert.equal((await b.get('s1'))?.owner, 'B', 's1 stays with B');
+  assert.equal((await b.get('s2'))?.owner, 'A', 's2 is still A’s');
+  assert.equal(a.ownedCount, 1, 'A no longer keeps s1 as its own');
+});
