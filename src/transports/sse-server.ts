@@ -189,7 +189,8 @@ export class SSEServer {
         Allow: allow,
       });
     } else {
-      const routed = await this.#route(ex, kind, prefix, cors);
+      const sessionId = this.#elsewhere(ex, kind);
+      const routed = sessionId === undefined ? ex : await this.#route(ex, sessionId, prefix, cors);
       if (routed === undefined) return true;
       if (kind === 'sse') await this.#openStream(routed, prefix, cors);
       else await acceptPost(routed, prefix, cors, this.#post);
@@ -204,13 +205,10 @@ export class SSEServer {
    */
   async #route(
     ex: Exchange,
-    kind: 'sse' | 'message',
+    sessionId: string,
     base: string,
     cors: ResponseHeaders | undefined,
   ): Promise<Exchange | undefined> {
-    const sessionId = queryParam(ex.request.search, 'sessionId');
-    if (sessionId === undefined || sessionId === '' || this.#streams.has(sessionId)) return ex;
-    if (kind === 'sse' && this.#resume === undefined) return ex;
     const options = {
       transport: 'sse',
       maxBodyBytes: this.#o.maxBodyBytes,
@@ -227,6 +225,15 @@ export class SSEServer {
       if (route.kind === 'local' || (await this.#adopt(route.record, route.gone, exchange, base))) break;
     }
     return exchange;
+  }
+
+  /** The session a request names that this instance does not hold (a POST's, or a resuming stream's). */
+  #elsewhere(ex: Exchange, kind: 'sse' | 'message'): string | undefined {
+    if (kind === 'sse' && this.#resume === undefined) return undefined;
+    const sessionId = queryParam(ex.request.search, 'sessionId');
+    return sessionId === undefined || sessionId === '' || this.#streams.has(sessionId)
+      ? undefined
+      : sessionId;
   }
 
   /** Takes over a session whose instance is gone; it waits for its client to reconnect. */

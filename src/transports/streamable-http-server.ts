@@ -186,8 +186,9 @@ export class StreamableHTTPServer {
     const origin = req.headers.get('origin');
     const cors = this.#cors?.headers(origin);
     const refused = this.#guard(req.headers, ex.loopbackBind);
-    if (refused === undefined && req.method !== 'OPTIONS') {
-      const routed = await this.#route(ex, prefix, cors);
+    const sessionId = refused === undefined && req.method !== 'OPTIONS' ? this.#elsewhere(ex) : undefined;
+    if (sessionId !== undefined) {
+      const routed = await this.#route(ex, sessionId, prefix, cors);
       if (routed === undefined) return true;
       ex = routed;
     }
@@ -213,9 +214,12 @@ export class StreamableHTTPServer {
    * when that one is gone, taken over here. Resolves to the exchange to go on with here, or
    * `undefined` once answered.
    */
-  async #route(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<Exchange | undefined> {
-    const id = ex.request.headers.get('mcp-session-id');
-    if (this.#o.stateless || id === null || id === '' || this.#channels.has(id)) return ex;
+  async #route(
+    ex: Exchange,
+    id: string,
+    base: string,
+    cors: ResponseHeaders | undefined,
+  ): Promise<Exchange | undefined> {
     const options = {
       transport: 'streamable-http',
       maxBodyBytes: this.#o.maxBodyBytes,
@@ -232,6 +236,12 @@ export class StreamableHTTPServer {
       if (route.kind === 'local' || (await this.#adopt(route.record, route.gone, exchange, base))) break;
     }
     return exchange;
+  }
+
+  /** The session a request names that this instance does not hold. */
+  #elsewhere(ex: Exchange): string | undefined {
+    const id = ex.request.headers.get('mcp-session-id');
+    return this.#o.stateless || id === null || id === '' || this.#channels.has(id) ? undefined : id;
   }
 
   /** Takes over a session whose instance is gone, with the state and stream ids its record kept. */
