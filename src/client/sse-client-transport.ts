@@ -115,7 +115,13 @@ export class SSEClientTransport implements ClientTransport {
   }
 
   async #open(lastEventId: string | undefined): Promise<Response> {
-    const url = this.#options.sseUrl;
+    let url = this.#options.sseUrl;
+    const sessionId = this.sessionId;
+    if (lastEventId !== undefined && sessionId !== undefined) {
+      // A resuming stream names its session too, so that any instance of a deployment can find it.
+      url = new URL(url);
+      url.searchParams.set('sessionId', sessionId);
+    }
     const headers = await resolveHeaders(this.#options.headers);
     headers.set('accept', 'text/event-stream');
     if (lastEventId !== undefined) headers.set('last-event-id', lastEventId);
