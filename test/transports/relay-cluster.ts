@@ -15,7 +15,10 @@ import { MemorySessionStore } from '../../src/stores/memory-session-store.ts';
 export class SeverableBus implements MessageBus {
   readonly #bus: MessageBus;
   readonly #stops: Array<() => Promise<void>> = [];
+  readonly #listeners: Array<[string, BusHandler]> = [];
   #severed = false;
+  /** While true, what this instance sends fails (as while its Redis connection is down). */
+  failSends = false;
 
   constructor(bus: MessageBus) {
     this.#bus = bus;
@@ -24,6 +27,15 @@ export class SeverableBus implements MessageBus {
   sever(): Promise<void> {
     this.#severed = true;
     return Promise.all(this.#stops.map((stop) => stop())).then(() => {});
+  }
+
+  /** Stops listening for `ms`, then listens again (a subscriber re-subscribing after a Redis restart). */
+  async blink(ms: number): Promise<void> {
+    const stops = this.#stops.splice(0);
+    await Promise.all(stops.map((stop) => stop()));
+    setTimeout(() => {
+      for (const [instanceId, handler] of this.#listeners) void this.subscribe(instanceId, handler);
+    }, ms);
   }
 
   publishToSession(owner: string, sessionId: string, message: JSONRPCMessage): Promise<void> {
@@ -41,13 +53,16 @@ export class SeverableBus implements MessageBus {
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {
     const stop = await this.#bus.subscribe(instanceId, handler);
     this.#stops.push(stop);
+    if (!this.#listeners.some(([, h]) => h === handler)) this.#listeners.push([instanceId, handler]);
     return stop;
   }
 
   async close(): Promise<void> {}
 
   #check(): Promise<never> | undefined {
-    return this.#severed ? Promise.reject(new McpLiveError('TRANSPORT', 'this instance crashed')) : undefined;
+    if (this.#severed) return Promise.reject(new McpLiveError('TRANSPORT', 'this instance crashed'));
+    if (this.failSends) return Promise.reject(new McpLiveError('TRANSPORT', 'Redis is unreachable'));
+    return undefined;
   }
 }
 

@@ -138,4 +138,34 @@ describe('Streamable HTTP across instances', () => {
     await b.server.notify(sessionId, 'notifications/message', { level: 'info', data: 6 });
     assert.equal(((await resumed.message()).message.params as { data: number }).data, 6);
   });
+
+  test('a holder that stops listening for a moment keeps its sessions: no takeover within the window', async (t) => {
+    const d = deployment();
+    const instanceA = instanceServer(d, 'a');
+    const a = await startStreamable(t, 'node', {}, instanceA.server);
+    const b = await startStreamable(t, 'node', {}, instanceServer(d, 'b').server);
+    const { sessionId, headers } = await openSession(a);
+    await instanceA.bus.blink(500);
+    const who = await mcpPost(b.url, call(1, 'whoami'), headers);
+    assert.equal(textOf(messagesOf(who.body)[0]!), 'a', 'relayed once A listened again');
+    assert.equal((await d.sessionStore.get(sessionId))?.owner, 'a');
+    assert.equal(b.server.sessionCount, 0);
+  });
+
+  test('a relayed request whose answer the holder could not send gets 502, not silence', async (t) => {
+    const d = deployment();
+    const instanceA = instanceServer(d, 'a');
+    const a = await startStreamable(t, 'node', {}, instanceA.server);
+    const b = await startStreamable(t, 'node', {}, instanceServer(d, 'b').server);
+    const { headers } = await openSession(a);
+    instanceA.bus.failSends = true;
+    setTimeout(() => {
+      instanceA.bus.failSends = false;
+    }, 300);
+    const answer = await mcpPost(b.url, call(1, 'whoami'), headers);
+    assert.equal(answer.status, 502);
+    assert.match(errorOf(answer).message, /lost this request; retry/);
+    const again = await mcpPost(b.url, call(2, 'whoami'), headers);
+    assert.equal(textOf(messagesOf(again.body)[0]!), 'a');
+  });
 });

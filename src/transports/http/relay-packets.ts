@@ -25,8 +25,13 @@ export type Packet =
     }
   /** entry → holder: the client went away. */
   | { k: 'gone'; x: string }
-  /** entry → holder: is the holder still there? (The bus answers: a holder that stopped has no listener.) */
-  | { k: 'ping'; x: string }
+  /**
+   * entry → holder: are these exchanges still served? A holder that stopped has no listener (the bus
+   * says so); one that lost some of them answers `lost`.
+   */
+  | { k: 'ping'; x: string; from?: string; open?: string[] }
+  /** holder → entry: exchanges it does not serve (any more), whose answer will never come. */
+  | { k: 'lost'; x: string; xs: string[] }
   /** holder → entry: the whole answer. */
   | { k: 'respond'; x: string; status: number; headers?: ResponseHeaders; body?: string }
   /** holder → entry: a streamed answer starts. */
@@ -49,8 +54,13 @@ export function readPacket(packet: RelayPacket): Packet | undefined {
       return typeof packet.status === 'number' ? (packet as unknown as Packet) : undefined;
     case 'data':
       return typeof packet.chunk === 'string' ? (packet as unknown as Packet) : undefined;
-    case 'gone':
+    case 'lost':
+      return Array.isArray(packet.xs) ? (packet as unknown as Packet) : undefined;
     case 'ping':
+      return packet.open === undefined || Array.isArray(packet.open)
+        ? (packet as unknown as Packet)
+        : undefined;
+    case 'gone':
     case 'end':
       return packet as unknown as Packet;
     default:

@@ -35,16 +35,22 @@ interface Outgoing {
   readonly owner: string;
   readonly exchange: Exchange;
   readonly maxBuffered: number;
+  readonly refuse: Refuse;
   sink: StreamSink | undefined;
   /** Bytes written since the sink last reported backpressure ended. */
   waiting: number;
   blocked: boolean;
+  /** True once the holder got the request (the bus delivered it). */
+  sent: boolean;
   /** Resolves the `route` call: the holder answered (or failed). */
   started(): void;
 }
 
-/** ms between two checks that the holders of relayed exchanges still listen. */
+/** ms between two checks that the holders of relayed exchanges still listen and still serve them. */
 const CHECK_INTERVAL = 2_000;
+/** ms a holder's channel must stay without a listener before its session is taken over. */
+const TAKEOVER_AFTER = 2_000;
+const TAKEOVER_RETRY = 200;
 
 const relays = new WeakMap<McpServer, ExchangeRelay>();
 
@@ -156,23 +162,38 @@ export class ExchangeRelay {
         owner,
         exchange: ex,
         maxBuffered: options.maxBufferedBytes,
+        refuse: options.refuse,
         sink: undefined,
         waiting: 0,
         blocked: false,
+        sent: false,
         started: () => resolve(false),
       };
       this.#outgoing.set(x, outgoing);
-      server.messageBus.relay(owner, open as unknown as RelayPacket).then(
-        () => this.#startChecks(),
-        (error: unknown) => {
-          if (this.#outgoing.get(x) !== outgoing) return;
-          this.#outgoing.delete(x);
-          if (isMcpLiveError(error, 'INSTANCE_GONE')) return resolve(true);
-          const message = `Service Unavailable: session "${sessionId}" is held by another instance, and the message bus cannot reach it (${errorText(error)}); retry shortly`;
-          options.refuse(ex, 503, message, { 'Retry-After': '2' });
-          resolve(false);
-        },
-      );
+      const since = Date.now();
+      const publish = (): void => {
+        server.messageBus.relay(owner, open as unknown as RelayPacket).then(
+          () => {
+            outgoing.sent = true;
+            this.#startChecks();
+          },
+          (error: unknown) => {
+            if (this.#outgoing.get(x) !== outgoing) return;
+            // No listener may be a holder re-subscribing after a Redis restart: gone only if it stays so.
+            if (isMcpLiveError(error, 'INSTANCE_GONE') && Date.now() - since < TAKEOVER_AFTER) {
+              const retry = setTimeout(publish, TAKEOVER_RETRY);
+              retry.unref?.();
+              return;
+            }
+            this.#outgoing.delete(x);
+            if (isMcpLiveError(error, 'INSTANCE_GONE')) return resolve(true);
+            const message = `Service Unavailable: session "${sessionId}" is held by another instance, and the message bus cannot reach it (${errorText(error)}); retry shortly`;
+            options.refuse(ex, 503, message, { 'Retry-After': '2' });
+            resolve(false);
+          },
+        );
+      };
+      publish();
     });
   }
 
@@ -181,7 +202,10 @@ export class ExchangeRelay {
     if (packet === undefined) return;
     if (packet.k === 'open') this.#serveIncoming(packet);
     else if (packet.k === 'gone') this.#incoming.get(packet.x)?.clientLeft();
-    else if (packet.k !== 'ping') this.#replyArrived(packet);
+    else if (packet.k === 'ping') this.#answerPing(packet);
+    else if (packet.k === 'lost')
+      this.#lost(packet.xs, 'the instance that holds the session lost this request');
+    else this.#replyArrived(packet);
   }
 
   /** The holder's side: serves a relayed request through the transport it names. */
@@ -201,6 +225,27 @@ export class ExchangeRelay {
       this.#server.reportError(error);
       ex.respond(500, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Internal Server Error');
     });
+  }
+
+  /** The holder's side: tells the entry which of its relayed exchanges are not served here (any more). */
+  #answerPing(ping: Extract<Packet, { k: 'ping' }>): void {
+    const lost = (ping.open ?? []).filter((x) => !this.#incoming.has(x));
+    if (lost.length === 0 || ping.from === undefined) return;
+    this.#server.messageBus
+      .relay(ping.from, { k: 'lost', x: '-', xs: lost } as unknown as RelayPacket)
+      .catch(() => {});
+  }
+
+  /** Ends relayed exchanges that will get no (more) answer: 502 before the answer started, a dropped stream after. */
+  #lost(xs: readonly string[], why: string): void {
+    for (const x of xs) {
+      const out = this.#outgoing.get(x);
+      if (out === undefined || !out.sent) continue;
+      this.#outgoing.delete(x);
+      if (out.sink !== undefined) out.sink.destroy();
+      else out.refuse(out.exchange, 502, `Bad Gateway: ${why}; retry`);
+      out.started();
+    }
   }
 
   /** The entry's side: a piece of the holder's answer, written to the client. */
@@ -262,20 +307,18 @@ export class ExchangeRelay {
       this.#timer = undefined;
       return;
     }
-    const owners = new Set<string>();
-    for (const out of this.#outgoing.values()) owners.add(out.owner);
-    for (const owner of owners) {
-      this.#server.messageBus.relay(owner, { k: 'ping', x: '-' }).catch((error: unknown) => {
-        for (const [x, out] of this.#outgoing) {
-          if (out.owner !== owner) continue;
-          this.#outgoing.delete(x);
-          if (out.sink !== undefined) out.sink.destroy();
-          else {
-            const message = `Bad Gateway: the instance that held this session stopped answering (${errorText(error)}); retry`;
-            out.exchange.respond(502, { 'Content-Type': 'text/plain; charset=utf-8' }, message);
-          }
-          out.started();
-        }
+    const byOwner = new Map<string, string[]>();
+    for (const [x, out] of this.#outgoing) {
+      if (!out.sent) continue;
+      const list = byOwner.get(out.owner) ?? [];
+      byOwner.set(out.owner, list);
+      list.push(x);
+    }
+    const from = this.#server.instanceId;
+    for (const [owner, open] of byOwner) {
+      const ping = { k: 'ping', x: '-', from, open } as unknown as RelayPacket;
+      this.#server.messageBus.relay(owner, ping).catch((error: unknown) => {
+        this.#lost(open, `the instance that holds the session stopped answering (${errorText(error)})`);
       });
     }
   }
