@@ -1,11 +1,18 @@
-// mcp-live's bench target: `npm run bench:target -- --transport sse|streamable --port N`.
+// mcp-live's bench target: `npm run bench:target -- --transport sse|streamable --port N [--redis URL]`.
 // Serves `echo` and `broadcast` on 127.0.0.1 and prints a line containing `listening` when ready.
+// With `--redis`, it is one instance of several sharing that Redis (bench/scaling).
+import { connectRedis } from '../../src/redis.ts';
 import { McpServer } from '../../src/server/index.ts';
 import * as transports from '../../src/transports/index.ts';
 import { announce, parseTargetArgs, serveControl, unavailable } from './harness.ts';
 
 const args = parseTargetArgs();
-const server = new McpServer({ name: 'bench', version: '1.0.0' });
+const redisAt = process.argv.indexOf('--redis');
+const redis = redisAt === -1 ? undefined : await connectRedis({ url: process.argv[redisAt + 1] ?? '' });
+const server = new McpServer(
+  { name: 'bench', version: '1.0.0' },
+  redis && { sessionStore: redis.sessionStore, messageBus: redis.messageBus },
+);
 const input = {
   type: 'object',
   properties: { message: { type: 'string' } },
@@ -19,10 +26,15 @@ server.tool('broadcast', { input }, async ({ message }) => {
 });
 
 // Limits are raised above the largest scale level so that the bench measures cost, not the default caps.
-const limits = { keepAliveInterval: args.keepAliveMs, maxSessions: 100_000 };
+const limits = {
+  keepAliveInterval: args.keepAliveMs,
+  maxSessions: 100_000,
+  ...(redis && { eventStore: redis.eventStore }),
+};
 
 if (args.transport === 'sse') {
-  const sse = new transports.SSEServer(server, limits);
+  // As the live example does with Redis: an SSE session outlives its dropped stream, for a resumption.
+  const sse = new transports.SSEServer(server, { ...limits, ...(redis && { reconnectGracePeriod: 30_000 }) });
   const info = await sse.listen({ port: args.port, host: args.host });
   announce(info, 'mcp-live-sse');
 } else {

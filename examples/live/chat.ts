@@ -58,10 +58,10 @@ export function registerChat(server: McpServer, hub: TopicHub, chat: ChatStore):
           .describe("Display name; the session's public handle (user-…) when omitted"),
       },
     },
-    ({ message, channel, from }, ctx) => {
+    async ({ message, channel, from }, ctx) => {
       hub.join(ctx.session, 'chat', channel);
       const sent = chat.add(channel, from ?? publicHandle(ctx.session), message);
-      const delivered = hub.publish('chat', channel, { ...sent });
+      const delivered = await hub.publish('chat', channel, { ...sent });
       void server.resourceUpdated(chatUri(channel));
       return json({ delivered, message: sent });
     },

@@ -42,7 +42,7 @@ export function registerDocumentTools(server: McpServer, hub: TopicHub, docs: Do
           .required(),
       },
     },
-    ({ doc_id, operation, data }, ctx) => {
+    async ({ doc_id, operation, data }, ctx) => {
       let edit: ReturnType<DocumentStore['apply']>;
       try {
         edit = docs.apply(doc_id, operation, data, publicHandle(ctx.session));
@@ -58,7 +58,7 @@ export function registerDocumentTools(server: McpServer, hub: TopicHub, docs: Do
         rebased_over: edit.rebasedOver,
         by: edit.by,
       };
-      hub.publish('documents', doc_id, change);
+      await hub.publish('documents', doc_id, change);
       void server.resourceUpdated(docUri(doc_id));
       return json(change);
     },

@@ -1,12 +1,15 @@
 // The live example server: one McpServer with real tools and resources, served over Streamable HTTP
-// (/mcp) and HTTP+SSE (/sse, /message) on one port, next to the web page that uses them (/).
+// (/mcp) and HTTP+SSE (/sse, /message) on one port, next to the web page that uses them (/). With a
+// Redis URL, it is one instance of several: sessions, events and notifications go through Redis.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpHttpServer, McpLiveError, McpServer } from '../../src/index.ts';
+import { McpHttpServer, type McpHttpServerOptions, McpLiveError, McpServer } from '../../src/index.ts';
+import { connectRedis, type RedisStores } from '../../src/redis.ts';
 import { bearerAuthenticator, refuseOpenBind } from './auth.ts';
 import { ChatStore, registerChat } from './chat.ts';
 import { registerDocumentTools } from './document-tools.ts';
 import { DocumentStore } from './documents.ts';
+import { quietErrorLog } from './error-log.ts';
 import { MetricsFeed } from './metrics-feed.ts';
 import { loadPageAssets, servePage } from './page.ts';
 import { registerStreamData } from './stream-data.ts';
@@ -27,6 +30,17 @@ export interface LiveServerOptions {
   streamDelay?: number;
   /** Where the server reports what it does. @default console.log */
   log?: (line: string) => void;
+  /**
+   * A Redis URL (`redis://[[user][:password]@]host[:port][/db]`): sessions, events and notifications
+   * go through it, so that several instances behind a load balancer act as one server. @default none (all in memory)
+   */
+  redisUrl?: string | undefined;
+  /** This instance's name on the message bus and in session records; unique per process. @default a random UUID */
+  instanceId?: string | undefined;
+  /** ms an HTTP+SSE session outlives its dropped stream, waiting for a resumption, when Redis is used. @default 30_000 */
+  sseGracePeriod?: number;
+  /** ms to wait for Redis when starting. @default 5_000 */
+  redisConnectTimeout?: number;
 }
 
 export interface LiveServer {
@@ -38,6 +52,10 @@ export interface LiveServer {
   sseUrl: string;
   host: string;
   port: number;
+  /** This instance's name on the message bus and in session records. */
+  instanceId: string;
+  /** The Redis URL with its password masked, when Redis is used. */
+  redisUrl: string | undefined;
   server: McpServer;
   documents: DocumentStore;
   chat: ChatStore;
@@ -57,6 +75,8 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const refusal = refuseOpenBind(host, token);
   if (refusal !== undefined) throw new McpLiveError('TRANSPORT', refusal);
+  const assets = await loadPageAssets();
+  const redis = options.redisUrl ? await openRedis(options.redisUrl, options.redisConnectTimeout) : undefined;
 
   const server = new McpServer(
     { name: 'mcp-live example', version: '1.0.0', title: 'mcp-live live server' },
@@ -65,8 +85,11 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
         'Real system metrics (metrics://current, monitor_system), stream_data with progress, shared ' +
         'documents (edit_document, doc://{doc_id}), chat (send_message, chat://{channel}) and ' +
         'subscribe_updates for pushed notifications.',
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+      ...(redis === undefined ? {} : { sessionStore: redis.sessionStore, messageBus: redis.messageBus }),
     },
   );
+  if (redis !== undefined) server.on('error', quietErrorLog());
   const hub = new TopicHub(server);
   const documents = new DocumentStore();
   const chat = new ChatStore();
@@ -80,10 +103,10 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   registerChat(server, hub, chat);
   registerTopicTools(server, hub);
 
-  const assets = await loadPageAssets();
   const mcp = new McpHttpServer(server, {
     keepAliveInterval: 15_000,
     ...(token === undefined ? {} : { authenticate: bearerAuthenticator(token) }),
+    ...(redis === undefined ? {} : sharedEvents(redis, options.sseGracePeriod ?? 30_000)),
   });
   const http = createServer((req, res) => {
     if (servePage(assets, req, res)) return;
@@ -92,7 +115,15 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
       res.end(`Nothing at ${req.url}: the page is at /, MCP at /mcp (Streamable HTTP) and /sse (HTTP+SSE)\n`);
     });
   });
-  await listen(http, options.port ?? 8080, host);
+  try {
+    // Take no traffic before this instance can hear the others (relayed requests, broadcasts).
+    await redis?.messageBus.listening();
+    await listen(http, options.port ?? 8080, host);
+  } catch (error) {
+    await server.close();
+    await redis?.close();
+    throw error;
+  }
   feed.start();
 
   const { port, address } = http.address() as AddressInfo;
@@ -110,6 +141,8 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     sseUrl: `${origin}/sse`,
     host: address,
     port,
+    instanceId: server.instanceId,
+    redisUrl: options.redisUrl ? redactURL(options.redisUrl) : undefined,
     server,
     documents,
     chat,
@@ -123,9 +156,43 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
           http.close(() => resolve());
           http.closeAllConnections();
         });
+        await redis?.close();
       })();
       return closing;
     },
+  };
+}
+
+/** A URL with its password, if any, replaced by `***`, fit for logs. */
+export function redactURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+async function openRedis(url: string, connectTimeout = 5_000): Promise<RedisStores> {
+  try {
+    return await connectRedis({ url, connectTimeout });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new McpLiveError(
+      'TRANSPORT',
+      `${why}. Start Redis there (redis-server) or point --redis / REDIS_URL at a running one`,
+      { cause: error },
+    );
+  }
+}
+
+/** Both transports keep their events in Redis, so that any instance can resume any stream. */
+function sharedEvents(redis: RedisStores, sseGracePeriod: number): McpHttpServerOptions {
+  return {
+    streamableHTTP: { eventStore: redis.eventStore },
+    sse: { eventStore: redis.eventStore, reconnectGracePeriod: sseGracePeriod },
   };
 }
 

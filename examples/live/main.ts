@@ -1,17 +1,37 @@
-// `npm start`: the live example server. PORT, HOST and MCP_LIVE_TOKEN configure it; --port and --host win.
+// `npm start`: the live example server. PORT, HOST, MCP_LIVE_TOKEN and REDIS_URL configure it; --port,
+// --host and --redis win.
 import { parseArgs } from 'node:util';
-import { startLiveServer } from './live-server.ts';
+import { redactURL, startLiveServer } from './live-server.ts';
 
 function fail(message: string): never {
   console.error(`mcp-live example: ${message}`);
   process.exit(2);
 }
 
+const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--instance-id ID]
+
+  --port, -p      port to listen on (0 picks a free one)                   env PORT
+  --host          address to listen on                                     env HOST
+  --redis         Redis URL: run as one of several instances behind a      env REDIS_URL
+                  load balancer; sessions, events and notifications go
+                  through Redis, and any instance serves any session
+  --instance-id   this instance's name on the bus and in session records
+                  (default: a random UUID; unique per running process)
+  MCP_LIVE_TOKEN  clients must then send "Authorization: Bearer <token>"
+
+With --redis, what crosses instances: chat_message and document_changed updates (to every session
+on the channel or viewing the document, on any instance), resources/updated, and sessions themselves.
+What stays per process: the chat history (chat://{channel}), the documents' text and versions
+(doc://{doc_id}) and the system metrics, which describe the machine each instance runs on.
+See docs/scaling.md; examples/scaling/cluster.ts runs N instances behind a round-robin proxy.`;
+
 function readArgs() {
   try {
     const options = {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      redis: { type: 'string' },
+      'instance-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     } as const;
     return parseArgs({ options }).values;
@@ -22,10 +42,7 @@ function readArgs() {
 
 const values = readArgs();
 if (values.help === true) {
-  console.log('Usage: npm start -- [--port 8080] [--host 127.0.0.1]\n');
-  console.log(
-    'Environment: PORT, HOST, MCP_LIVE_TOKEN (clients must then send "Authorization: Bearer <token>").',
-  );
+  console.log(HELP);
   process.exit(0);
 }
 const portText = String(values.port ?? process.env.PORT ?? '8080');
@@ -34,8 +51,14 @@ if (!/^\d+$/.test(portText) || port > 65_535)
   fail(`--port/PORT must be a port number from 0 to 65535 (got "${portText}")`);
 const host = String(values.host ?? process.env.HOST ?? '127.0.0.1');
 const token = process.env.MCP_LIVE_TOKEN || undefined;
+const redisUrl = values.redis ?? (process.env.REDIS_URL || undefined);
+if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+  fail(`--redis/REDIS_URL must be a redis:// or rediss:// URL (got "${redactURL(redisUrl)}")`);
+const instanceId = values['instance-id'];
+if (instanceId !== undefined && !/^[\w.:-]{1,100}$/.test(instanceId))
+  fail(`--instance-id must be 1–100 letters, digits, "_", "-", "." or ":" (got "${instanceId}")`);
 
-const live = await startLiveServer({ port, host, token }).catch((error: unknown) =>
+const live = await startLiveServer({ port, host, token, redisUrl, instanceId }).catch((error: unknown) =>
   fail(error instanceof Error ? error.message : String(error)),
 );
 const hint = token === undefined ? '' : '#token=<MCP_LIVE_TOKEN>';
@@ -43,7 +66,9 @@ console.log(`mcp-live example server ready on ${live.host}:${live.port}
   web page         ${live.url}${hint}
   Streamable HTTP  ${live.mcpUrl}
   HTTP+SSE         ${live.sseUrl}
-  auth             ${token === undefined ? 'none (loopback only; set MCP_LIVE_TOKEN to require a bearer token)' : 'Authorization: Bearer <MCP_LIVE_TOKEN> on every MCP request'}`);
+  auth             ${token === undefined ? 'none (loopback only; set MCP_LIVE_TOKEN to require a bearer token)' : 'Authorization: Bearer <MCP_LIVE_TOKEN> on every MCP request'}
+  instance         ${live.instanceId}
+  redis            ${live.redisUrl ?? 'none (sessions in memory; --redis or REDIS_URL to run several instances)'}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

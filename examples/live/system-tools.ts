@@ -60,6 +60,6 @@ export function registerSystemTools(
     const key = JSON.stringify(values);
     if (key !== last) void server.resourceUpdated(METRICS_URI);
     last = key;
-    hub.publish('metrics', undefined, (filter) => pickMetrics(sample, filter));
+    hub.publishLocal('metrics', (filter) => pickMetrics(sample, filter));
   });
 }

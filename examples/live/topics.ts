@@ -1,5 +1,9 @@
-// Per-session topic subscriptions. Each session keeps its own table in `session.data`, so it goes away
-// with the session and nothing here needs cleaning up.
+// Per-session topic subscriptions. A session's filters are kept as marker URIs in its resource
+// subscriptions (`live-topic://chat/general`, `live-topic://metrics/*`), for two reasons: a
+// `SessionSelector` ({ subscribedTo }) can pick the sessions of a channel or a document on every
+// instance, so chat and document updates travel over the message bus; and a session store that keeps
+// subscriptions hands them to the instance that takes the session over. No client can subscribe to
+// these URIs itself: no resource has them.
 import { type McpServer, type Session, s, toolError } from '../../src/index.ts';
 import { METRIC_FIELDS } from './metrics.ts';
 
@@ -16,17 +20,19 @@ export const TOPIC_METHODS: Record<Topic, string> = {
   documents: 'document_changed',
 };
 
-const KEY = 'live.topics';
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-function table(session: Session): Map<Topic, TopicFilter> {
-  let topics = session.data.get(KEY) as Map<Topic, TopicFilter> | undefined;
-  if (topics === undefined) {
-    // What a new session gets: the `general` chat channel, nothing else.
-    topics = new Map([['chat', new Set(['general'])]]);
-    session.data.set(KEY, topics);
-  }
-  return topics;
+const MARKER = 'live-topic://';
+const ALL = '*';
+
+/** The marker URI of one key of a topic, or of all of it (`key` undefined). */
+export function topicMarker(topic: Topic, key?: string): string {
+  return `${MARKER}${topic}/${key ?? ALL}`;
+}
+
+function markersOf(session: Session, topic?: Topic): string[] {
+  const prefix = topic === undefined ? MARKER : `${MARKER}${topic}/`;
+  return [...session.subscriptions].filter((uri) => uri.startsWith(prefix));
 }
 
 /** Routes updates to the sessions subscribed to them. */
@@ -35,62 +41,86 @@ export class TopicHub {
 
   constructor(server: McpServer) {
     this.#server = server;
+    // What a new session gets: the `general` chat channel. A session taken over from another instance
+    // comes with the markers its store kept, and keeps them.
+    server.on('sessionOpened', (session) => {
+      if (markersOf(session).length === 0) this.#mark(session, [topicMarker('chat', 'general')]);
+    });
   }
 
   /** Sets a session's filter for `topic`, replacing the one before. */
   subscribe(session: Session, topic: Topic, filter: TopicFilter): void {
-    table(session).set(topic, filter);
+    for (const uri of markersOf(session, topic)) session.subscriptions.delete(uri);
+    const keys = filter === 'all' ? [undefined] : [...filter];
+    this.#mark(
+      session,
+      keys.map((key) => topicMarker(topic, key)),
+    );
   }
 
   unsubscribe(session: Session, topic: Topic): boolean {
-    return table(session).delete(topic);
+    const markers = markersOf(session, topic);
+    for (const uri of markers) session.subscriptions.delete(uri);
+    if (markers.length > 0) session.stateChanged();
+    return markers.length > 0;
   }
 
   /** Adds one key (a channel, a document) to a session's filter; a session that gets everything keeps that. */
   join(session: Session, topic: Topic, key: string): void {
-    const topics = table(session);
-    const filter = topics.get(topic);
-    if (filter === 'all') return;
-    topics.set(topic, new Set([...(filter ?? []), key]));
+    if (this.filterOf(session, topic) === 'all' || session.subscriptions.has(topicMarker(topic, key))) return;
+    this.#mark(session, [topicMarker(topic, key)]);
   }
 
   filterOf(session: Session, topic: Topic): TopicFilter | undefined {
-    return table(session).get(topic);
+    const keys = markersOf(session, topic).map((uri) => uri.slice(`${MARKER}${topic}/`.length));
+    if (keys.length === 0) return undefined;
+    return keys.includes(ALL) ? 'all' : new Set(keys);
   }
 
   /** Every subscription of a session, as plain JSON. */
   describe(session: Session): Record<string, string[] | 'all'> {
     const out: Record<string, string[] | 'all'> = {};
-    for (const [topic, filter] of table(session)) out[topic] = filter === 'all' ? 'all' : [...filter].sort();
+    for (const topic of TOPICS) {
+      const filter = this.filterOf(session, topic);
+      if (filter !== undefined) out[topic] = filter === 'all' ? 'all' : [...filter].sort();
+    }
     return out;
   }
 
   /**
-   * Sends an update of `topic` about `key` to each initialized session whose filter takes it;
-   * `params` may be computed per session. Resolves how many sessions got it.
+   * Sends an update of `topic` about `key` to every session whose filter takes it, on every instance
+   * (through the message bus when the server has a shared one). Resolves how many sessions of this
+   * instance got it; the other instances deliver theirs on their own.
    */
-  publish(
-    topic: Topic,
-    key: string | undefined,
-    params: Record<string, unknown> | ((filter: TopicFilter) => Record<string, unknown>),
-  ): number {
+  async publish(topic: Topic, key: string, params: Record<string, unknown>): Promise<number> {
+    const body = { topic, ...params };
+    const method = TOPIC_METHODS[topic];
+    // A session's markers are either `*` or keys, never both, so no session gets the update twice.
+    const counts = await Promise.all([
+      this.#server.broadcast(method, body, { subscribedTo: topicMarker(topic) }),
+      this.#server.broadcast(method, body, { subscribedTo: topicMarker(topic, key) }),
+    ]);
+    return counts[0] + counts[1];
+  }
+
+  /**
+   * Sends an update of `topic` to this instance's sessions that take it, with `params` computed per
+   * session from its filter (metrics describe this instance's machine, so they stay here).
+   */
+  publishLocal(topic: Topic, params: (filter: TopicFilter) => Record<string, unknown>): number {
     let delivered = 0;
     for (const session of this.#server.sessions) {
       if (!session.initialized || session.closed) continue;
-      const filter = table(session).get(topic);
+      const filter = this.filterOf(session, topic);
       if (filter === undefined) continue;
-      if (key !== undefined && filter !== 'all' && !filter.has(key)) continue;
-      const body = typeof params === 'function' ? params(filter) : params;
-      if (session.notify(TOPIC_METHODS[topic], { topic, ...body })) delivered++;
+      if (session.notify(TOPIC_METHODS[topic], { topic, ...params(filter) })) delivered++;
     }
     return delivered;
   }
 
-  /** How many sessions subscribe to `topic` at all. */
-  subscriberCount(topic: Topic): number {
-    let count = 0;
-    for (const session of this.#server.sessions) if (table(session).has(topic)) count++;
-    return count;
+  #mark(session: Session, markers: string[]): void {
+    for (const uri of markers) session.subscriptions.add(uri);
+    session.stateChanged(); // recorded, so that an instance taking the session over keeps its topics
   }
 }
 

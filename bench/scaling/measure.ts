@@ -1,0 +1,160 @@
+// Drives S sessions × F echo calls in flight through the proxy and measures, per window, calls/s,
+// latency and the CPU time of every process that serves them: the instances (summed), the proxy,
+// redis-server and the load generator itself, each from /proc/<pid>/stat.
+import type { BenchSession } from '../client/bench-session.ts';
+import { createAgents, destroyAgents } from '../client/http.ts';
+import { openSessions, type TransportKind } from '../client/open-sessions.ts';
+import { readCPUSeconds } from '../proc-stat.ts';
+import { LatencyRecorder, percentile, sleep } from '../stats.ts';
+
+export interface Load {
+  sessions: number;
+  inflight: number;
+}
+
+export interface WindowPlan {
+  warmupMs: number;
+  windowMs: number;
+  windows: number;
+  timeoutMs: number;
+}
+
+/** The processes whose CPU time is measured; `redis` is undefined when its pid cannot be read. */
+export interface Processes {
+  instances: number[];
+  proxy: number;
+  redis: number | undefined;
+}
+
+/** CPU seconds (user + system) in a window, by process group. */
+export interface CPUSeconds {
+  instances: number;
+  proxy: number;
+  redis: number;
+  loadGenerator: number;
+}
+
+export interface ScalingWindow {
+  seconds: number;
+  calls: number;
+  errors: number;
+  callsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  cpu: CPUSeconds;
+}
+
+export interface Measured {
+  windows: ScalingWindow[];
+  failure?: string;
+}
+
+const MESSAGE = 'hello';
+const ECHO = { name: 'echo', arguments: { message: MESSAGE } };
+
+function readAll(processes: Processes): CPUSeconds {
+  return {
+    instances: processes.instances.reduce((sum, pid) => sum + readCPUSeconds(pid), 0),
+    proxy: readCPUSeconds(processes.proxy),
+    redis: processes.redis === undefined ? Number.NaN : readCPUSeconds(processes.redis),
+    loadGenerator: readCPUSeconds(process.pid),
+  };
+}
+
+function minus(a: CPUSeconds, b: CPUSeconds): CPUSeconds {
+  return {
+    instances: a.instances - b.instances,
+    proxy: a.proxy - b.proxy,
+    redis: a.redis - b.redis,
+    loadGenerator: a.loadGenerator - b.loadGenerator,
+  };
+}
+
+/** Opens the sessions at `base` (the proxy), drives echo calls, and measures `plan.windows` windows. */
+export async function measure(
+  base: URL,
+  transport: TransportKind,
+  load: Load,
+  plan: WindowPlan,
+  processes: Processes,
+): Promise<Measured> {
+  const result: Measured = { windows: [] };
+  const agents = createAgents(base, Math.min(512, load.sessions * load.inflight + 8));
+  const options = { base, agents, timeoutMs: plan.timeoutMs, notificationStream: false };
+  const sessions: BenchSession[] = [];
+  const deadline = performance.now() + plan.timeoutMs * 3;
+  const opened = await openSessions(sessions, load.sessions, 8, transport, options, deadline);
+  if (opened.failure !== undefined) {
+    result.failure = `could not open ${load.sessions} sessions: ${opened.failure}`;
+  } else {
+    await drive(sessions, load, plan, processes, result);
+  }
+  for (const session of sessions) session.close();
+  await sleep(200);
+  destroyAgents(agents);
+  return result;
+}
+
+async function drive(
+  sessions: BenchSession[],
+  load: Load,
+  plan: WindowPlan,
+  processes: Processes,
+  result: Measured,
+): Promise<void> {
+  let recorder = new LatencyRecorder(1024);
+  let stop = false;
+  const loop = async (session: BenchSession) => {
+    while (!stop) {
+      const started = performance.now();
+      const current = recorder;
+      try {
+        const reply = (await session.call('tools/call', ECHO)) as
+          | { content?: Array<{ text?: string }> }
+          | undefined;
+        if (reply?.content?.[0]?.text === MESSAGE) current.record(performance.now() - started);
+        else current.errors++;
+      } catch (error) {
+        current.errors++;
+        if (current.errors > 100) {
+          result.failure ??= `more than 100 failed calls in a window (last: ${(error as Error).message})`;
+          stop = true;
+        }
+      }
+    }
+  };
+  const loops = sessions.flatMap((session) => Array.from({ length: load.inflight }, () => loop(session)));
+
+  await sleep(plan.warmupMs);
+  for (let w = 0; w < plan.windows && !stop; w++) {
+    const window = new LatencyRecorder(1_000_000);
+    recorder = window;
+    let before: CPUSeconds;
+    let after: CPUSeconds;
+    const t0 = performance.now();
+    try {
+      before = readAll(processes);
+      await sleep(plan.windowMs);
+      after = readAll(processes);
+    } catch (error) {
+      result.failure = `a measured process is gone: ${(error as Error).message}`;
+      break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    recorder = new LatencyRecorder(1024);
+    const sorted = window.sorted();
+    result.windows.push({
+      seconds,
+      calls: window.count,
+      errors: window.errors,
+      callsPerSecond: window.count / seconds,
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      cpu: minus(after, before),
+    });
+  }
+  stop = true;
+  await Promise.all(loops);
+}
