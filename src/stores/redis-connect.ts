@@ -61,14 +61,18 @@ export async function connectRedis(options: ConnectRedisOptions = {}): Promise<R
     else if (client.isOpen) client.destroy();
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
   try {
     await Promise.race([
       client.connect(),
       new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no connection within ${connectTimeout} ms`)),
-          connectTimeout,
-        );
+        timer = setTimeout(() => {
+          const why = lastError === undefined ? '' : ` (last error: ${message(lastError)})`;
+          reject(new Error(`no connection within ${connectTimeout} ms${why}`));
+        }, connectTimeout);
       }),
     ]);
   } catch (cause) {

@@ -64,6 +64,7 @@ test('connectRedis fails with TRANSPORT when nothing answers, and names the addr
         error.message,
         new RegExp(`connectRedis could not reach redis://\\*\\*\\*@127.0.0.1:${gone.port}`),
       );
+      assert.match(error.message, /no connection within 300 ms \(last error: .*ECONNREFUSED/);
       assert.doesNotMatch(error.message, /secret/);
       return true;
     },
