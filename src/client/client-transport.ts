@@ -13,6 +13,10 @@ export interface TransportSink {
   error(error: McpLiveError): void;
   /** The connection ended for good. */
   closed(error: McpLiveError): void;
+  /** The stream that carries the server's own messages dropped; it is reopened after `delay` ms. */
+  reconnecting(attempt: number, delay: number, error: McpLiveError): void;
+  /** That stream is open again (`resumed`), or the client gave up on it (reported as an error). */
+  reconnected(resumed: boolean): void;
 }
 
 /** Options shared by the client transports. */

@@ -94,4 +94,11 @@ export interface McpClientEvents {
   error: (error: McpLiveError) => void;
   /** The connection ended: `reason` is undefined after `close()`, the error when the connection was lost. */
   close: (reason: McpLiveError | undefined) => void;
+  /**
+   * The stream that carries the server's own messages (the SSE stream, or Streamable HTTP's GET stream)
+   * dropped; it is reopened with `Last-Event-ID` after `delay` ms. Messages sent meanwhile arrive once it is.
+   */
+  reconnecting: (info: { attempt: number; delay: number; error: McpLiveError }) => void;
+  /** That stream is open again. (When the client gives up on it instead, `error` or `close` says so.) */
+  reconnected: () => void;
 }

@@ -40,6 +40,10 @@ export interface FollowEventStreamOptions {
   onEvent(event: EventSourceMessage): void;
   /** Called once when the stream is lost for good (not when it finishes or `signal` aborts). */
   onGiveUp(error: McpLiveError): void;
+  /** The stream dropped and is reopened after `delay` ms (attempt 1, 2, …). */
+  onReconnecting?(attempt: number, delay: number, error: McpLiveError): void;
+  /** A reopened stream is open again. */
+  onReconnected?(): void;
   seen: SeenEventIds;
   reconnect: ResolvedReconnect | false;
   signal: AbortSignal;
@@ -77,6 +81,7 @@ export async function followEventStream(options: FollowEventStreamOptions): Prom
         const opened = await options.open(lastEventId);
         if (opened === null) return;
         response = opened;
+        if (attempt > 0) options.onReconnected?.();
       } catch (error) {
         if (signal.aborted) return;
         failure = isMcpLiveError(error)
@@ -129,6 +134,7 @@ export async function followEventStream(options: FollowEventStreamOptions): Prom
       (retryHint ?? reconnect.initialDelay) * reconnect.factor ** attempt,
     );
     attempt++;
+    options.onReconnecting?.(attempt, delay, failure);
     if (!(await sleep(delay, signal))) return;
   }
 }

@@ -55,6 +55,7 @@ const CLOSE_FLUSH_MS = 2_000;
 export class McpClient {
   #options: ResolvedClientOptions;
   #state: 'idle' | 'connecting' | 'connected' | 'closed' = 'idle';
+  #reconnecting = false;
   #connecting: Promise<InitializeResult> | undefined;
   #transport: ClientTransport | undefined;
   #server: InitializeResult | undefined;
@@ -102,6 +103,14 @@ export class McpClient {
   /** The wire in use once connected (`'auto'` resolves to one of these). */
   get transport(): 'streamable-http' | 'sse' | undefined {
     return this.#transport?.kind;
+  }
+
+  /**
+   * True while the stream that carries the server's own messages is down and being reopened (see the
+   * `reconnecting` and `reconnected` events); requests can still be sent.
+   */
+  get reconnecting(): boolean {
+    return this.#reconnecting;
   }
 
   get connected(): boolean {
@@ -299,6 +308,16 @@ export class McpClient {
       lost: (id, error) => current() && this.#outgoing.fail(id, error),
       error: (error) => current() && this.#events.emit('error', error),
       closed: (error) => current() && void this.#shutdown(error),
+      reconnecting: (attempt, delay, error) => {
+        if (!current()) return;
+        this.#reconnecting = true;
+        this.#events.emit('reconnecting', { attempt, delay, error });
+      },
+      reconnected: (resumed) => {
+        if (!current() || !this.#reconnecting) return;
+        this.#reconnecting = false;
+        if (resumed) this.#events.emit('reconnected');
+      },
     };
     const transport = new Transport({ client: this.#options, sink });
     return transport;
@@ -358,6 +377,7 @@ export class McpClient {
   async #shutdown(reason: McpLiveError | undefined): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#reconnecting = false;
     const transport = this.#transport;
     this.#outgoing.failAll(
       (label) =>

@@ -70,6 +70,8 @@ export class SSEClientTransport implements ClientTransport {
         isFinished: () => false,
         onEvent,
         onGiveUp: (error) => (started ? this.#sink.closed(error) : begin(error)),
+        onReconnecting: (attempt, delay, error) => this.#sink.reconnecting(attempt, delay, error),
+        onReconnected: () => this.#sink.reconnected(true),
         seen: this.#seen,
         reconnect: this.#options.reconnect,
         signal: this.#scope.signal,

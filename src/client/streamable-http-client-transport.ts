@@ -96,7 +96,10 @@ export class StreamableHTTPClientTransport implements ClientTransport {
       onGiveUp: (error) => {
         const message = `stopped listening for server-initiated messages: ${error.message}`;
         this.#sink.error(new McpLiveError(error.code, message, { cause: error, data: error.data }));
+        this.#sink.reconnected(false);
       },
+      onReconnecting: (attempt, delay, error) => this.#sink.reconnecting(attempt, delay, error),
+      onReconnected: () => this.#sink.reconnected(true),
       seen: this.#seen,
       reconnect: this.#options.reconnect,
       signal: scoped.signal,

@@ -32,6 +32,9 @@ describe('client failover between instances', () => {
       reconnect: { initialDelay: 20, maxDelay: 200 },
     });
     t.after(() => client.close());
+    const states: string[] = [];
+    client.on('reconnecting', ({ attempt, error }) => states.push(`reconnecting ${attempt}: ${error.code}`));
+    client.on('reconnected', () => states.push('reconnected'));
     await client.connect();
     const sessionId = client.sessionId;
     const first = await client.callTool('whoami', {});
@@ -47,5 +50,7 @@ describe('client failover between instances', () => {
     const after = await client.callTool('whoami', {});
     assert.deepEqual(after.content, [{ type: 'text', text: 'b' }]);
     assert.equal(client.sessionId, sessionId);
+    assert.deepEqual(states, ['reconnecting 1: TRANSPORT', 'reconnected']);
+    assert.equal(client.reconnecting, false);
   });
 });

@@ -68,7 +68,10 @@ describe('resuming dropped streams with Last-Event-ID', () => {
     });
     const client = clientFor(t, { url: peer.url, reconnect: { initialDelay: 10 } });
     const updates: string[] = [];
+    const states: string[] = [];
     client.onNotification('notifications/resources/updated', ({ uri }) => updates.push(uri));
+    client.on('reconnecting', ({ attempt }) => states.push(`reconnecting ${attempt} ${client.reconnecting}`));
+    client.on('reconnected', () => states.push(`reconnected ${client.reconnecting}`));
     await client.connect();
     const sdk = peer.servers[0]!.server;
     const listening = () =>
@@ -84,6 +87,11 @@ describe('resuming dropped streams with Last-Event-ID', () => {
     await waitFor(() => updates.includes('memo://after'), 'the update on the resumed stream');
 
     assert.deepEqual(updates, ['memo://before', 'memo://during', 'memo://after']);
+    assert.deepEqual(
+      states,
+      ['reconnecting 1 true', 'reconnected false'],
+      'the client said it was reconnecting',
+    );
     const resumed = peer.requests.filter(
       (r) => r.method === 'GET' && r.headers['last-event-id'] !== undefined,
     );
