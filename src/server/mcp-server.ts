@@ -95,6 +95,7 @@ export class McpServer {
   readonly #changedStates = new Set<Session>();
   readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
+  readonly #stopWatching: (() => void) | undefined;
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.info = info;
@@ -107,6 +108,7 @@ export class McpServer {
     this.#unsubscribe = this.messageBus
       .subscribe(this.instanceId, (message) => this.#fromBus(message))
       .catch((error: unknown) => void this.reportError(error));
+    this.#stopWatching = this.sessionStore.onOwnershipLost?.((id) => this.#release(id));
     this.#catalog = new Catalog((kind) => this.#changed(kind));
     this.#dispatcher = new Dispatcher({
       server: this,
@@ -375,6 +377,7 @@ export class McpServer {
   /** Closes every session and stops the server's timers. */
   async close(reason = 'server shutting down'): Promise<void> {
     this.#stopSweeper();
+    this.#stopWatching?.();
     await Promise.all([...this.#sessions.values()].map((s) => this.closeSession(s, reason)));
     const unsubscribe = await this.#unsubscribe;
     this.#unsubscribe = Promise.resolve(undefined);
@@ -413,6 +416,21 @@ export class McpServer {
   onRelayPacket(listener: (packet: RelayPacket) => void): () => void {
     this.#relayListeners.add(listener);
     return () => this.#relayListeners.delete(listener);
+  }
+
+  /**
+   * Another instance claimed a session held here (this one was cut off from the others meanwhile): it
+   * closes here, with its streams, but its record and its events stay for the instance that has it now.
+   */
+  #release(id: string): void {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    this.#sessions.delete(id);
+    if (this.#sessions.size === 0) this.#stopSweeper();
+    const reason = 'another instance took this session over';
+    const wasOpen = !session.closed;
+    session.close(reason, true);
+    if (wasOpen) this.#hooks.emit('sessionClosed', session, reason);
   }
 
   /** Records a session's changed state in the store, once per turn of the event loop. */

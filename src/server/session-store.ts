@@ -40,4 +40,9 @@ export interface SessionStore {
    * implement it; without it no session is ever taken over.
    */
   claim?(id: string, owner: string, gone?: string): Promise<boolean>;
+  /**
+   * Calls `listener` with the id of a session this process held that another instance has claimed
+   * (after a network cut, say), so that this process lets go of its copy. Returns a function that stops.
+   */
+  onOwnershipLost?(listener: (sessionId: string) => void): () => void;
 }

@@ -98,6 +98,7 @@ export class Session {
   #channel: SessionChannel;
   #closed = new AbortController();
   #closeReason = '';
+  #released = false;
   #inFlight = new Map<RequestId, AbortController>();
   #pending = new Map<RequestId, Pending>();
   #nextRequestId = 0;
@@ -126,6 +127,14 @@ export class Session {
 
   get closeReason(): string {
     return this.#closeReason;
+  }
+
+  /**
+   * True when the session closed here only because another instance holds it now: its transport ends
+   * its streams here but leaves their events in the shared store.
+   */
+  get released(): boolean {
+    return this.#released;
   }
 
   /** How many client requests are being handled now. */
@@ -278,11 +287,12 @@ export class Session {
 
   /**
    * Closes the session: aborts every in-flight handler, rejects pending server requests and tells the
-   * transport. Use `McpServer.closeSession` so that stores and hooks hear of it too.
+   * transport (`released`: another instance holds the session now). Use `McpServer.closeSession` so that stores and hooks hear of it too.
    */
-  close(reason = 'closed'): void {
+  close(reason = 'closed', released = false): void {
     if (this.closed) return;
     this.#closeReason = reason;
+    this.#released = released;
     const error = new McpLiveError('SESSION_CLOSED', `Session ${this.id} closed: ${reason}`);
     for (const controller of this.#inFlight.values()) controller.abort(error);
     this.#inFlight.clear();

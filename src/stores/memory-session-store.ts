@@ -6,6 +6,7 @@ import type { SessionRecord, SessionStore } from '../server/session-store.ts';
  */
 export class MemorySessionStore implements SessionStore {
   #records = new Map<string, SessionRecord>();
+  readonly #lost = new Set<(sessionId: string) => void>();
 
   get size(): number {
     return this.#records.size;
@@ -33,6 +34,13 @@ export class MemorySessionStore implements SessionStore {
     const record = this.#records.get(id);
     if (record === undefined || record.owner !== gone) return false;
     record.owner = owner;
+    // The servers sharing this store hear it at once; the one that held the session lets it go.
+    for (const listener of this.#lost) listener(id);
     return true;
+  }
+
+  onOwnershipLost(listener: (sessionId: string) => void): () => void {
+    this.#lost.add(listener);
+    return () => this.#lost.delete(listener);
   }
 }

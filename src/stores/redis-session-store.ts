@@ -47,6 +47,8 @@ export class RedisSessionStore implements SessionStore {
   readonly #owners = new Set<string>();
   readonly #beaten = new Set<string>();
   readonly #aliveUntil = new Map<string, number>();
+  readonly #lost = new Set<(sessionId: string) => void>();
+  #connected = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #beating: Promise<void> | undefined;
   #dirty = false;
@@ -68,7 +70,19 @@ export class RedisSessionStore implements SessionStore {
       gracePeriod: options.orphanGracePeriod ?? 300_000,
       isOwn: (instance) => this.#owners.has(instance),
     });
-    this.#link.onReady(() => void this.heartbeat());
+    // Every 'ready' after the first connection is a reconnection.
+    this.#connected = options.client.isReady;
+    this.#link.onReady(() => {
+      // After a reconnection, check every owned record: another instance may have claimed some meanwhile.
+      if (this.#connected) this.#dirty = true;
+      this.#connected = true;
+      void this.heartbeat();
+    });
+  }
+
+  onOwnershipLost(listener: (sessionId: string) => void): () => void {
+    this.#lost.add(listener);
+    return () => this.#lost.delete(listener);
   }
 
   /** How many records of sessions owned by this process are kept here. */
@@ -272,8 +286,10 @@ export class RedisSessionStore implements SessionStore {
     const key = this.#names.session(record.id);
     const owner = JSON.stringify(record.owner);
     const wrote = await this.#link.command(['EVAL', REWRITE_OWNED, '1', key, owner, ...encodeFields(record)]);
-    if (wrote === 0) this.#own.delete(record.id);
-    else if (record.owner !== undefined)
+    if (wrote === 0) {
+      this.#own.delete(record.id);
+      for (const listener of this.#lost) listener(record.id);
+    } else if (record.owner !== undefined)
       await this.#link.command(['SADD', this.#names.owned(record.owner), record.id]);
   }
 

@@ -114,7 +114,8 @@ export class SSEStream implements SessionChannel {
         connection.stopKeepAlive();
         connection.writer.end();
       }
-      if (store !== undefined) return store.deleteStream(this.key);
+      // A session another instance holds now keeps its events there.
+      if (store !== undefined && this.#session?.released !== true) return store.deleteStream(this.key);
     });
     this.#onEnded(this);
   }

@@ -152,11 +152,11 @@ export class ResumableStream {
     });
   }
 
-  /** Ends the connection and forgets the stream's events. */
+  /** Ends the connection and forgets the stream's events (unless another instance holds the session now). */
   close(): void {
     this.end();
     const store = this.#settings.store;
-    if (store !== undefined) this.#queue.run(() => store.deleteStream(this.id));
+    if (store !== undefined && !this.session.released) this.#queue.run(() => store.deleteStream(this.id));
   }
 
   #mark(eventId: string): void {

@@ -199,6 +199,8 @@ test('an instance cut off from Redis does not write back a session another insta
   const b = openStore(t, await connectClient(t, redis.server!.url), { prefix });
   await a.create(record('s1', { owner: 'A' }));
   await a.create(record('s2', { owner: 'A' }));
+  const lost: string[] = [];
+  a.onOwnershipLost((id) => lost.push(id));
   assert.equal(await b.claim('s1', 'B', 'A'), true);
   // A's heartbeat lapsed meanwhile (as after a network cut): its next beat writes its records back.
   const admin = await connectClient(t, redis.server!.url);
@@ -208,4 +210,25 @@ test('an instance cut off from Redis does not write back a session another insta
   assert.equal((await b.get('s1'))?.owner, 'B', 's1 stays with B');
   assert.equal((await b.get('s2'))?.owner, 'A', 's2 is still A’s');
   assert.equal(a.ownedCount, 1, 'A no longer keeps s1 as its own');
+  assert.deepEqual(lost, ['s1'], 'A was told, so that its server lets go of its copy');
+});
+
+test('after any reconnection an instance checks its records, and lets go of the ones claimed meanwhile', {
+  skip,
+}, async (t) => {
+  const prefix = `reconnect-${++prefixes}`;
+  const clientA = await connectClient(t, redis.server!.url);
+  const a = openStore(t, clientA, { prefix });
+  const b = openStore(t, await connectClient(t, redis.server!.url), { prefix });
+  await a.create(record('s1', { owner: 'A' }));
+  await a.heartbeat();
+  const lost = deferred<string>(15_000, 'A to hear that s1 was claimed');
+  a.onOwnershipLost(lost.resolve);
+  // A short cut (well within the heartbeat TTL): B found A unreachable and claimed s1.
+  assert.equal(await b.claim('s1', 'B', 'A'), true);
+  const id = await clientA.sendCommand(['CLIENT', 'ID']);
+  const admin = await connectClient(t, redis.server!.url);
+  await admin.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]);
+  assert.equal(await lost.promise, 's1');
+  assert.equal((await b.get('s1'))?.owner, 'B');
 });

@@ -165,4 +165,40 @@ describe('SSE across instances', () => {
     });
     assert.equal(textOf(await resumed.message((m) => m.id === 4)), 'b got {"name":"Ada"}');
   });
+
+  test('a holder cut off from the others lets go of a session taken over meanwhile; its client follows', async (t) => {
+    const d = deployment();
+    const options = { reconnectGracePeriod: 10_000, eventStore: d.eventStore };
+    const instanceA = instanceServer(d, 'a');
+    const a = await startSSE(t, 'node', options, instanceA.server);
+    const b = await startSSE(t, 'node', options, instanceServer(d, 'b').server);
+    const closedAtA: string[] = [];
+    instanceA.server.on('sessionClosed', (_session, reason) => void closedAtA.push(reason));
+
+    const stream = await EventStream.open(t, `${a.origin}/sse`);
+    const path = await stream.endpoint();
+    const sessionId = new URL(path, a.origin).searchParams.get('sessionId')!;
+    await post(a.origin + path, {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    });
+    await stream.message((m) => m.id === 0);
+    await post(a.origin + path, { jsonrpc: '2.0', method: 'notifications/initialized' });
+
+    // A loses the bus but stays up, its stream to the client open. A POST lands on B, which cannot
+    // reach A and takes the session over; the answer waits in the shared store.
+    await instanceA.bus.sever();
+    assert.equal((await post(b.origin + path, call(1, 'whoami'))).status, 202);
+    assert.equal((await d.sessionStore.get(sessionId))?.owner, 'b');
+
+    // A lets go: its stream ends (the events stay in the store), so the client reconnects to B.
+    await stream.closed();
+    assert.deepEqual(closedAtA, ['another instance took this session over']);
+    assert.equal(instanceA.server.getSession(sessionId), undefined);
+    const resumed = await EventStream.open(t, `${b.origin}/sse?sessionId=${sessionId}`);
+    await resumed.endpoint();
+    assert.equal(textOf(await resumed.message((m) => m.id === 1)), 'b');
+  });
 });
