@@ -134,12 +134,13 @@ export class Dispatcher {
       session,
       requestId: id,
       method,
-      signal: controller.signal,
+      controller,
       headers: extra.headers,
       values: extra.values,
       meta: params._meta as Record<string, unknown> | undefined,
     });
     let response: JSONRPCResponse;
+    let aborted: boolean;
     try {
       if (this.#s.hooks.has('beforeRequest')) await this.#s.hooks.run('beforeRequest', request, session);
       const result = await this.#route(session, method, params, ctx);
@@ -149,10 +150,10 @@ export class Dispatcher {
         this.#s.server.reportError(error, session, request);
       response = errorResponse(id, error, method);
     } finally {
-      session.endRequest(id, controller);
+      aborted = !session.endRequest(id, controller);
     }
     // A cancelled request gets no response; a closed session gets nothing at all.
-    if (controller.signal.aborted) return;
+    if (aborted) return;
     session.send(response, { relatedRequestId: id });
     if (this.#s.hooks.has('afterRequest')) {
       this.#s.hooks.emit('afterRequest', request, response, session, performance.now() - started);

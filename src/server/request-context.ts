@@ -18,8 +18,6 @@ export interface ClientRequestOptions {
 
 /** Everything a handler knows about the request it serves, and what it can do back to the client. */
 export class RequestContext {
-  /** Aborts on `notifications/cancelled`, client disconnect, session close or server shutdown. */
-  readonly signal: AbortSignal;
   readonly requestId: RequestId;
   readonly method: string;
   readonly session: Session;
@@ -30,6 +28,7 @@ export class RequestContext {
   /** The request's `_meta`. */
   readonly meta: Record<string, unknown> | undefined;
   readonly server: McpServer;
+  readonly #controller: AbortController;
   readonly #progressToken: ProgressToken | undefined;
 
   constructor(init: {
@@ -37,7 +36,8 @@ export class RequestContext {
     session: Session;
     requestId: RequestId;
     method: string;
-    signal: AbortSignal;
+    /** The request's controller in its session; its signal is only made when someone reads `signal`. */
+    controller: AbortController;
     headers: Headers | undefined;
     values: Record<string, unknown> | undefined;
     meta: Record<string, unknown> | undefined;
@@ -46,13 +46,19 @@ export class RequestContext {
     this.session = init.session;
     this.requestId = init.requestId;
     this.method = init.method;
-    this.signal = init.signal;
+    this.#controller = init.controller;
     this.headers = init.headers ?? init.session.headers;
     this.values =
       init.values === undefined ? init.session.values : { ...init.session.values, ...init.values };
     this.meta = init.meta;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+  }
+
+  /** Aborts on `notifications/cancelled`, client disconnect, session close or server shutdown. */
+  get signal(): AbortSignal {
+    // Made on first use: an AbortSignal costs microseconds to create, and most handlers never read it.
+    return this.#controller.signal;
   }
 
   /** The client's progress token for this request, if it asked for progress. */

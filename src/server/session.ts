@@ -272,8 +272,15 @@ export class Session {
     return controller;
   }
 
-  endRequest(id: RequestId, controller: AbortController): void {
-    if (this.#inFlight.get(id) === controller) this.#inFlight.delete(id);
+  /**
+   * Takes a finished request off the list; false when it was not on it any more: aborted (cancelled,
+   * or the session closed), which takes it off first. Cheaper than reading `controller.signal.aborted`,
+   * which would make an AbortSignal for every request.
+   */
+  endRequest(id: RequestId, controller: AbortController): boolean {
+    if (this.#inFlight.get(id) !== controller) return false;
+    this.#inFlight.delete(id);
+    return true;
   }
 
   /** Aborts one in-flight client request; true if it was running. */

@@ -5,7 +5,7 @@ import type { Catalog } from './catalog.ts';
 import { paginate } from './cursor.ts';
 import type { RequestContext } from './request-context.ts';
 import { toolError } from './results.ts';
-import type { ToolReturn } from './tool-definition.ts';
+import type { ToolEntry, ToolReturn } from './tool-definition.ts';
 
 /** What a tool middleware sees of a call. */
 export interface ToolCall {
@@ -51,34 +51,20 @@ export async function callTool(
   }
   let args: unknown = raw;
   if (entry.input !== undefined) {
-    const checked = await entry.input.validate(raw);
+    let checked = entry.input.validate(raw);
+    // JSON Schemas validate synchronously: awaiting only a promise saves a turn of the microtask queue.
+    if (checked instanceof Promise) checked = await checked;
     if (!checked.ok)
       return toolError(`Invalid arguments for tool "${name}": ${formatIssues(checked.issues)}`);
     args = checked.value;
   }
 
-  const run = async (): Promise<CallToolResult> => {
-    try {
-      return normalize(await entry.handler(args, ctx));
-    } catch (error) {
-      if (isProtocolError(error) || ctx.signal.aborted) throw error;
-      const request = {
-        jsonrpc: '2.0' as const,
-        id: ctx.requestId,
-        method: ctx.method,
-        params: { name, arguments: raw },
-      };
-      ctx.server.reportError(error, ctx.session, request);
-      return toolError(error instanceof Error ? error.message : String(error));
-    }
-  };
-  let next = run;
-  for (let i = middleware.length - 1; i >= 0; i--) {
-    const layer = middleware[i]!;
-    const inner = next;
-    next = () => layer({ name, arguments: args, ctx }, inner);
-  }
-  const result = await next();
+  const result =
+    middleware.length === 0
+      ? await runHandler(entry, args, raw, ctx)
+      : await runMiddleware(middleware, { name, arguments: args, ctx }, () =>
+          runHandler(entry, args, raw, ctx),
+        );
 
   if (entry.output !== undefined && !result.isError) {
     if (result.structuredContent === undefined) {
@@ -94,4 +80,41 @@ export async function callTool(
     }
   }
   return result;
+}
+
+/** Runs a tool's handler; a failure other than a protocol error becomes an error result the model reads. */
+async function runHandler(
+  entry: ToolEntry,
+  args: unknown,
+  raw: unknown,
+  ctx: RequestContext,
+): Promise<CallToolResult> {
+  try {
+    return normalize(await entry.handler(args, ctx));
+  } catch (error) {
+    if (isProtocolError(error) || ctx.signal.aborted) throw error;
+    const request = {
+      jsonrpc: '2.0' as const,
+      id: ctx.requestId,
+      method: ctx.method,
+      params: { name: entry.name, arguments: raw },
+    };
+    ctx.server.reportError(error, ctx.session, request);
+    return toolError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs the middleware outermost first, each around the rest, with `last` (the handler) innermost. */
+function runMiddleware(
+  middleware: readonly ToolMiddleware[],
+  call: ToolCall,
+  last: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  let next = last;
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const layer = middleware[i]!;
+    const inner = next;
+    next = () => layer({ ...call }, inner);
+  }
+  return next();
 }

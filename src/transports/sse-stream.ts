@@ -7,7 +7,7 @@ import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { andThen, SerialQueue } from './http/serial-queue.ts';
-import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
+import { encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 import { encodeMessage } from './sse-message-json.ts';
 
 export interface SSEStreamSettings {
@@ -25,8 +25,6 @@ interface Connection {
   writer: EventStreamWriter;
   stopKeepAlive: () => void;
 }
-
-const KEEP_ALIVE_COMMENT = encodeSSEComment('keep-alive');
 
 /**
  * One session's event stream, which is the session's channel. Every message becomes a `message`
@@ -197,25 +195,28 @@ export class SSEStream implements SessionChannel {
     const session = this.#session!;
     sink.onClose(() => this.#dropped(connection));
     connection.writer.attach(sink, this.#endpointEvent);
-    const { writer } = connection;
+    const stream = this;
     connection.stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
       session,
-      writeComment: () => !writer.blocked && writer.write(KEEP_ALIVE_COMMENT),
+      writer: connection.writer,
       // A ping that went unanswered because its connection dropped is not a dead client: it may resume.
-      onUnresponsive: (reason) => {
-        if (this.#connection === connection) void this.#server.closeSession(session, reason);
+      onUnresponsive(reason) {
+        if (stream.#connection === connection) void stream.#server.closeSession(session, reason);
       },
     });
   }
 
   /** A connection whose writer holds up to `maxBufferedBytes` (plus `extra`) for a client that is not reading. */
   #newConnection(extra = 0): Connection {
+    const stream = this;
     const connection: Connection = {
       writer: new EventStreamWriter({
         maxBuffered: this.#settings.maxBufferedBytes + extra,
-        onOverflow: (buffered) => this.#overflow(connection, buffered),
+        onOverflow(buffered) {
+          stream.#overflow(connection, buffered);
+        },
       }),
-      stopKeepAlive: () => {},
+      stopKeepAlive() {},
     };
     return connection;
   }

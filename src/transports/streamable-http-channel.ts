@@ -77,30 +77,39 @@ export class StreamableChannel implements SessionChannel {
     return this.#standalone?.connected ?? false;
   }
 
-  /** Whether any of these request ids is in flight already (a client reusing an id). */
-  inFlight(ids: readonly RequestId[]): boolean {
-    return ids.some((id) => this.#byRequest.has(id));
+  /** The first of these request ids that is in flight already (a client reusing an id), if any. */
+  inFlight(ids: readonly RequestId[]): RequestId | undefined {
+    for (const id of ids) if (this.#byRequest.has(id)) return id;
+    return undefined;
   }
 
-  /** Starts the target of a POST that carries the requests `ids`: a new event stream, or a JSON body. */
-  openTarget(ids: readonly RequestId[], json: boolean): PostTarget {
+  /**
+   * Starts the target of a POST that carries the requests `ids`: a new event stream (that begins with
+   * a priming event when `priming`), or a JSON body.
+   */
+  openTarget(ids: readonly RequestId[], json: boolean, priming: boolean): PostTarget {
     const session = this.session;
     const stream = json
       ? undefined
-      : new ResumableStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, true);
+      : new ResumableStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
+          eager: true,
+          markStart: priming,
+        });
     let resolve!: (responses: JSONRPCResponse[]) => void;
     const done = new Promise<JSONRPCResponse[]>((r) => {
       resolve = r;
     });
+    const byRequest = this.#byRequest;
+    const live = this.#live;
     const target: Target = {
       pending: new Set(ids),
       stream,
       done,
       responses: [],
-      finish: () => {
-        for (const id of ids) if (this.#byRequest.get(id) === target) this.#byRequest.delete(id);
+      finish() {
+        for (const id of ids) if (byRequest.get(id) === target) byRequest.delete(id);
         if (stream !== undefined) {
-          this.#live.delete(stream.id);
+          live.delete(stream.id);
           stream.end();
         }
         resolve(target.responses);

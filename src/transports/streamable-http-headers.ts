@@ -3,16 +3,31 @@ import { isSupportedProtocolVersion, type ProtocolVersion } from '../protocol/ve
 /** Whether an `Accept` value lets the client take `type` (wildcards count; `q=0` refuses). */
 export function acceptsMediaType(accept: string | null, type: string): boolean {
   if (accept === null) return false;
-  const slash = type.indexOf('/');
-  const family = `${type.slice(0, slash)}/*`;
-  for (const range of accept.split(',')) {
-    const [media = '', ...params] = range.split(';');
-    const name = media.trim().toLowerCase();
-    if (name !== type && name !== family && name !== '*/*') continue;
-    const q = params.find((p) => p.trim().toLowerCase().startsWith('q='));
-    if (q === undefined || Number(q.trim().slice(2)) > 0) return true;
+  // Read in place, range by range: every POST is checked for two types, so this avoids splitting.
+  for (let start = 0; start <= accept.length; ) {
+    const comma = accept.indexOf(',', start);
+    const end = comma === -1 ? accept.length : comma;
+    const semi = accept.indexOf(';', start);
+    const params = semi !== -1 && semi < end;
+    const name = accept
+      .slice(start, params ? semi : end)
+      .trim()
+      .toLowerCase();
+    if (matchesRange(name, type) && (!params || notRefused(accept.slice(semi + 1, end)))) return true;
+    start = end + 1;
   }
   return false;
+}
+
+/** `type` falls in the media range `name`: the type itself, its family's wildcard, or the any wildcard. */
+function matchesRange(name: string, type: string): boolean {
+  return name === type || name === '*/*' || name === `${type.slice(0, type.indexOf('/'))}/*`;
+}
+
+/** A range's parameters do not refuse it with `q=0`. */
+function notRefused(params: string): boolean {
+  const q = params.split(';').find((p) => p.trim().toLowerCase().startsWith('q='));
+  return q === undefined || Number(q.trim().slice(2)) > 0;
 }
 
 /** The `MCP-Protocol-Version` header: absent, a revision we speak, or something we refuse (400). */

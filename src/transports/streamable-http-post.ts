@@ -4,6 +4,7 @@ import { isProtocolError } from '../protocol/protocol-error.ts';
 import { negotiateProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
+import type { Session } from '../server/session.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
@@ -17,6 +18,7 @@ import {
   wantsPrimingEvent,
 } from './streamable-http-headers.ts';
 import type { ResolvedStreamableOptions } from './streamable-http-options.ts';
+import type { ConnectOptions } from './streamable-http-stream.ts';
 
 /** What a POST needs from its `StreamableHTTPServer`. */
 export interface StreamablePostContext {
@@ -76,7 +78,8 @@ export async function acceptStreamablePost(
   const parsed = parseMessages(body.text);
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
   const { messages, batch } = parsed;
-  const ids = messages.filter(isJSONRPCRequest).map((m) => m.id);
+  const ids: RequestId[] = [];
+  for (const message of messages) if (isJSONRPCRequest(message)) ids.push(message.id);
   if (ids.length > 0 && context.closing) return fail(ex, 503, SHUTTING_DOWN, cors);
 
   let values: Record<string, unknown> | undefined;
@@ -102,40 +105,33 @@ export async function acceptStreamablePost(
   const session = channel.session;
   const answer = o.stateless ? { ...cors } : { ...cors, 'Mcp-Session-Id': session.id };
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
-  const dispatch = () =>
-    batch ? server.handleBatch(session, messages, extra) : server.handleMessage(session, first, extra);
-  const finished = () => {
-    if (o.stateless) void server.closeSession(session, 'stateless request answered');
-    else if (initialize && session.protocolVersion === undefined) {
-      void server.closeSession(session, 'initialize failed');
-    }
-  };
+  const post: Post = { server, session, stateless: o.stateless, initialize };
 
   if (ids.length === 0) {
     try {
-      await dispatch();
+      await dispatch(post, messages, batch, extra);
     } catch (error) {
-      finished();
+      finished(post);
       return refuse(ex, error, cors, server);
     }
-    finished();
+    finished(post);
     return ex.respond(202, answer);
   }
   if (!o.stateless && session.inFlightCount + ids.length > o.maxInFlightPerSession) {
     const message = `Too Many Requests: session "${session.id}" already has ${session.inFlightCount} requests in flight (maxInFlightPerSession is ${o.maxInFlightPerSession}); retry when some have answered`;
     return fail(ex, 429, message, { ...answer, 'Retry-After': '1' });
   }
-  const reused = duplicateId(ids) ?? ids.find((id) => channel.inFlight([id]));
+  const reused = duplicateId(ids) ?? channel.inFlight(ids);
   if (reused !== undefined) {
-    finished();
+    finished(post);
     const message = `Invalid Request: request id ${JSON.stringify(reused)} is already in use by a request in flight in this session`;
     return respondJSON(ex, 400, { jsonrpc: '2.0', id: reused, error: { code: -32600, message } }, answer);
   }
 
   const version = initialize ? negotiated(first) : (session.protocolVersion ?? headerVersion);
-  const target = channel.openTarget(ids, o.jsonResponse);
-  const done = dispatch();
-  const settled = done.then(
+  const priming = o.eventStore !== undefined && wantsPrimingEvent(version);
+  const target = channel.openTarget(ids, o.jsonResponse, priming);
+  const settled = dispatch(post, messages, batch, extra).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -143,7 +139,8 @@ export async function acceptStreamablePost(
     for (const id of ids) channel.settle(target, id);
     if (error !== undefined && !isProtocolError(error)) server.reportError(error, session);
   });
-  void target.done.then(finished);
+  // Only those close a session once the POST is done.
+  if (o.stateless || initialize) void target.done.then(() => finished(post));
   // A batch the session's revision does not allow is refused before anything runs.
   const refused = batch ? await refusal(settled) : undefined;
   if (refused !== undefined) return refuse(ex, refused, answer, server);
@@ -159,11 +156,37 @@ export async function acceptStreamablePost(
     return respondJSON(ex, 200, batch ? responses : responses[0], answer);
   }
   const sink = ex.stream(200, { ...SSE_HEADERS, ...answer });
-  const store = o.eventStore;
-  target.stream.connect(sink, {
-    ...(store !== undefined && wantsPrimingEvent(version) ? { priming: { retry: o.retryInterval } } : {}),
-    onDisconnect: () => onDisconnect(channel, target, version, o),
-  });
+  const options: ConnectOptions = {
+    onDisconnect() {
+      onDisconnect(channel, target, version, o);
+    },
+  };
+  if (priming) options.priming = { retry: o.retryInterval };
+  target.stream.connect(sink, options);
+}
+
+/** One POST as the server handles it. */
+interface Post {
+  readonly server: McpServer;
+  readonly session: Session;
+  readonly stateless: boolean;
+  /** The POST is an `initialize` request. */
+  readonly initialize: boolean;
+}
+
+function dispatch(post: Post, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtra) {
+  const { server, session } = post;
+  return batch
+    ? server.handleBatch(session, messages, extra)
+    : server.handleMessage(session, messages[0]!, extra);
+}
+
+/** Everything the POST carried was handled: its ephemeral session, or a failed `initialize`'s, closes. */
+function finished({ server, session, stateless, initialize }: Post): void {
+  if (stateless) void server.closeSession(session, 'stateless request answered');
+  else if (initialize && session.protocolVersion === undefined) {
+    void server.closeSession(session, 'initialize failed');
+  }
 }
 
 function onDisconnect(
@@ -185,6 +208,7 @@ function negotiated(initialize: JSONRPCMessage): ProtocolVersion {
 }
 
 function duplicateId(ids: readonly RequestId[]): RequestId | undefined {
+  if (ids.length < 2) return undefined;
   const seen = new Set<RequestId>();
   for (const id of ids) {
     if (seen.has(id)) return id;

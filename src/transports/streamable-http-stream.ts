@@ -6,7 +6,7 @@ import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { SerialQueue } from './http/serial-queue.ts';
-import { encodeSSEComment, encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
+import { encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 
 export interface StreamSettings {
   /** Where events are numbered and kept; without one, events carry no ids and cannot be replayed. */
@@ -29,6 +29,16 @@ export interface ConnectOptions {
   onDisconnect?: () => void;
 }
 
+export interface StreamOptions {
+  /** Hold what is sent for the first connection (a POST's stream, answered right away). @default false */
+  eager?: boolean;
+  /**
+   * Look up where the stream starts in the store, for a priming event or a replay of the backlog;
+   * a POST's stream that sends no priming event does without. @default true
+   */
+  markStart?: boolean;
+}
+
 interface Connection {
   writer: EventStreamWriter;
   stopKeepAlive: () => void;
@@ -39,8 +49,6 @@ interface Connection {
   /** End as soon as it is attached: the stream got everything it will get before a client took it. */
   ending: boolean;
 }
-
-const KEEP_ALIVE = encodeSSEComment('keep-alive');
 
 /**
  * One logical event stream of a session (a POST's, or the standalone GET one): every message is
@@ -61,14 +69,13 @@ export class ResumableStream {
   #written: string | undefined;
   #appended: string | undefined;
 
-  /** `eager`: hold what is sent for the first connection (a POST's stream, answered right away). */
-  constructor(id: string, session: Session, settings: StreamSettings, eager = false) {
+  constructor(id: string, session: Session, settings: StreamSettings, options: StreamOptions = {}) {
     this.id = id;
     this.session = session;
     this.#settings = settings;
-    if (eager) this.#connection = this.#newConnection();
+    if (options.eager === true) this.#connection = this.#newConnection();
     const store = settings.store;
-    if (store !== undefined) {
+    if (store !== undefined && options.markStart !== false) {
       this.#queue.run(() => {
         const mark = store.lastEventId(id);
         if (typeof mark === 'string') this.#mark(mark);
@@ -111,7 +118,7 @@ export class ResumableStream {
       this.#drop(connection);
       options.onDisconnect?.();
     });
-    this.#queue.run(async () => {
+    this.#queue.run(() => {
       this.#connecting--;
       if (connection.gone) return;
       if (!reuse) {
@@ -120,28 +127,60 @@ export class ResumableStream {
       }
       const store = this.#settings.store;
       const after = options.replayAfter === 'backlog' ? this.#backlogStart() : options.replayAfter;
-      let first: string | undefined;
-      if (store !== undefined && options.priming !== undefined) {
-        const retry = options.priming.retry;
-        const id = (reuse ? this.#start : after) ?? (await store.lastEventId(this.id));
-        first = encodeSSEEvent(retry > 0 ? { id, data: '', retry } : { id, data: '' });
+      // Nothing to look up or replay (a POST's stream, most often): the connection starts in this task.
+      if (store === undefined || (options.priming === undefined && after === undefined)) {
+        return this.#attach(connection, sink, undefined, options);
       }
-      if (store !== undefined && after !== undefined) {
-        await store.replayAfter(after, (eventId, message) => {
-          const json = this.#encode(message);
-          if (json !== undefined) this.#deliver(eventId, json);
-        });
-      }
-      if (this.#connection !== connection || connection.gone) return;
-      connection.attached = true;
-      connection.writer.attach(sink, first);
-      if (options.endAfterReplay || connection.ending) return this.#end(connection);
-      const { writer } = connection;
-      connection.stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
-        session: this.session,
-        writeComment: () => !writer.blocked && writer.write(KEEP_ALIVE),
-        onUnresponsive: (reason) => this.#settings.unresponsive(this.session, reason),
+      return this.#replayThenAttach(store, connection, sink, reuse, after, options);
+    });
+  }
+
+  /** The priming event and the replay of what the client missed, read from the store, then `#attach`. */
+  async #replayThenAttach(
+    store: EventStore,
+    connection: Connection,
+    sink: StreamSink,
+    reuse: boolean,
+    after: string | undefined,
+    options: ConnectOptions,
+  ): Promise<void> {
+    let first: string | undefined;
+    if (options.priming !== undefined) {
+      const retry = options.priming.retry;
+      const id = (reuse ? this.#start : after) ?? (await store.lastEventId(this.id));
+      first = encodeSSEEvent(retry > 0 ? { id, data: '', retry } : { id, data: '' });
+    }
+    if (after !== undefined) {
+      await store.replayAfter(after, (eventId, message) => {
+        const json = this.#encode(message);
+        if (json !== undefined) this.#deliver(eventId, json);
       });
+    }
+    this.#attach(connection, sink, first, options);
+  }
+
+  /** Starts writing to the client: `first` (a priming event), what waited, then keep-alive. */
+  #attach(
+    connection: Connection,
+    sink: StreamSink,
+    first: string | undefined,
+    options: ConnectOptions,
+  ): void {
+    if (this.#connection !== connection || connection.gone) return;
+    connection.attached = true;
+    connection.writer.attach(sink, first);
+    if (options.endAfterReplay || connection.ending) {
+      this.#end(connection);
+      return;
+    }
+    const { session } = this;
+    const settings = this.#settings;
+    connection.stopKeepAlive = startKeepAlive(settings.keepAlive, {
+      session,
+      writer: connection.writer,
+      onUnresponsive(reason) {
+        settings.unresponsive(session, reason);
+      },
     });
   }
 
@@ -187,12 +226,15 @@ export class ResumableStream {
   }
 
   #newConnection(): Connection {
+    const stream = this;
     const connection: Connection = {
       writer: new EventStreamWriter({
         maxBuffered: this.#settings.maxBufferedBytes,
-        onOverflow: (buffered) => this.#overflow(connection, buffered),
+        onOverflow(buffered) {
+          stream.#overflow(connection, buffered);
+        },
       }),
-      stopKeepAlive: () => {},
+      stopKeepAlive() {},
       attached: false,
       gone: false,
       ending: false,

@@ -1,5 +1,7 @@
 import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { Session } from '../../server/session.ts';
+import type { EventStreamWriter } from './event-stream-writer.ts';
+import { encodeSSEComment } from './sse-encoder.ts';
 
 /** `comment`: an SSE comment line no client code sees. `ping`: a JSON-RPC `ping` the client must answer. */
 export type KeepAliveMode = 'comment' | 'ping';
@@ -14,11 +16,13 @@ export interface KeepAliveSettings {
 
 export interface KeepAliveTarget {
   readonly session: Session;
-  /** Writes a comment; false when the stream is backed up (and so not idle). */
-  writeComment(): boolean;
+  /** The stream's writer; a stream that is backed up gets no comment (it is not idle). */
+  readonly writer: EventStreamWriter;
   /** The client stopped answering: close its session for this reason. */
   onUnresponsive(reason: string): void;
 }
+
+const KEEP_ALIVE_COMMENT = encodeSSEComment('keep-alive');
 
 /**
  * Keeps one stream alive through proxies' idle timeouts and marks its session active while the
@@ -26,12 +30,12 @@ export interface KeepAliveTarget {
  */
 export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTarget): () => void {
   if (settings.interval <= 0) return () => {};
-  const { session } = target;
+  const { session, writer } = target;
   let pinging = false;
-  const tick = () => {
+  const timer = setInterval(() => {
     if (session.closed) return;
     if (settings.mode === 'comment') {
-      if (target.writeComment()) session.touch();
+      if (!writer.blocked && writer.write(KEEP_ALIVE_COMMENT)) session.touch();
       return;
     }
     if (pinging) return;
@@ -50,8 +54,7 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
         }
       },
     );
-  };
-  const timer = setInterval(tick, settings.interval);
+  }, settings.interval);
   (timer as { unref?: () => void }).unref?.();
   return () => clearInterval(timer);
 }

@@ -14,20 +14,131 @@ import { isLoopbackAddress } from './origin-guard.ts';
 /** A Node request whose body a framework may already have read (Express `json()`, or Fastify via `raw.body`). */
 export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    // HTTP/2 pseudo-headers (`:path`) are not headers to a web `Headers`.
-    if (name.charCodeAt(0) === 58) continue;
-    try {
-      headers.append(name, raw[i + 1]!);
-    } catch {
-      // A value Node let through that `Headers` refuses: leave it out rather than fail the request.
+/** A header name `get` and `has` can look up in place: a lower-case token, as the transports pass. */
+const LOWER_CASE_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A Node request's headers as a web `Headers`. `get` and `has` read Node's raw headers in place; the
+ * first use of anything else fills the object from them. Filling validates every header, which costs
+ * microseconds on each request, while a transport reads only a few of them.
+ */
+class NodeHeaders extends Headers {
+  #raw: readonly string[] | undefined;
+
+  constructor(raw: readonly string[]) {
+    super();
+    this.#raw = raw;
+  }
+
+  override get(name: string): string | null {
+    const raw = this.#raw;
+    if (raw !== undefined && LOWER_CASE_TOKEN.test(name)) return lookUp(raw, name);
+    this.#fill();
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    const raw = this.#raw;
+    if (raw !== undefined && LOWER_CASE_TOKEN.test(name)) return lookUp(raw, name) !== null;
+    this.#fill();
+    return super.has(name);
+  }
+
+  override append(name: string, value: string): void {
+    this.#fill();
+    super.append(name, value);
+  }
+
+  override set(name: string, value: string): void {
+    this.#fill();
+    super.set(name, value);
+  }
+
+  override delete(name: string): void {
+    this.#fill();
+    super.delete(name);
+  }
+
+  override getSetCookie(): string[] {
+    this.#fill();
+    return super.getSetCookie();
+  }
+
+  override forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+
+  override keys(): HeadersIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+
+  override values(): HeadersIterator<string> {
+    this.#fill();
+    return super.values();
+  }
+
+  override entries(): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): HeadersIterator<[string, string]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  /** What `console.log` shows: the headers, not an empty object. */
+  [INSPECT](...args: unknown[]): unknown {
+    this.#fill();
+    return (Reflect.get(Headers.prototype, INSPECT) as (...a: unknown[]) => unknown).apply(this, args);
+  }
+
+  #fill(): void {
+    const raw = this.#raw;
+    if (raw === undefined) return;
+    this.#raw = undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      // HTTP/2 pseudo-headers (`:path`) are not headers to a web `Headers`.
+      if (name.charCodeAt(0) === 58) continue;
+      try {
+        super.append(name, raw[i + 1]!);
+      } catch {
+        // A value Node let through that `Headers` refuses: leave it out rather than fail the request.
+      }
     }
   }
-  return headers;
+}
+
+/**
+ * What `Headers.get(name)` returns once filled from `raw`: the values of `name` in order, trimmed of
+ * HTTP whitespace, joined with `, ` (`; ` for `cookie`), leaving out values `Headers` refuses.
+ */
+function lookUp(raw: readonly string[], name: string): string | null {
+  let found: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const value = trimHTTPWhitespace(raw[i + 1]!);
+    if (value.includes('\0') || value.includes('\n') || value.includes('\r')) continue;
+    found = found === null ? value : `${found}${name === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  return found;
+}
+
+function isHTTPWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+function trimHTTPWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHTTPWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHTTPWhitespace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 class NodeRequestInfo implements HTTPRequestInfo {
@@ -43,7 +154,7 @@ class NodeRequestInfo implements HTTPRequestInfo {
     this.method = req.method ?? 'GET';
     this.path = path;
     this.search = search;
-    this.headers = headersOf(req);
+    this.headers = new NodeHeaders(req.rawHeaders);
     this.raw = req;
   }
 
@@ -63,11 +174,17 @@ class NodeRequestInfo implements HTTPRequestInfo {
   }
 }
 
+/**
+ * The open body of a Node response. Its status line and headers go out with the first write, or on
+ * their own at the end of the turn of the event loop the stream was opened in: a POST's stream whose
+ * answer is ready at once leaves in one packet, head included.
+ */
 class NodeSink implements StreamSink {
   readonly #res: ServerResponse;
   #onDrain: (() => void) | undefined;
   #onClose: (() => void) | undefined;
   #corked = false;
+  #wrote = false;
   #closed = false;
 
   constructor(res: ServerResponse) {
@@ -78,10 +195,14 @@ class NodeSink implements StreamSink {
       this.#closed = true;
       this.#onClose?.();
     });
+    // Clients (EventSource, fetch) report a stream open once its headers arrive, and it may stay quiet
+    // until its first event or keep-alive: the head leaves before this turn ends, with or without events.
+    setImmediate(flushHead, this);
   }
 
   write(chunk: string): boolean {
     if (this.#closed) return false;
+    this.#wrote = true;
     // Writes made in one tick leave in one packet (a progress burst, a response after its last progress).
     if (!this.#corked) {
       this.#corked = true;
@@ -94,6 +215,13 @@ class NodeSink implements StreamSink {
   uncork(): void {
     this.#corked = false;
     this.#res.uncork();
+  }
+
+  /** Sends the status line and headers unless a write already carried them. */
+  flushHead(): void {
+    if (this.#wrote || this.#closed) return;
+    this.#wrote = true;
+    this.#res.flushHeaders();
   }
 
   onDrain(listener: () => void): void {
@@ -111,9 +239,15 @@ class NodeSink implements StreamSink {
   }
 
   destroy(): void {
+    // The client still learns that the stream had begun before it broke off, as when the head left at once.
+    this.flushHead();
     this.#closed = true;
     this.#res.destroy();
   }
+}
+
+function flushHead(sink: NodeSink): void {
+  sink.flushHead();
 }
 
 function uncork(sink: NodeSink): void {
@@ -170,33 +304,10 @@ export class NodeExchange implements Exchange {
       return Promise.resolve({ ok: false, reason: 'too-large' });
     }
     return new Promise((resolve) => {
-      let size = 0;
-      const chunks: Buffer[] = [];
-      const finish = (result: BodyResult) => {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.off('error', onAbort);
-        req.off('close', onAbort);
+      new BodyReader(req, limit, (result) => {
+        if (!result.ok && result.reason === 'too-large') this.#refusedBody = true;
         resolve(result);
-      };
-      const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          this.#refusedBody = true;
-          req.pause();
-          finish({ ok: false, reason: 'too-large' });
-        } else chunks.push(chunk);
-      };
-      const onEnd = () => {
-        const text =
-          chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        finish({ ok: true, text });
-      };
-      const onAbort = () => finish({ ok: false, reason: 'aborted' });
-      req.on('data', onData);
-      req.on('end', onEnd);
-      req.on('error', onAbort);
-      req.on('close', onAbort);
+      });
     });
   }
 
@@ -216,10 +327,57 @@ export class NodeExchange implements Exchange {
   stream(status: number, headers: ResponseHeaders): StreamSink {
     const sink = new NodeSink(this.#res);
     this.#res.writeHead(status, headers);
-    // Send the status line now: a stream may stay quiet until its first event or keep-alive, and
-    // clients (EventSource, fetch) wait for the headers before they report the stream open.
-    this.#res.flushHeaders();
     return sink;
+  }
+}
+
+/** Collects one request body under a byte limit; its listeners come off the request once it settles. */
+class BodyReader {
+  readonly #req: IncomingMessage;
+  readonly #limit: number;
+  readonly #settle: (result: BodyResult) => void;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  // Bound methods rather than closures: one body per request makes this a hot path.
+  readonly #onData = this.#data.bind(this);
+  readonly #onEnd = this.#end.bind(this);
+  readonly #onAbort = this.#abort.bind(this);
+
+  constructor(req: IncomingMessage, limit: number, settle: (result: BodyResult) => void) {
+    this.#req = req;
+    this.#limit = limit;
+    this.#settle = settle;
+    req.on('data', this.#onData);
+    req.on('end', this.#onEnd);
+    req.on('error', this.#onAbort);
+    req.on('close', this.#onAbort);
+  }
+
+  #data(chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#limit) {
+      this.#req.pause();
+      this.#finish({ ok: false, reason: 'too-large' });
+    } else this.#chunks.push(chunk);
+  }
+
+  #end(): void {
+    const chunks = this.#chunks;
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.#finish({ ok: true, text });
+  }
+
+  #abort(): void {
+    this.#finish({ ok: false, reason: 'aborted' });
+  }
+
+  #finish(result: BodyResult): void {
+    const req = this.#req;
+    req.off('data', this.#onData);
+    req.off('end', this.#onEnd);
+    req.off('error', this.#onAbort);
+    req.off('close', this.#onAbort);
+    this.#settle(result);
   }
 }
 

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { describe, type TestContext, test } from 'node:test';
+import { inspect } from 'node:util';
+import { NodeExchange } from '../../../src/transports/http/node-exchange.ts';
+
+/** Serves each request with `handle` on 127.0.0.1:0, closed when the test ends. */
+async function serve(t: TestContext, handle: (ex: NodeExchange, req: IncomingMessage) => void) {
+  const server: Server = createServer((req, res) => handle(new NodeExchange(req, res), req));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return (server.address() as { port: number }).port;
+}
+
+/** Sends raw request text and resolves with everything the server wrote until it closed or `until` matched. */
+function rawExchange(port: number, text: string, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      if (until.test(received)) {
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+/** A Headers filled the plain way, which the exchange's headers must always agree with. */
+function filled(raw: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+describe('NodeExchange request headers', () => {
+  test('get and has agree with a filled Headers: case, repeats, cookies, whitespace, absent names', async (t) => {
+    const seen: Array<{ headers: Headers; reference: Headers }> = [];
+    const port = await serve(t, (ex, req) => {
+      seen.push({ headers: ex.request.headers, reference: filled(req.rawHeaders) });
+      ex.respond(204, undefined);
+    });
+    const head = [
+      'GET / HTTP/1.1',
+      'Host: 127.0.0.1',
+      'X-Many: one',
+      'x-many:  two ',
+      'Cookie: a=1',
+      'cookie: b=2',
+      'Accept: application/json, text/event-stream',
+      'X-Empty:',
+      'Mcp-Session-Id: abc',
+    ];
+    await rawExchange(port, `${head.join('\r\n')}\r\n\r\n`, /\r\n\r\n/);
+    const { headers, reference } = seen[0]!;
+    for (const name of ['host', 'x-many', 'cookie', 'accept', 'x-empty', 'mcp-session-id', 'absent']) {
+      assert.equal(headers.get(name), reference.get(name), name);
+      assert.equal(headers.has(name), reference.has(name), name);
+    }
+    assert.equal(headers.get('x-many'), 'one, two');
+    assert.equal(headers.get('cookie'), 'a=1; b=2');
+    assert.equal(headers.get('X-Many'), 'one, two', 'names are case-insensitive');
+    assert.throws(() => headers.get('bad name'), TypeError, 'an invalid name throws, as Headers does');
+  });
+
+  test('iterating, inspecting and changing them see every header', async (t) => {
+    let headers: Headers | undefined;
+    const port = await serve(t, (ex) => {
+      headers = ex.request.headers;
+      ex.respond(204, undefined);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ port, host: '127.0.0.1', headers: { 'X-A': '1', 'X-B': '2' } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.ok(headers instanceof Headers);
+    assert.equal(Object.fromEntries(headers)['x-a'], '1');
+    assert.deepEqual([...new Headers(headers).keys()].sort(), [...headers.keys()].sort());
+    assert.match(inspect(headers), /X-B/);
+    headers.set('x-a', 'changed');
+    headers.delete('x-b');
+    assert.equal(headers.get('x-a'), 'changed');
+    assert.equal(headers.has('x-b'), false);
+  });
+});
+
+describe('NodeExchange.stream', () => {
+  test('a stream written and ended in the turn it opened in sends its head, its events and a proper end', async (t) => {
+    const port = await serve(t, (ex) => {
+      const sink = ex.stream(200, { 'Content-Type': 'text/event-stream' });
+      sink.write('data: one\n\n');
+      sink.end();
+    });
+    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', /0\r\n\r\n$/);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(text, /content-type: text\/event-stream/i);
+    assert.match(text, /data: one\n\n/);
+  });
+
+  test('a quiet stream still sends its head at once, before any event', async (t) => {
+    const port = await serve(t, (ex) => {
+      ex.stream(200, { 'Content-Type': 'text/event-stream' });
+    });
+    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', /\r\n\r\n/);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n$/);
+  });
+
+  test('a stream destroyed in the turn it opened in has sent its head first', async (t) => {
+    const port = await serve(t, (ex) => {
+      ex.stream(200, { 'Content-Type': 'text/event-stream' }).destroy();
+    });
+    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', /(?!)/);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+  });
+});

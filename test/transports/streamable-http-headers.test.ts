@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { acceptsMediaType } from '../../src/transports/streamable-http-headers.ts';
+
+describe('acceptsMediaType', () => {
+  test('finds a type among ranges, with wildcards, any case and spacing', () => {
+    const both = 'application/json, text/event-stream';
+    assert.ok(acceptsMediaType(both, 'application/json'));
+    assert.ok(acceptsMediaType(both, 'text/event-stream'));
+    assert.ok(acceptsMediaType('TEXT/*', 'text/event-stream'));
+    assert.ok(acceptsMediaType('text/html,*/*;q=0.8', 'application/json'));
+    assert.ok(acceptsMediaType('  Application/JSON  ;charset=utf-8', 'application/json'));
+    assert.ok(!acceptsMediaType('text/html, application/*+json', 'application/json'));
+    assert.ok(!acceptsMediaType('', 'application/json'));
+    assert.ok(!acceptsMediaType(null, 'application/json'));
+  });
+
+  test('q=0 refuses a range; another range may still accept the type', () => {
+    assert.ok(!acceptsMediaType('application/json;q=0', 'application/json'));
+    assert.ok(!acceptsMediaType('application/json; Q=0.000', 'application/json'));
+    assert.ok(acceptsMediaType('application/json;q=0.1', 'application/json'));
+    assert.ok(acceptsMediaType('application/json;q=0, */*', 'application/json'));
+    assert.ok(acceptsMediaType('application/json;level=1', 'application/json'));
+  });
+});
