@@ -1,7 +1,8 @@
 // Turns raw results into docs/benchmarks.md (medians with min–max, ratios to the SDK and the floor)
 // and keeps the raw JSON beside it.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderGoals } from './goals.ts';
 import type { BenchResults, TargetResult } from './results.ts';
 import type { LevelResult } from './scenarios/scale.ts';
 import type { WindowResult } from './scenarios/throughput.ts';
@@ -108,7 +109,17 @@ function utilisationTable(results: TargetResult[], columns: string[]): string {
   return lines.join('\n');
 }
 
-function render(report: BenchResults): string {
+/** Hand-written or separately generated parts of the report, kept from the previous file by their markers. */
+type KeptBlock = 'notes' | 'scaling';
+
+function keptBlock(previous: string, name: KeptBlock): string[] {
+  const start = previous.indexOf(`<!-- bench:${name}:start -->`);
+  const endMarker = `<!-- bench:${name}:end -->`;
+  const end = previous.indexOf(endMarker, start);
+  return start === -1 || end === -1 ? [] : [previous.slice(start, end + endMarker.length), ''];
+}
+
+function render(report: BenchResults, previous = ''): string {
   const { machine, plan, targets } = report;
   const configs = plan.configs.map((c) => `${c.sessions}x${c.inflight}`);
   const levelKeys = plan.scale.levels.map(String);
@@ -193,6 +204,9 @@ function render(report: BenchResults): string {
     `- Duration: ${report.durationSeconds.toFixed(0)} s`,
     `- Load average (1/5/15 min) at start: ${report.loadAverage.start.map((x) => x.toFixed(2)).join(' / ')}; at end: ${report.loadAverage.end.map((x) => x.toFixed(2)).join(' / ')}. Above ~0 means other work shared the 2 cores, which mostly shows in calls/s and latency; CPU time per call is less sensitive.`,
     '',
+    ...renderGoals(targets, configs, plan.scale.levels),
+    '',
+    ...keptBlock(previous, 'notes'),
     '## Targets',
     '',
     '- **mcp-live**: `bench/targets/mcp-live.ts`, the library through its public API (`npm run bench:target`).',
@@ -228,10 +242,12 @@ function render(report: BenchResults): string {
     'npm run bench:quick      # about a minute; writes .bench-out/ (add -- --out docs to publish)',
     'npm run bench -- --targets floor,sdk-sse   # a subset',
     "npm run bench:target -- --transport sse --port 8080   # mcp-live's target alone, for your own load",
+    'node --import tsx bench/profile.ts --targets mcp-live-streamable,floor   # CPU profiles under load, top frames',
     '```',
     '',
     'Raw figures for every window, level and broadcast are in `benchmarks.json` beside this file.',
     '',
+    ...keptBlock(previous, 'scaling'),
   ].join('\n');
 }
 
@@ -240,7 +256,8 @@ export async function writeReport(report: BenchResults, dir: string): Promise<st
   await mkdir(dir, { recursive: true });
   const md = join(dir, 'benchmarks.md');
   const json = join(dir, 'benchmarks.json');
-  await writeFile(md, render(report));
+  const previous = await readFile(md, 'utf8').catch(() => '');
+  await writeFile(md, render(report, previous));
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
   return [md, json];
 }

@@ -36,8 +36,19 @@ export function startTarget(
   spec: TargetSpec,
   cpu: number | undefined,
   timeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<StartResult> {
-  const node = [process.execPath, '--expose-gc', '--import', 'tsx', spec.script, '--port', '0', ...spec.args];
+  const node = [
+    process.execPath,
+    '--expose-gc',
+    ...nodeFlags,
+    '--import',
+    'tsx',
+    spec.script,
+    '--port',
+    '0',
+    ...spec.args,
+  ];
   const [command, ...args] = hasTaskset && cpu !== undefined ? ['taskset', '-c', String(cpu), ...node] : node;
   const child = spawn(command as string, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let tail = '';
