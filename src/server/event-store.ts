@@ -10,8 +10,11 @@ export type ReplaySend = (eventId: string, message: JSONRPCMessage) => void;
  * every stream of the store. Methods may answer synchronously or with a promise.
  */
 export interface EventStore {
-  /** Stores one message of a stream; returns its event id. */
-  append(streamId: string, message: JSONRPCMessage): string | Promise<string>;
+  /**
+   * Stores one message of a stream; returns its event id. `json` is the message as the transport
+   * encoded it (`JSON.stringify`), when it has it: a store may keep that text instead of the message.
+   */
+  append(streamId: string, message: JSONRPCMessage, json?: string): string | Promise<string>;
   /**
    * The id of the newest event of a stream, or, for a stream without events, an id that comes before
    * its first: replaying after it yields exactly the events appended later. Priming events carry it.

@@ -15,7 +15,8 @@ export interface MemoryEventStoreOptions {
 interface StoredEvent {
   seq: number;
   at: number;
-  message: JSONRPCMessage;
+  /** The message, or its JSON text when the transport gave it (one string for the GC instead of a tree). */
+  data: JSONRPCMessage | string;
 }
 
 const SEPARATOR = '_';
@@ -56,7 +57,7 @@ export class MemoryEventStore implements EventStore {
     return this.#streams.size;
   }
 
-  append(streamId: string, message: JSONRPCMessage): string {
+  append(streamId: string, message: JSONRPCMessage, json?: string): string {
     const seq = ++this.#seq;
     let events = this.#streams.get(streamId);
     if (events === undefined) {
@@ -70,7 +71,7 @@ export class MemoryEventStore implements EventStore {
         this.#count--;
       }
     }
-    events.push({ seq, at: this.#now(), message });
+    events.push({ seq, at: this.#now(), data: json ?? message });
     this.#count++;
     return streamId + SEPARATOR + seq;
   }
@@ -93,7 +94,8 @@ export class MemoryEventStore implements EventStore {
     this.#expire(id.streamId, events);
     // Copied first: `send` may make the transport append to this very stream.
     for (const event of events.filter((e) => e.seq > id.seq)) {
-      send(id.streamId + SEPARATOR + event.seq, event.message);
+      const { data } = event;
+      send(id.streamId + SEPARATOR + event.seq, typeof data === 'string' ? JSON.parse(data) : data);
     }
     return id.streamId;
   }

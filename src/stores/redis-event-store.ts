@@ -62,10 +62,10 @@ export class RedisEventStore implements EventStore {
     this.#link.onReady(() => this.#link.recovered());
   }
 
-  async append(streamId: string, message: JSONRPCMessage): Promise<string> {
+  async append(streamId: string, message: JSONRPCMessage, json?: string): Promise<string> {
     try {
       await this.#flush(streamId);
-      return redisEventId(streamId, await this.#add(streamId, message));
+      return redisEventId(streamId, await this.#add(streamId, json ?? JSON.stringify(message)));
     } catch (error) {
       if (this.#link.ready) throw error;
       return this.#hold(streamId, message);
@@ -134,19 +134,10 @@ export class RedisEventStore implements EventStore {
     this.#link.detach();
   }
 
-  async #add(streamId: string, message: JSONRPCMessage): Promise<EntryId> {
+  async #add(streamId: string, json: string): Promise<EntryId> {
     const key = this.#names.events(streamId);
     const [id] = await Promise.all([
-      this.#link.command<string>([
-        'XADD',
-        key,
-        'MAXLEN',
-        '~',
-        String(this.#max),
-        '*',
-        'm',
-        JSON.stringify(message),
-      ]),
+      this.#link.command<string>(['XADD', key, 'MAXLEN', '~', String(this.#max), '*', 'm', json]),
       this.#link.command(['PEXPIRE', key, String(this.#maxAge)]),
     ]);
     const entry = parseEntry(String(id));
@@ -177,7 +168,7 @@ export class RedisEventStore implements EventStore {
     while (held.length > 0) {
       const event = held[0]!;
       if (event.at > cutoff) {
-        const entry = await this.#add(streamId, event.message);
+        const entry = await this.#add(streamId, JSON.stringify(event.message));
         if (written === undefined) {
           written = new Map();
           this.#remember(this.#written, streamId, written);

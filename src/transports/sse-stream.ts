@@ -97,7 +97,7 @@ export class SSEStream implements SessionChannel {
       return;
     }
     this.#queue.run(() =>
-      andThen(store.append(this.key, encoded.message), (id) => this.#write(id, encoded.json)),
+      andThen(store.append(this.key, encoded.message, encoded.json), (id) => this.#write(id, encoded.json)),
     );
   }
 

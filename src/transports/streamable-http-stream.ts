@@ -101,7 +101,7 @@ export class ResumableStream {
       return;
     }
     this.#queue.run(() => {
-      const id = store.append(this.id, message);
+      const id = store.append(this.id, message, json);
       if (typeof id === 'string') this.#deliver(id, json);
       else return id.then((eventId) => this.#deliver(eventId, json));
     });
