@@ -209,22 +209,13 @@ export class SSEServer {
     base: string,
     cors: ResponseHeaders | undefined,
   ): Promise<Exchange | undefined> {
-    const options = {
+    return this.#relay.route(ex, sessionId, {
       transport: 'sse',
       maxBodyBytes: this.#o.maxBodyBytes,
       maxBufferedBytes: this.#o.maxBufferedBytes,
-      refuse: (e: Exchange, status: number, message: string, headers?: ResponseHeaders) =>
-        respondText(e, status, message, cors, headers),
-    };
-    let exchange = ex;
-    // A second pass finds the instance that took the session over first, if one did.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const route = await this.#relay.route(exchange, sessionId, options);
-      if (route.kind === 'answered') return undefined;
-      exchange = route.exchange;
-      if (route.kind === 'local' || (await this.#adopt(route.record, route.gone, exchange, base))) break;
-    }
-    return exchange;
+      refuse: (e, status, message, headers) => respondText(e, status, message, cors, headers),
+      adopt: (record, gone, exchange) => this.#adopt(record, gone, exchange, base),
+    });
   }
 
   /** The session a request names that this instance does not hold (a POST's, or a resuming stream's). */

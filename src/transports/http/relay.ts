@@ -19,14 +19,20 @@ export interface RouteOptions {
   /** A relayed stream whose client stops reading is dropped once this much waits for it. */
   maxBufferedBytes: number;
   refuse: Refuse;
+  /**
+   * Takes over here a session whose holder is gone (`gone`, when one was found unreachable), going on
+   * with `exchange`; false when another instance took it over first.
+   */
+  adopt(record: SessionRecord, gone: string | undefined, exchange: Exchange): Promise<boolean>;
 }
 
 /**
- * Where a request for a session this instance does not hold goes: served here (`local`: the session is
- * unknown, or is this instance's), taken over here (`adopt`: its holder is gone), or already answered
- * (relayed to its holder, or refused). Go on with `exchange`, which still has the body if it was read.
+ * Where one pass of routing sends a request for a session this instance does not hold: served here
+ * (`local`: the session is unknown, or is this instance's), taken over here (`adopt`: its holder is
+ * gone), or already answered (relayed to its holder, or refused). `exchange` still has the body if it
+ * was read.
  */
-export type Route =
+type Route =
   | { kind: 'local'; exchange: Exchange }
   | { kind: 'adopt'; exchange: Exchange; record: SessionRecord; gone?: string }
   | { kind: 'answered' };
@@ -101,8 +107,24 @@ export class ExchangeRelay {
     };
   }
 
-  /** Routes a request for session `sessionId`, which this instance does not hold. */
-  async route(ex: Exchange, sessionId: string, options: RouteOptions): Promise<Route> {
+  /**
+   * Routes a request for session `sessionId`, which this instance does not hold: relays it to the
+   * instance that holds it, or takes the session over (`options.adopt`) when that one is gone. Resolves
+   * to the exchange to serve here (the session is here now, or unknown), or `undefined` once answered.
+   */
+  async route(ex: Exchange, sessionId: string, options: RouteOptions): Promise<Exchange | undefined> {
+    let exchange = ex;
+    // A second pass finds the instance that took the session over first, if one did.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const route = await this.#routeOnce(exchange, sessionId, options);
+      if (route.kind === 'answered') return undefined;
+      exchange = route.exchange;
+      if (route.kind === 'local' || (await options.adopt(route.record, route.gone, exchange))) break;
+    }
+    return exchange;
+  }
+
+  async #routeOnce(ex: Exchange, sessionId: string, options: RouteOptions): Promise<Route> {
     if (isRelayed(ex)) return { kind: 'local', exchange: ex };
     const server = this.#server;
     let record: SessionRecord | undefined;
