@@ -4,8 +4,7 @@ import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
-import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
-import { CORSPolicy } from './http/cors.ts';
+import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import {
   createFetchHandler,
   createNodeHandler,
@@ -13,8 +12,8 @@ import {
   type NodeHandler,
 } from './http/entry-points.ts';
 import { type Exchange, queryParam, type ResponseHeaders } from './http/exchange.ts';
-import { createOriginGuard } from './http/origin-guard.ts';
 import { type ExchangeRelay, relayFor } from './http/relay.ts';
+import { createRequestChecks, type RequestChecks } from './http/request-checks.ts';
 import { respondText } from './http/respond.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
@@ -46,9 +45,9 @@ const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
 export class SSEServer {
   readonly server: McpServer;
   readonly #o: ResolvedSSEOptions;
-  readonly #guard: ReturnType<typeof createOriginGuard>;
-  readonly #cors: CORSPolicy | undefined;
-  readonly #auth: AuthenticateSettings | undefined;
+  readonly #guard: RequestChecks['guard'];
+  readonly #cors: RequestChecks['cors'];
+  readonly #auth: RequestChecks['auth'];
   readonly #settings: SSEStreamSettings;
   /** By session id. */
   readonly #streams = new Map<string, SSEStream>();
@@ -68,21 +67,11 @@ export class SSEServer {
     this.server = server;
     const o = resolveSSEOptions(options);
     this.#o = o;
-    // Origins listed for CORS are the ones the user means to let in: the guard accepts them too.
-    const corsOrigin = o.cors?.origin;
-    const listed =
-      typeof corsOrigin === 'string' ? (corsOrigin === '*' ? undefined : [corsOrigin]) : corsOrigin;
-    this.#guard = createOriginGuard({
-      allowedHosts: o.allowedHosts,
-      allowedOrigins: o.allowedOrigins ?? (Array.isArray(listed) ? listed : undefined),
-      dnsRebindingProtection: o.dnsRebindingProtection,
-    });
-    this.#cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, 'GET, POST, OPTIONS');
-    const { authenticate } = o;
-    this.#auth =
-      authenticate === undefined
-        ? undefined
-        : { authenticate, challenge: o.wwwAuthenticate, report: (error) => server.reportError(error) };
+    ({
+      guard: this.#guard,
+      cors: this.#cors,
+      auth: this.#auth,
+    } = createRequestChecks(o, server, 'GET, POST, OPTIONS'));
     const store = o.reconnectGracePeriod > 0 ? o.eventStore : undefined;
     this.#ownStore =
       options.eventStore === undefined && store instanceof MemoryEventStore ? store : undefined;

@@ -5,8 +5,7 @@ import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
-import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
-import { CORSPolicy } from './http/cors.ts';
+import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import {
   createFetchHandler,
   createNodeHandler,
@@ -14,8 +13,8 @@ import {
   type NodeHandler,
 } from './http/entry-points.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
-import { createOriginGuard } from './http/origin-guard.ts';
 import { type ExchangeRelay, relayFor } from './http/relay.ts';
+import { createRequestChecks, type RequestChecks } from './http/request-checks.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
@@ -55,9 +54,9 @@ const SHUTTING_DOWN = 'Service Unavailable: the server is shutting down';
 export class StreamableHTTPServer {
   readonly server: McpServer;
   readonly #o: ResolvedStreamableOptions;
-  readonly #guard: ReturnType<typeof createOriginGuard>;
-  readonly #cors: CORSPolicy | undefined;
-  readonly #auth: AuthenticateSettings | undefined;
+  readonly #guard: RequestChecks['guard'];
+  readonly #cors: RequestChecks['cors'];
+  readonly #auth: RequestChecks['auth'];
   readonly #channel: ChannelSettings;
   readonly #channels = new Map<string, StreamableChannel>();
   readonly #ephemeral = new Set<StreamableChannel>();
@@ -77,23 +76,13 @@ export class StreamableHTTPServer {
     this.#o = o;
     this.#ownStore =
       options.eventStore === undefined && o.eventStore instanceof MemoryEventStore ? o.eventStore : undefined;
-    // Origins listed for CORS are the ones the user means to let in: the guard accepts them too.
-    const corsOrigin = o.cors?.origin;
-    const listed =
-      typeof corsOrigin === 'string' ? (corsOrigin === '*' ? undefined : [corsOrigin]) : corsOrigin;
-    this.#guard = createOriginGuard({
-      allowedHosts: o.allowedHosts,
-      allowedOrigins: o.allowedOrigins ?? (Array.isArray(listed) ? listed : undefined),
-      dnsRebindingProtection: o.dnsRebindingProtection,
-    });
     const methods = o.stateless ? 'POST' : 'GET, POST, DELETE';
     this.#allow = o.cors === undefined ? methods : `${methods}, OPTIONS`;
-    this.#cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, this.#allow);
-    const { authenticate } = o;
-    this.#auth =
-      authenticate === undefined
-        ? undefined
-        : { authenticate, challenge: o.wwwAuthenticate, report: (error) => server.reportError(error) };
+    ({
+      guard: this.#guard,
+      cors: this.#cors,
+      auth: this.#auth,
+    } = createRequestChecks(o, server, this.#allow));
     const report = (error: unknown, session: Session | undefined) => server.reportError(error, session);
     const stream = {
       store: o.eventStore,
