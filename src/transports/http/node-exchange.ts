@@ -10,6 +10,7 @@ import {
   splitTarget,
 } from './exchange.ts';
 import { isLoopbackAddress } from './origin-guard.ts';
+import { countHeldWrite, scheduleFlush } from './write-batching.ts';
 
 /** A Node request whose body a framework may already have read (Express `json()`, or Fastify via `raw.body`). */
 export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
@@ -184,6 +185,7 @@ class NodeSink implements StreamSink {
   #onDrain: (() => void) | undefined;
   #onClose: (() => void) | undefined;
   #corked = false;
+  flushedInTurn = 0;
   #wrote = false;
   #closed = false;
 
@@ -203,16 +205,20 @@ class NodeSink implements StreamSink {
   write(chunk: string): boolean {
     if (this.#closed) return false;
     this.#wrote = true;
-    // Writes made in one tick leave in one packet (a progress burst, a response after its last progress).
+    // Writes made in one tick leave in one packet (a progress burst, a response after its last progress);
+    // under load, those of one turn of the event loop do (write-batching.ts).
     if (!this.#corked) {
       this.#corked = true;
       this.#res.cork();
-      process.nextTick(uncork, this);
+      scheduleFlush(this);
+    } else {
+      countHeldWrite();
     }
     return this.#res.write(chunk);
   }
 
   uncork(): void {
+    if (!this.#corked) return;
     this.#corked = false;
     this.#res.uncork();
   }
@@ -235,12 +241,15 @@ class NodeSink implements StreamSink {
   end(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Ending flushes whatever is held (Node uncorks the socket fully); a later uncork would hit the next response.
+    this.#corked = false;
     this.#res.end();
   }
 
   destroy(): void {
     // The client still learns that the stream had begun before it broke off, as when the head left at once.
     this.flushHead();
+    this.uncork();
     this.#closed = true;
     this.#res.destroy();
   }
@@ -248,10 +257,6 @@ class NodeSink implements StreamSink {
 
 function flushHead(sink: NodeSink): void {
   sink.flushHead();
-}
-
-function uncork(sink: NodeSink): void {
-  sink.uncork();
 }
 
 const loopbackServers = new WeakMap<object, boolean>();
