@@ -87,6 +87,22 @@ class Connection {
     this.socket.on('close', () => this.#fail(new Error('connection closed before the answer'), true));
   }
 
+  /** Settles once the TCP handshake is done; rejects on an error or after `timeoutMs`. */
+  connected(timeoutMs: number): Promise<void> {
+    if (!this.socket.connecting) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no TCP connection in ${timeoutMs} ms`)), timeoutMs);
+      this.socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
   run(job: Job): void {
     this.#job = job;
     this.#heard = false;
@@ -167,6 +183,27 @@ export class HTTPPool {
       if (connection === undefined) this.#queue.push(job);
       else connection.run(job);
     });
+  }
+
+  /**
+   * Opens connections until `count` are open, `concurrency` handshakes at a time, and waits for them,
+   * so that a run's first calls do not all connect at once: hundreds of simultaneous SYNs overflow the
+   * server's accept queue, and a dropped SYN is sent again only after 1 s, 3 s, 7 s, which then shows
+   * up as seconds-long calls in the measured windows.
+   */
+  async warm(count: number, timeoutMs: number, concurrency = 32): Promise<void> {
+    const target = Math.min(count, this.#max);
+    while (this.#all.size < target) {
+      const batch: Promise<void>[] = [];
+      while (batch.length < concurrency && this.#all.size < target) {
+        const connection = this.#open();
+        batch.push(connection.connected(timeoutMs));
+      }
+      await Promise.all(batch);
+      for (const connection of this.#all) {
+        if (!connection.socket.destroyed && !this.#idle.includes(connection)) this.#idle.push(connection);
+      }
+    }
   }
 
   #open(): Connection {

@@ -62,7 +62,12 @@ export async function runThroughput(
   if (opened.failure !== undefined) {
     run.failure = `could not open ${config.sessions} sessions: ${opened.failure}`;
   } else {
-    await drive(target, sessions, config, plan, run);
+    try {
+      await agents.pool.warm(config.sessions * config.inflight, plan.timeoutMs);
+      await drive(target, sessions, config, plan, run);
+    } catch (error) {
+      run.failure = `could not open ${config.sessions * config.inflight} connections: ${(error as Error).message}`;
+    }
   }
   for (const session of sessions) session.close();
   await sleep(100);
