@@ -13,7 +13,10 @@ class FakeStream {
 
   write(chunk: string): void {
     this.held.push(chunk);
-    if (this.corked) return countHeldWrite();
+    if (this.corked) {
+      countHeldWrite();
+      return;
+    }
     this.corked = true;
     scheduleFlush(this);
   }
