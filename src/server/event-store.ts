@@ -29,4 +29,10 @@ export interface EventStore {
   replayAfter(lastEventId: string, send: ReplaySend): Promise<string | undefined>;
   /** Forgets a stream's events (its session ended). */
   deleteStream(streamId: string): void | Promise<void>;
+  /**
+   * Optional. The stream ended with every event handed to its connection (a POST's stream whose
+   * responses were all written): a client resumes it only if that connection broke just then, so the
+   * store may forget its events sooner than its usual age limit.
+   */
+  streamEnded?(streamId: string): void | Promise<void>;
 }
