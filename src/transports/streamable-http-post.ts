@@ -103,7 +103,7 @@ export async function acceptStreamablePost(
   }
   if (channel === undefined) return;
   const session = channel.session;
-  const answer = o.stateless ? { ...cors } : { ...cors, 'Mcp-Session-Id': session.id };
+  const answer = answerHeaders(cors, o.stateless ? undefined : session.id);
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   const post: Post = { server, session, stateless: o.stateless, initialize };
 
@@ -132,13 +132,9 @@ export async function acceptStreamablePost(
   const priming = o.eventStore !== undefined && wantsPrimingEvent(version);
   const target = channel.openTarget(ids, o.jsonResponse, priming);
   const settled = dispatch(post, messages, batch, extra).then(
-    () => undefined,
-    (error: unknown) => error,
+    () => settleAll(channel, target, ids, undefined, server),
+    (error: unknown) => settleAll(channel, target, ids, error, server),
   );
-  void settled.then((error) => {
-    for (const id of ids) channel.settle(target, id);
-    if (error !== undefined && !isProtocolError(error)) server.reportError(error, session);
-  });
   // Only those close a session once the POST is done.
   if (o.stateless || initialize) void target.done.then(() => finished(post));
   // A batch the session's revision does not allow is refused before anything runs.
@@ -155,7 +151,7 @@ export async function acceptStreamablePost(
     }
     return respondJSON(ex, 200, batch ? responses : responses[0], answer);
   }
-  const sink = ex.stream(200, { ...SSE_HEADERS, ...answer });
+  const sink = ex.stream(200, streamHeaders(answer));
   const options: ConnectOptions = {
     onDisconnect() {
       onDisconnect(channel, target, version, o);
@@ -163,6 +159,42 @@ export async function acceptStreamablePost(
   };
   if (priming) options.priming = { retry: o.retryInterval };
   target.stream.connect(sink, options);
+}
+
+/** The headers every answer to a POST carries: CORS, and the session's id unless stateless. */
+function answerHeaders(cors: ResponseHeaders | undefined, sessionId: string | undefined): ResponseHeaders {
+  if (sessionId === undefined) return { ...cors };
+  // A literal, not a spread, when there is no CORS: the common case, on every call.
+  return cors === undefined ? { 'Mcp-Session-Id': sessionId } : { ...cors, 'Mcp-Session-Id': sessionId };
+}
+
+function streamHeaders(answer: ResponseHeaders): ResponseHeaders {
+  const id = answer['Mcp-Session-Id'];
+  if (id !== undefined && Object.keys(answer).length === 1) {
+    return {
+      'Content-Type': SSE_HEADERS['Content-Type'],
+      'Cache-Control': SSE_HEADERS['Cache-Control'],
+      'X-Accel-Buffering': SSE_HEADERS['X-Accel-Buffering'],
+      'Mcp-Session-Id': id,
+    } as ResponseHeaders;
+  }
+  return { ...SSE_HEADERS, ...answer };
+}
+
+/**
+ * The POST's requests were all handled: each is settled (its stream ends once the last is), and an
+ * error that is not a protocol error is reported. Returns the error, for a batch refused outright.
+ */
+function settleAll(
+  channel: StreamableChannel,
+  target: PostTarget,
+  ids: readonly RequestId[],
+  error: unknown,
+  server: McpServer,
+): unknown {
+  for (const id of ids) channel.settle(target, id);
+  if (error !== undefined && !isProtocolError(error)) server.reportError(error, channel.session);
+  return error;
 }
 
 /** One POST as the server handles it. */
