@@ -110,7 +110,7 @@ export class StreamableChannel implements SessionChannel {
         for (const id of ids) if (byRequest.get(id) === target) byRequest.delete(id);
         if (stream !== undefined) {
           live.delete(stream.id);
-          stream.end();
+          stream.finish();
         }
         resolve(target.responses);
       },

@@ -68,6 +68,8 @@ export class ResumableStream {
   /** The id of the last event handed to a connection. */
   #written: string | undefined;
   #appended: string | undefined;
+  /** `finish` was called: no event will follow. */
+  #finished = false;
 
   constructor(id: string, session: Session, settings: StreamSettings, options: StreamOptions = {}) {
     this.id = id;
@@ -191,6 +193,16 @@ export class ResumableStream {
     });
   }
 
+  /**
+   * Ends the stream for good (a POST's, once its requests are settled). When every event was handed
+   * to a client's connection, the store is told: it need keep them only briefly, for a client whose
+   * connection broke just then.
+   */
+  finish(): void {
+    this.#finished = true;
+    this.end();
+  }
+
   /** Ends the connection and forgets the stream's events (unless another instance holds the session now). */
   close(): void {
     this.end();
@@ -222,7 +234,16 @@ export class ResumableStream {
     }
     if (this.#connection === connection) this.#connection = undefined;
     connection.stopKeepAlive();
+    // Written in full: the client had nothing waiting behind a slow read, and is still there.
+    const delivered = !connection.gone && !connection.writer.blocked && this.#written === this.#appended;
     connection.writer.end();
+    if (this.#finished && delivered) this.#ended();
+  }
+
+  #ended(): void {
+    const store = this.#settings.store;
+    const told = store?.streamEnded?.(this.id);
+    if (told !== undefined) told.catch((error: unknown) => this.#settings.report(error, this.session));
   }
 
   #newConnection(): Connection {
