@@ -215,7 +215,7 @@ function render(report: BenchResults, previous = ''): string {
     '',
     "Each target serves `echo {message}` and `broadcast {message}` (a `notifications/message` at level info to every session, answering `sent <count>`) and runs in its own process with `--expose-gc`. mcp-live and the floor send an SSE keep-alive comment every 15 s on every stream (mcp-live's default); the SDK has no keep-alive. mcp-live's `maxSessions` is raised above the largest level so that its default cap (10,000) does not end the scale runs.",
     '',
-    'The load generator runs in another process: POSTs go over raw keep-alive sockets (`bench/client/http-pool.ts`, one request at a time per connection, all of a run\'s connections opened 32 at a time before its warm-up, so that no call waits on a TCP handshake the server\'s accept queue dropped), streams over `node:http`; answers are matched by JSON-RPC id.',
+    "The load generator runs in another process: POSTs go over raw keep-alive sockets (`bench/client/http-pool.ts`, one request at a time per connection, all of a run's connections opened 32 at a time before its warm-up, so that no call waits on a TCP handshake the server's accept queue dropped), streams over `node:http`; answers are matched by JSON-RPC id.",
     '',
     '## Method',
     '',
