@@ -19,6 +19,12 @@ export interface RedisEventStoreOptions extends RedisOptions {
   maxEventsPerStream?: number;
   /** ms an event is kept for a resumption; a stream's key expires this long after its last event. @default 300_000 */
   maxAge?: number;
+  /**
+   * ms a stream's key is kept once the transport said the stream ended with every event written
+   * (`streamEnded`), if `maxAge` does not expire it first; `0` deletes it at once.
+   * @default 30_000
+   */
+  endedStreamMaxAge?: number;
 }
 
 interface HeldEvent {
@@ -40,6 +46,7 @@ export class RedisEventStore implements EventStore {
   readonly #names: ReturnType<typeof redisNames>;
   readonly #max: number;
   readonly #maxAge: number;
+  readonly #endedMaxAge: number;
   /** Events of streams appended while Redis was away, oldest first; always after the stream's Redis events. */
   readonly #held = new Map<string, HeldEvent[]>();
   /** Where held events went in Redis, so that their ids still resume. */
@@ -53,12 +60,10 @@ export class RedisEventStore implements EventStore {
     this.#names = redisNames(options.prefix);
     this.#max = options.maxEventsPerStream ?? 1_000;
     this.#maxAge = options.maxAge ?? 300_000;
-    if (!(this.#max >= 1) || !(this.#maxAge > 0)) {
-      throw new McpLiveError(
-        'INVALID_DEFINITION',
-        `RedisEventStore needs maxEventsPerStream ≥ 1 and maxAge > 0 (got ${this.#max} and ${this.#maxAge})`,
-      );
-    }
+    this.#endedMaxAge = options.endedStreamMaxAge ?? 30_000;
+    requireOption(this.#max >= 1, 'maxEventsPerStream ≥ 1', this.#max);
+    requireOption(this.#maxAge > 0, 'maxAge > 0', this.#maxAge);
+    requireOption(this.#endedMaxAge >= 0, 'endedStreamMaxAge ≥ 0', this.#endedMaxAge);
     this.#link.onReady(() => this.#link.recovered());
   }
 
@@ -127,6 +132,17 @@ export class RedisEventStore implements EventStore {
     this.#last.delete(streamId);
     // While Redis is away the key is left to expire (maxAge after its last event).
     if (this.#link.ready) await this.#link.command(['DEL', this.#names.events(streamId)]).catch(() => {});
+  }
+
+  /**
+   * Shortens the stream key's life to `endedStreamMaxAge`. Never rejects: if Redis is away or fails,
+   * the key keeps its usual `maxAge`.
+   */
+  async streamEnded(streamId: string): Promise<void> {
+    if (this.#endedMaxAge >= this.#maxAge || !this.#link.ready) return;
+    const key = this.#names.events(streamId);
+    // LT: only ever shortens, should the key be closer to its maxAge already.
+    await this.#link.command(['PEXPIRE', key, String(this.#endedMaxAge), 'LT']).catch(() => {});
   }
 
   /** Stops listening to the client (which stays open). Held events that were never written are dropped. */
@@ -209,6 +225,15 @@ export class RedisEventStore implements EventStore {
     map.delete(key);
     map.set(key, value);
     if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
+  }
+}
+
+function requireOption(ok: boolean, rule: string, value: number): void {
+  if (!ok) {
+    throw new McpLiveError(
+      'INVALID_DEFINITION',
+      `RedisEventStore needs ${rule} (got ${value}); change that option`,
+    );
   }
 }
 

@@ -151,5 +151,46 @@ test('bad limits and prefixes are refused at construction', { skip }, async (t) 
   const client = (await connectClient(t, redis.server!.url)) as unknown as RedisClientLike;
   assert.throws(() => new RedisEventStore({ client, maxEventsPerStream: 0 }), /maxEventsPerStream ≥ 1/);
   assert.throws(() => new RedisEventStore({ client, maxAge: 0 }), /maxAge > 0/);
+  assert.throws(
+    () => new RedisEventStore({ client, endedStreamMaxAge: -1 }),
+    /RedisEventStore needs endedStreamMaxAge ≥ 0 \(got -1\)/,
+  );
   assert.throws(() => new RedisEventStore({ client, prefix: 'a{b}' }), /must not contain/);
+});
+
+test('a stream that ended expires endedStreamMaxAge later; one still running keeps maxAge', {
+  skip,
+}, async (t) => {
+  const client = await connectClient(t, redis.server!.url);
+  const store = openStore(t, client, { maxAge: 60_000, endedStreamMaxAge: 1_000, prefix: 'ended' });
+  const start = await store.lastEventId('post');
+  await store.append('post', note(1));
+  await store.append('get', note(2));
+  await store.streamEnded('post');
+  const ended = await client.pTTL('ended:events:{post}');
+  assert.ok(ended > 0 && ended <= 1_000, `PTTL ${ended}`);
+  const running = await client.pTTL('ended:events:{get}');
+  assert.ok(running > 1_000 && running <= 60_000, `PTTL ${running}`);
+  assert.deepEqual(await numbers(store, start), [1], 'still resumable until then');
+  await store.streamEnded('never-written');
+  assert.equal(await client.exists('ended:events:{never-written}'), 0);
+});
+
+test('streamEnded resolves, never rejects, when Redis is away, refuses or does not answer', async (t) => {
+  const quiet = (sendCommand: () => Promise<unknown>, isReady = true) =>
+    openStore(t, { isReady, isOpen: isReady, sendCommand, on() {}, off() {} } as unknown as RedisClientType, {
+      commandTimeout: 50,
+      endedStreamMaxAge: 1_000,
+    });
+  let sent = 0;
+  const count = () => {
+    sent++;
+    return new Promise<never>(() => {});
+  };
+  assert.equal(await quiet(count, false).streamEnded('s'), undefined);
+  assert.equal(sent, 0, 'nothing is sent while the client reconnects');
+  assert.equal(await quiet(count).streamEnded('s'), undefined, 'an unanswered PEXPIRE times out');
+  assert.equal(sent, 1);
+  const refused = quiet(() => Promise.reject(new Error('ERR syntax error')));
+  assert.equal(await refused.streamEnded('s'), undefined);
 });
