@@ -53,6 +53,8 @@ export class RedisEventStore implements EventStore {
   readonly #written = new Map<string, Map<number, string>>();
   /** The last entry this process added to each stream. */
   readonly #last = new Map<string, EntryId>();
+  /** Held streams that ended, and when their held events go (in order: the retention is one constant). */
+  readonly #endedHeld: Array<{ streamId: string; at: number }> = [];
   #seq = Date.now();
 
   constructor(options: RedisEventStoreOptions) {
@@ -68,6 +70,7 @@ export class RedisEventStore implements EventStore {
   }
 
   async append(streamId: string, message: JSONRPCMessage, json?: string): Promise<string> {
+    this.#dropDue(Date.now());
     try {
       await this.#flush(streamId);
       return redisEventId(streamId, await this.#add(streamId, json ?? JSON.stringify(message)));
@@ -139,7 +142,14 @@ export class RedisEventStore implements EventStore {
    * the key keeps its usual `maxAge`.
    */
   async streamEnded(streamId: string): Promise<void> {
-    if (this.#endedMaxAge >= this.#maxAge || !this.#link.ready) return;
+    if (this.#endedMaxAge >= this.#maxAge) return;
+    this.#dropDue(Date.now());
+    if (this.#held.has(streamId)) {
+      // Its events are only here (Redis was away): they go endedStreamMaxAge from now, not when touched.
+      this.#endedHeld.push({ streamId, at: Date.now() + this.#endedMaxAge });
+      return;
+    }
+    if (!this.#link.ready) return;
     const key = this.#names.events(streamId);
     // LT: only ever shortens, should the key be closer to its maxAge already.
     await this.#link.command(['PEXPIRE', key, String(this.#endedMaxAge), 'LT']).catch(() => {});
@@ -167,12 +177,36 @@ export class RedisEventStore implements EventStore {
     let held = this.#held.get(streamId);
     if (held === undefined) {
       held = [];
-      this.#held.set(streamId, held);
+      // At most MAX_REMEMBERED streams are held, the oldest dropped first: a long outage under load
+      // (a stream per POST) must not hold every answer until the process ends.
+      this.#remember(this.#held, streamId, held);
     }
     const seq = ++this.#seq;
     held.push({ seq, at: Date.now(), message });
     if (held.length > this.#max) held.shift();
     return localEventId(streamId, seq);
+  }
+
+  /**
+   * Drops the held events of streams that ended `endedStreamMaxAge` ago, unless written since, and of
+   * the oldest held streams whose newest event is older than `maxAge`.
+   */
+  #dropDue(now: number): void {
+    const ended = this.#endedHeld;
+    let due = 0;
+    while (due < ended.length && ended[due]!.at <= now) {
+      const { streamId, at } = ended[due++]!;
+      const held = this.#held.get(streamId);
+      const newest = held?.[held.length - 1];
+      if (newest !== undefined && newest.at <= at - this.#endedMaxAge) this.#held.delete(streamId);
+    }
+    if (due > 0) ended.splice(0, due);
+    const cutoff = now - this.#maxAge;
+    for (const [streamId, held] of this.#held) {
+      const newest = held[held.length - 1];
+      if (newest !== undefined && newest.at > cutoff) break;
+      this.#held.delete(streamId);
+    }
   }
 
   /** Writes a stream's held events to Redis, oldest first; stops at the first failure. */

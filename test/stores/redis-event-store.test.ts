@@ -147,6 +147,34 @@ test('while Redis is away events are held here, still replayable, then written t
   await upAgain;
 });
 
+test('a stream that ended while Redis was away lets go of its held events endedStreamMaxAge later', {
+  skip,
+}, async (t) => {
+  const server = redis.server!;
+  const client = await connectClient(t, server.url);
+  const store = openStore(t, client, { endedStreamMaxAge: 100 });
+  await store.append('warm', note(0));
+  const down = nextEvent(client, 'reconnecting');
+  await server.stop();
+  await down;
+  try {
+    const ended = await store.append('post-1', note(1));
+    const running = await store.append('post-2', note(2));
+    await store.streamEnded('post-1');
+    assert.deepEqual(await numbers(store, 'post-1_0'), [1], 'held, and replayable, right after it ended');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await store.append('post-3', note(3));
+    assert.deepEqual(await numbers(store, 'post-1_0'), [], 'its held event is gone');
+    assert.deepEqual(await numbers(store, 'post-2_0'), [2], 'a stream that did not end keeps its own');
+    assert.match(ended, /^post-1_\d+$/);
+    assert.match(running, /^post-2_\d+$/);
+  } finally {
+    const up = nextEvent(client, 'ready');
+    await server.start();
+    await up;
+  }
+});
+
 test('bad limits and prefixes are refused at construction', { skip }, async (t) => {
   const client = (await connectClient(t, redis.server!.url)) as unknown as RedisClientLike;
   assert.throws(() => new RedisEventStore({ client, maxEventsPerStream: 0 }), /maxEventsPerStream ≥ 1/);
