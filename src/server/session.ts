@@ -79,7 +79,10 @@ export class Session {
   /** Values from the transport's context function for this connection. */
   readonly values: Record<string, unknown>;
   /** Free per-session storage for handlers. */
-  readonly data = new Map<string, unknown>();
+  get data(): Map<string, unknown> {
+    this.#data ??= new Map();
+    return this.#data;
+  }
   /** Resource URIs this session subscribed to. */
   readonly subscriptions = new Set<string>();
   readonly createdAt = Date.now();
@@ -100,7 +103,9 @@ export class Session {
   #closeReason = '';
   #released = false;
   #inFlight = new Map<RequestId, AbortController>();
-  #pending = new Map<RequestId, Pending>();
+  /** Server-to-client requests awaiting their answers; made with the first (most sessions send none). */
+  #pending: Map<RequestId, Pending> | undefined;
+  #data: Map<string, unknown> | undefined;
   #nextRequestId = 0;
   readonly #onStateChange: ((session: Session) => void) | undefined;
 
@@ -204,27 +209,27 @@ export class Session {
     const timeout = options.timeout ?? 60_000;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        this.#pending.get(id)?.cleanup();
+        this.#pending?.get(id)?.cleanup();
         const reason = options.signal?.reason;
         this.notify('notifications/cancelled', { requestId: id, reason: String(reason ?? 'aborted') });
         reject(new McpLiveError('ABORTED', `${method} to session ${this.id} was aborted`, { cause: reason }));
       };
       const timer = setTimeout(() => {
-        this.#pending.get(id)?.cleanup();
+        this.#pending?.get(id)?.cleanup();
         this.notify('notifications/cancelled', { requestId: id, reason: 'timeout' });
         reject(
           new McpLiveError('TIMEOUT', `${method} to session ${this.id} got no answer within ${timeout} ms`),
         );
       }, timeout);
       const onClose = () => {
-        this.#pending.get(id)?.cleanup();
+        this.#pending?.get(id)?.cleanup();
         reject(new McpLiveError('SESSION_CLOSED', `Session ${this.id} closed before answering ${method}`));
       };
       const cleanup = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         this.signal.removeEventListener('abort', onClose);
-        this.#pending.delete(id);
+        this.#pending?.delete(id);
       };
       if (options.signal?.aborted) {
         clearTimeout(timer);
@@ -233,6 +238,7 @@ export class Session {
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.signal.addEventListener('abort', onClose, { once: true });
+      this.#pending ??= new Map();
       this.#pending.set(id, { resolve, reject, cleanup });
       const message =
         params === undefined
@@ -248,7 +254,7 @@ export class Session {
   /** Settles the pending server-to-client request a response answers; false for a stray id. */
   resolveResponse(response: JSONRPCResponse): boolean {
     if (response.id === null) return false;
-    const pending = this.#pending.get(response.id);
+    const pending = this.#pending?.get(response.id);
     if (pending === undefined) return false;
     pending.cleanup();
     if ('error' in response) {

@@ -62,6 +62,8 @@ export class SSEServer {
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
+  /** One function for every stream (a closure per stream would cost each session its own). */
+  readonly #onEnded = (stream: SSEStream): void => this.#ended(stream);
 
   constructor(server: McpServer, options: SSEServerOptions = {}) {
     this.server = server;
@@ -230,7 +232,7 @@ export class SSEServer {
     const stream = new SSEStream(this.server, this.#settings, {
       base,
       principal: record.principal,
-      onEnded: (s) => this.#ended(s),
+      onEnded: this.#onEnded,
       key: record.streamKey,
     });
     const init: SessionInit = {
@@ -275,7 +277,7 @@ export class SSEServer {
     const stream = new SSEStream(this.server, this.#settings, {
       base,
       principal,
-      onEnded: (s) => this.#ended(s),
+      onEnded: this.#onEnded,
     });
     this.#opening++;
     let session: Session;
