@@ -6,6 +6,7 @@ import type { Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { randomHex } from './http/random-hex.ts';
 import { andThen, SerialQueue } from './http/serial-queue.ts';
 import { encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 import { encodeMessage } from './sse-message-json.ts';
@@ -64,7 +65,7 @@ export class SSEStream implements SessionChannel {
     this.base = init.base;
     this.principal = init.principal;
     this.#onEnded = init.onEnded;
-    this.key = init.key ?? `sse-${randomKey()}`;
+    this.key = init.key ?? `sse-${randomHex(12)}`;
     this.#queue = new SerialQueue((error) => server.reportError(error, this.#session));
     this.#connection = this.#newConnection();
     const store = settings.store;
@@ -287,11 +288,4 @@ export class SSEStream implements SessionChannel {
     if (!resumable) return void this.#server.closeSession(session, reason);
     if (this.#detach(connection)) this.#startGrace(session);
   }
-}
-
-function randomKey(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
 }

@@ -2,6 +2,7 @@ import type { JSONRPCMessage, JSONRPCResponse, RequestId } from '../protocol/jso
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
 import type { StreamSink } from './http/exchange.ts';
+import { randomHex } from './http/random-hex.ts';
 import { type ConnectOptions, ResumableStream, type StreamSettings } from './streamable-http-stream.ts';
 
 export interface ChannelSettings {
@@ -56,7 +57,7 @@ export class StreamableChannel implements SessionChannel {
     this.#settings = settings;
     this.base = base;
     this.principal = principal;
-    this.key = key ?? randomKey();
+    this.key = key ?? randomHex(9);
     if (key !== undefined) this.#nextStream = Date.now();
   }
 
@@ -181,11 +182,4 @@ export class StreamableChannel implements SessionChannel {
     for (const target of [...this.#live.values()]) target.stream?.close();
     this.#settings.onClose(this);
   }
-}
-
-function randomKey(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out;
 }
