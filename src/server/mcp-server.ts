@@ -96,6 +96,8 @@ export class McpServer {
   readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
+  /** One function for every session (a closure per session would cost each its own). */
+  readonly #onStateChange = (session: Session): void => this.#stateChanged(session);
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.info = info;
@@ -296,7 +298,7 @@ export class McpServer {
         `A session "${id}" is already open; session ids must be unique`,
       );
     }
-    const session = new Session(id, init, (s) => this.#stateChanged(s));
+    const session = new Session(id, init, this.#onStateChange);
     if (session.ephemeral) return session;
     this.#sessions.set(id, session);
     const record: SessionRecord = {
@@ -325,7 +327,7 @@ export class McpServer {
     if (this.#sessions.has(record.id) || this.sessionStore.claim === undefined) return undefined;
     if (!(await this.sessionStore.claim(record.id, this.instanceId, gone))) return undefined;
     if (this.#sessions.has(record.id)) return undefined;
-    const session = new Session(record.id, { ...init, id: record.id }, (s) => this.#stateChanged(s));
+    const session = new Session(record.id, { ...init, id: record.id }, this.#onStateChange);
     session.restore(record as SessionState);
     if (session.protocolVersion !== undefined) session.serverCapabilities = this.capabilities;
     this.#sessions.set(record.id, session);

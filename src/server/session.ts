@@ -99,7 +99,10 @@ export class Session {
   lastActivity = Date.now();
 
   #channel: SessionChannel;
-  #closed = new AbortController();
+  /** Made when someone reads `signal` (most sessions never do: an AbortController costs ~260 bytes). */
+  #closed: AbortController | undefined;
+  /** Set once the session closed; the reason its signal aborts with. */
+  #closeError: McpLiveError | undefined;
   #closeReason = '';
   #released = false;
   #inFlight = new Map<RequestId, AbortController>();
@@ -123,11 +126,15 @@ export class Session {
 
   /** Aborts when the session closes. */
   get signal(): AbortSignal {
+    if (this.#closed === undefined) {
+      this.#closed = new AbortController();
+      if (this.#closeError !== undefined) this.#closed.abort(this.#closeError);
+    }
     return this.#closed.signal;
   }
 
   get closed(): boolean {
-    return this.#closed.signal.aborted;
+    return this.#closeError !== undefined;
   }
 
   get closeReason(): string {
@@ -309,7 +316,8 @@ export class Session {
     const error = new McpLiveError('SESSION_CLOSED', `Session ${this.id} closed: ${reason}`);
     for (const controller of this.#inFlight.values()) controller.abort(error);
     this.#inFlight.clear();
-    this.#closed.abort(error);
+    this.#closeError = error;
+    this.#closed?.abort(error);
     this.#channel.close?.(reason);
   }
 }
