@@ -191,9 +191,31 @@ describe('the live page in chromium', {
     const first = await startLive(t);
     const pages = await twoUsers(t, first, /ERR_CONNECTION_REFUSED|404 \(Not Found\)/);
     const before = await Promise.all(pages.map((page) => page.textContent('#session-id')));
+    // Every state the badge takes from here on, in order.
+    for (const page of pages) {
+      await page.evaluate(() => {
+        const badge = document.getElementById('state')!;
+        const seen: string[] = [];
+        (window as unknown as { states: string[] }).states = seen;
+        new MutationObserver(() => seen.push(badge.dataset.state ?? '')).observe(badge, {
+          attributes: true,
+          attributeFilter: ['data-state'],
+        });
+      });
+    }
     await first.close();
     for (const page of pages)
       await page.waitForSelector('#state[data-state="disconnected"]', { timeout: 30_000 });
+    for (const page of pages) {
+      const seen = await page.evaluate(() => (window as unknown as { states: string[] }).states);
+      // Each attempt sets the badge again; what matters is the order of the states it went through.
+      const states = seen.filter((state, i) => state !== seen[i - 1]);
+      assert.deepEqual(
+        states.slice(0, 2),
+        ['reconnecting', 'disconnected'],
+        'the page says the client is resuming its stream before it gives up on the server',
+      );
+    }
     const second = await startLive(t, { port: first.port });
     for (const page of pages)
       await page.waitForSelector('#state[data-state="connected"]', { timeout: 30_000 });

@@ -7,7 +7,7 @@ import { $, setCurrentClient, showError } from './dom.ts';
 import { setupMetrics, startMetrics } from './metrics-view.ts';
 import { setupStream } from './stream-view.ts';
 
-type State = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
+type State = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
 
 const requested = new URLSearchParams(location.search).get('transport');
 const kind = requested === 'sse' || requested === 'streamable-http' ? requested : 'auto';
@@ -93,6 +93,20 @@ async function start(): Promise<void> {
   client.on('close', (reason) =>
     lost(reason === undefined ? 'Connection closed' : `Connection lost: ${reason.message}`),
   );
+  // The client resumes a dropped event stream on its own (with Last-Event-ID, nothing lost): say so.
+  client.on('reconnecting', ({ attempt, delay, error }) => {
+    if (ended) return;
+    const when = delay < 1_000 ? 'now' : `in ${Math.round(delay / 1_000)} s`;
+    setState(
+      'reconnecting',
+      `The event stream dropped (${error.message}); resuming it ${when}, attempt ${attempt}…`,
+    );
+  });
+  client.on('reconnected', () => {
+    if (ended) return;
+    heard = Date.now();
+    setState('connected');
+  });
   setState('connected');
   $('transport').textContent = client.transport ?? '–';
   $('session-id').textContent = client.sessionId ?? '–';
