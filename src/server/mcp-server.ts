@@ -1,3 +1,4 @@
+import { errorText } from '../protocol/error-text.ts';
 import type { JSONRPCMessage, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
@@ -29,7 +30,8 @@ import {
   type ResourceTemplateConfig,
   type ResourceTemplateHandler,
 } from './resource-definition.ts';
-import { Session, type SessionInit, type SessionState } from './session.ts';
+import type { Session, SessionInit } from './session.ts';
+import { SessionRegistry } from './session-registry.ts';
 import type { SessionRecord, SessionStore } from './session-store.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
@@ -87,30 +89,33 @@ export class McpServer {
   readonly #catalog: Catalog;
   readonly #dispatcher: Dispatcher;
   readonly #middleware: ToolMiddleware[] = [];
-  readonly #sessions = new Map<string, Session>();
+  readonly #sessions: SessionRegistry;
   readonly #options: McpServerOptions;
-  readonly #idleTimeout: number;
-  #sweeper: ReturnType<typeof setInterval> | undefined;
   #pendingChanges = new Set<CatalogKind>();
-  readonly #changedStates = new Set<Session>();
   readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
-  /** One function for every session (a closure per session would cost each its own). */
-  readonly #onStateChange = (session: Session): void => this.#stateChanged(session);
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.info = info;
     this.#options = options;
     this.defaultLogLevel = options.logLevel ?? 'info';
     this.sessionStore = options.sessionStore ?? new MemorySessionStore();
-    this.#idleTimeout = options.sessionIdleTimeout ?? 30 * 60_000;
     this.messageBus = options.messageBus ?? new MemoryMessageBus();
     this.instanceId = options.instanceId ?? globalThis.crypto.randomUUID();
+    this.#sessions = new SessionRegistry({
+      store: this.sessionStore,
+      instanceId: this.instanceId,
+      hooks: this.#hooks,
+      newId: options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()),
+      idleTimeout: options.sessionIdleTimeout ?? 30 * 60_000,
+      capabilities: () => this.capabilities,
+      report: (error, session) => this.reportError(error, session),
+    });
     this.#unsubscribe = this.messageBus
       .subscribe(this.instanceId, (message) => this.#fromBus(message))
       .catch((error: unknown) => void this.reportError(error));
-    this.#stopWatching = this.sessionStore.onOwnershipLost?.((id) => this.#release(id));
+    this.#stopWatching = this.sessionStore.onOwnershipLost?.((id) => this.#sessions.release(id));
     this.#catalog = new Catalog((kind) => this.#changed(kind));
     this.#dispatcher = new Dispatcher({
       server: this,
@@ -290,31 +295,8 @@ export class McpServer {
   // ── Sessions (used by transports) ────────────────────────────────────────
 
   /** Opens a session for a transport. */
-  async openSession(init: SessionInit): Promise<Session> {
-    const id = init.id ?? (this.#options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()))();
-    if (this.#sessions.has(id)) {
-      throw new McpLiveError(
-        'DUPLICATE_NAME',
-        `A session "${id}" is already open; session ids must be unique`,
-      );
-    }
-    const session = new Session(id, init, this.#onStateChange);
-    if (session.ephemeral) return session;
-    this.#sessions.set(id, session);
-    const record: SessionRecord = {
-      id,
-      transport: session.transport,
-      owner: this.instanceId,
-      principal: session.principal,
-      createdAt: session.createdAt,
-      lastActivity: session.lastActivity,
-    };
-    if (init.streamKey !== undefined) record.streamKey = init.streamKey;
-    if (init.base !== undefined) record.base = init.base;
-    await this.sessionStore.create(record);
-    this.#startSweeper();
-    this.#hooks.emit('sessionOpened', session);
-    return session;
+  openSession(init: SessionInit): Promise<Session> {
+    return this.#sessions.open(init);
   }
 
   /**
@@ -323,17 +305,8 @@ export class McpServer {
    * `init`'s channel. `undefined` when the store cannot hand sessions over or another instance holds it.
    * Fires `sessionOpened`.
    */
-  async adoptSession(record: SessionRecord, init: SessionInit, gone?: string): Promise<Session | undefined> {
-    if (this.#sessions.has(record.id) || this.sessionStore.claim === undefined) return undefined;
-    if (!(await this.sessionStore.claim(record.id, this.instanceId, gone))) return undefined;
-    if (this.#sessions.has(record.id)) return undefined;
-    const session = new Session(record.id, { ...init, id: record.id }, this.#onStateChange);
-    session.restore(record as SessionState);
-    if (session.protocolVersion !== undefined) session.serverCapabilities = this.capabilities;
-    this.#sessions.set(record.id, session);
-    this.#startSweeper();
-    this.#hooks.emit('sessionOpened', session);
-    return session;
+  adoptSession(record: SessionRecord, init: SessionInit, gone?: string): Promise<Session | undefined> {
+    return this.#sessions.adopt(record, init, gone);
   }
 
   /** The open session with this id held by this server, if any. */
@@ -361,26 +334,14 @@ export class McpServer {
   }
 
   /** Closes a session: aborts its handlers, ends its streams, forgets it and fires `sessionClosed`. */
-  async closeSession(sessionOrId: Session | string, reason = 'closed'): Promise<void> {
-    const session = typeof sessionOrId === 'string' ? this.#sessions.get(sessionOrId) : sessionOrId;
-    if (session === undefined) return;
-    const wasOpen = !session.closed;
-    session.close(reason);
-    if (session.ephemeral || this.#sessions.get(session.id) !== session) return;
-    this.#sessions.delete(session.id);
-    if (this.#sessions.size === 0) this.#stopSweeper();
-    try {
-      await this.sessionStore.delete(session.id);
-    } finally {
-      if (wasOpen) this.#hooks.emit('sessionClosed', session, reason);
-    }
+  closeSession(sessionOrId: Session | string, reason = 'closed'): Promise<void> {
+    return this.#sessions.close(sessionOrId, reason);
   }
 
   /** Closes every session and stops the server's timers. */
   async close(reason = 'server shutting down'): Promise<void> {
-    this.#stopSweeper();
     this.#stopWatching?.();
-    await Promise.all([...this.#sessions.values()].map((s) => this.closeSession(s, reason)));
+    await this.#sessions.closeAll(reason);
     const unsubscribe = await this.#unsubscribe;
     this.#unsubscribe = Promise.resolve(undefined);
     await unsubscribe?.().catch((error: unknown) => void this.reportError(error));
@@ -420,40 +381,6 @@ export class McpServer {
     return () => this.#relayListeners.delete(listener);
   }
 
-  /**
-   * Another instance claimed a session held here (this one was cut off from the others meanwhile): it
-   * closes here, with its streams, but its record and its events stay for the instance that has it now.
-   */
-  #release(id: string): void {
-    const session = this.#sessions.get(id);
-    if (session === undefined) return;
-    this.#sessions.delete(id);
-    if (this.#sessions.size === 0) this.#stopSweeper();
-    const reason = 'another instance took this session over';
-    const wasOpen = !session.closed;
-    session.close(reason, true);
-    if (wasOpen) this.#hooks.emit('sessionClosed', session, reason);
-  }
-
-  /** Records a session's changed state in the store, once per turn of the event loop. */
-  #stateChanged(session: Session): void {
-    if (session.ephemeral) return;
-    if (this.#changedStates.size === 0) queueMicrotask(() => this.#recordStates());
-    this.#changedStates.add(session);
-  }
-
-  #recordStates(): void {
-    const sessions = [...this.#changedStates];
-    this.#changedStates.clear();
-    for (const session of sessions) {
-      if (session.closed || this.#sessions.get(session.id) !== session) continue;
-      this.sessionStore.update(session.id, session.state).catch((cause: unknown) => {
-        const why = `Could not record the state of session ${session.id}; another instance that takes it over would miss it: ${errorText(cause)}`;
-        this.reportError(new McpLiveError('TRANSPORT', why, { cause }), session);
-      });
-    }
-  }
-
   #fromBus(bus: BusMessage): void {
     if (bus.type === 'relay') {
       for (const listener of this.#relayListeners) listener(bus.packet);
@@ -484,35 +411,10 @@ export class McpServer {
       });
     }
   }
-
-  #startSweeper(): void {
-    if (this.#sweeper !== undefined || this.#idleTimeout <= 0) return;
-    const every = Math.max(1_000, Math.min(60_000, Math.floor(this.#idleTimeout / 2)));
-    this.#sweeper = setInterval(() => this.#sweep(), every);
-    this.#sweeper.unref?.();
-  }
-
-  #stopSweeper(): void {
-    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-  }
-
-  #sweep(): void {
-    const cutoff = Date.now() - this.#idleTimeout;
-    for (const session of [...this.#sessions.values()]) {
-      if (session.lastActivity < cutoff && session.inFlightCount === 0) {
-        void this.closeSession(session, `idle for more than ${this.#idleTimeout} ms`);
-      }
-    }
-  }
 }
 
 function toNotification(method: string, params: Record<string, unknown> | undefined) {
   return params === undefined
     ? { jsonrpc: '2.0' as const, method }
     : { jsonrpc: '2.0' as const, method, params };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

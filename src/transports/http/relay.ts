@@ -1,3 +1,4 @@
+import { errorText } from '../../protocol/error-text.ts';
 import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
 import type { RelayPacket } from '../../server/message-bus.ts';
@@ -359,8 +360,4 @@ function withBody(ex: Exchange, body: BodyResult): Exchange {
     respond: (status, headers, text) => ex.respond(status, headers, text),
     stream: (status, headers) => ex.stream(status, headers),
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
