@@ -103,7 +103,8 @@ export async function acceptStreamablePost(
   }
   if (channel === undefined) return;
   const session = channel.session;
-  const answer = answerHeaders(cors, o.stateless ? undefined : session.id);
+  const idHeader = o.stateless ? undefined : session.id;
+  const answer = answerHeaders(cors, idHeader);
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   const post: Post = { server, session, stateless: o.stateless, initialize };
 
@@ -151,7 +152,7 @@ export async function acceptStreamablePost(
     }
     return respondJSON(ex, 200, batch ? responses : responses[0], answer);
   }
-  const sink = ex.stream(200, streamHeaders(answer));
+  const sink = ex.stream(200, streamHeaders(cors, idHeader));
   const options: ConnectOptions = {
     onDisconnect() {
       onDisconnect(channel, target, version, o);
@@ -168,17 +169,16 @@ function answerHeaders(cors: ResponseHeaders | undefined, sessionId: string | un
   return cors === undefined ? { 'Mcp-Session-Id': sessionId } : { ...cors, 'Mcp-Session-Id': sessionId };
 }
 
-function streamHeaders(answer: ResponseHeaders): ResponseHeaders {
-  const id = answer['Mcp-Session-Id'];
-  if (id !== undefined && Object.keys(answer).length === 1) {
-    return {
-      'Content-Type': SSE_HEADERS['Content-Type'],
-      'Cache-Control': SSE_HEADERS['Cache-Control'],
-      'X-Accel-Buffering': SSE_HEADERS['X-Accel-Buffering'],
-      'Mcp-Session-Id': id,
-    } as ResponseHeaders;
-  }
-  return { ...SSE_HEADERS, ...answer };
+/** The headers of a POST's event stream: its content type and caching, then `answerHeaders`. */
+function streamHeaders(cors: ResponseHeaders | undefined, sessionId: string | undefined): ResponseHeaders {
+  if (cors !== undefined || sessionId === undefined)
+    return { ...SSE_HEADERS, ...answerHeaders(cors, sessionId) };
+  return {
+    'Content-Type': SSE_HEADERS['Content-Type']!,
+    'Cache-Control': SSE_HEADERS['Cache-Control']!,
+    'X-Accel-Buffering': SSE_HEADERS['X-Accel-Buffering']!,
+    'Mcp-Session-Id': sessionId,
+  };
 }
 
 /**
