@@ -1,4 +1,5 @@
 import type { TransportErrorData } from '../client/transport-error.ts';
+import { errorText } from '../protocol/error-text.ts';
 import { isMcpLiveError } from '../protocol/mcp-live-error.ts';
 import { isProtocolError } from '../protocol/protocol-error.ts';
 import { isCLIError } from './cli-error.ts';
@@ -92,5 +93,5 @@ export function explainError(error: unknown, context: ErrorContext): Explanation
     const message = unreachable(context.url, error) ?? httpStatus(context, data) ?? error.message;
     return { message, exitCode: 1 };
   }
-  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+  return { message: errorText(error), exitCode: 1 };
 }

@@ -1,4 +1,5 @@
 import { ElicitationMethod } from '../protocol/elicitation.ts';
+import { errorText } from '../protocol/error-text.ts';
 import {
   ErrorCode,
   type JSONRPCErrorResponse,
@@ -16,7 +17,7 @@ import type { ServerRequestHandler } from './client-types.ts';
 function errorResponse(id: RequestId, error: unknown): JSONRPCErrorResponse {
   const wire = isProtocolError(error)
     ? error.toJSON()
-    : { code: ErrorCode.InternalError, message: error instanceof Error ? error.message : String(error) };
+    : { code: ErrorCode.InternalError, message: errorText(error) };
   return { jsonrpc: '2.0', id, error: wire };
 }
 

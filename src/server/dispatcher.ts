@@ -1,3 +1,4 @@
+import { errorText } from '../protocol/error-text.ts';
 import {
   ErrorCode,
   type JSONRPCMessage,
@@ -249,7 +250,7 @@ function setLevel(params: Params, ctx: RequestContext) {
 
 function errorResponse(id: JSONRPCRequest['id'], error: unknown, method?: string): JSONRPCResponse {
   if (isProtocolError(error)) return { jsonrpc: '2.0', id, error: error.toJSON() };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return {
     jsonrpc: '2.0',
     id,

@@ -1,3 +1,4 @@
+import { errorText } from '../protocol/error-text.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
 import { formatIssues } from '../schema/index.ts';
@@ -100,7 +101,7 @@ async function runHandler(
       params: { name: entry.name, arguments: raw },
     };
     ctx.server.reportError(error, ctx.session, request);
-    return toolError(error instanceof Error ? error.message : String(error));
+    return toolError(errorText(error));
   }
 }
 

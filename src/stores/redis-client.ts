@@ -1,3 +1,4 @@
+import { errorText } from '../protocol/error-text.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 
 /** A listener of a Redis client's connection events. */
@@ -95,7 +96,7 @@ export class RedisLink {
     } catch (error) {
       if (error instanceof McpLiveError) throw error;
       if (!this.client.isReady) throw this.markDown(error, name);
-      throw this.#error(`Redis refused ${name}: ${message(error)}`, error);
+      throw this.#error(`Redis refused ${name}: ${errorText(error)}`, error);
     } finally {
       clearTimeout(timer);
     }
@@ -109,7 +110,7 @@ export class RedisLink {
   /** Records an outage, reports it once, and returns the error that explains it. */
   markDown(cause?: unknown, command?: string): McpLiveError {
     const error = this.#error(
-      `Redis is unreachable${cause === undefined ? '' : ` (${message(cause)})`}${command === undefined ? '' : `, so ${command} could not run`}; the client reconnects by itself`,
+      `Redis is unreachable${cause === undefined ? '' : ` (${errorText(cause)})`}${command === undefined ? '' : `, so ${command} could not run`}; the client reconnects by itself`,
       cause,
     );
     if (!this.#down) {
@@ -142,11 +143,6 @@ export class RedisLink {
   #error(text: string, cause?: unknown): McpLiveError {
     return new McpLiveError('TRANSPORT', `${this.#owner}: ${text}`, { cause });
   }
-}
-
-/** The text of an error, or of anything thrown. */
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Key and channel names, all under one prefix. Braces mark the part Redis Cluster hashes to a slot. */

@@ -1,5 +1,6 @@
+import { errorText } from '../protocol/error-text.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
-import { message, type RedisClientLike, type RedisOptions } from './redis-client.ts';
+import type { RedisClientLike, RedisOptions } from './redis-client.ts';
 import { RedisEventStore, type RedisEventStoreOptions } from './redis-event-store.ts';
 import { RedisMessageBus } from './redis-message-bus.ts';
 import { RedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.ts';
@@ -70,7 +71,7 @@ export async function connectRedis(options: ConnectRedisOptions = {}): Promise<R
       client.connect(),
       new Promise((_, reject) => {
         timer = setTimeout(() => {
-          const why = lastError === undefined ? '' : ` (last error: ${message(lastError)})`;
+          const why = lastError === undefined ? '' : ` (last error: ${errorText(lastError)})`;
           reject(new Error(`no connection within ${connectTimeout} ms${why}`));
         }, connectTimeout);
       }),
@@ -79,7 +80,7 @@ export async function connectRedis(options: ConnectRedisOptions = {}): Promise<R
     await close();
     throw new McpLiveError(
       'TRANSPORT',
-      `connectRedis could not reach ${redact(address)}: ${message(cause)}`,
+      `connectRedis could not reach ${redact(address)}: ${errorText(cause)}`,
       {
         cause,
       },
