@@ -17,6 +17,14 @@ export class BooleanSchema<P extends Presence = 'optional'> extends SchemaNode<b
     return this.derive({ ...this.keywords, default: value }, 'defaulted');
   }
 
+  /**
+   * A copy whose value clients send in the `Mcp-Param-{name}` HTTP header (`x-mcp-header`, MCP 2026-07-28),
+   * as `true` or `false`, so proxies can route on it.
+   */
+  header(name: string): this {
+    return this.with({ 'x-mcp-header': name });
+  }
+
   protected derive<Q extends Presence>(keywords: Keywords, presence: Q): BooleanSchema<Q> {
     return new BooleanSchema(keywords, presence);
   }

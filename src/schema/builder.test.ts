@@ -54,6 +54,34 @@ describe('s builder JSON Schema', () => {
     });
   });
 
+  test('string, integer and boolean mirror into an Mcp-Param header with .header()', () => {
+    assert.deepEqual(s.string().required().header('Region').toJSONSchema(), {
+      type: 'string',
+      'x-mcp-header': 'Region',
+    });
+    assert.deepEqual(s.integer().header('Count').min(1).toJSONSchema(), {
+      type: 'integer',
+      'x-mcp-header': 'Count',
+      minimum: 1,
+    });
+    assert.deepEqual(s.boolean().default(false).header('Flag').toJSONSchema(), {
+      type: 'boolean',
+      default: false,
+      'x-mcp-header': 'Flag',
+    });
+    assert.equal(s.string().enum(['a', 'b']).header('Mode').toJSONSchema()['x-mcp-header'], 'Mode');
+  });
+
+  test('s.integer() keeps .header() through every modifier, s.number() has none', () => {
+    const integer = s.integer().required().default(2).enum([1, 2]).min(1).max(2).multipleOf(1);
+    assert.equal(integer.header('N').toJSONSchema()['x-mcp-header'], 'N');
+    assert.equal(integer.presence, 'defaulted');
+    assert.equal(s.integer().enum([1]).required().presence, 'required');
+    assert.equal('header' in s.number(), false);
+    // @ts-expect-error x-mcp-header may not sit on a number (only string, integer, boolean)
+    assert.throws(() => s.number().header('N'), TypeError);
+  });
+
   test('array with item schema and item-count limits', () => {
     assert.deepEqual(s.array(s.string().minLength(1)).minItems(1).maxItems(3).unique().toJSONSchema(), {
       type: 'array',

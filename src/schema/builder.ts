@@ -1,6 +1,7 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ArraySchema } from './array-schema.ts';
 import { BooleanSchema } from './boolean-schema.ts';
+import { IntegerSchema } from './integer-schema.ts';
 import { NumberSchema } from './number-schema.ts';
 import { ObjectSchema, type ShapeRecord } from './object-schema.ts';
 import { type AnySchemaNode, isSchemaNode } from './schema-node.ts';
@@ -49,7 +50,7 @@ export const s = Object.freeze({
   /** A number field (any JSON number). */
   number: (): NumberSchema => new NumberSchema({ type: 'number' }, 'optional'),
   /** An integer field (JSON Schema `integer`; typed as `number`). */
-  integer: (): NumberSchema => new NumberSchema({ type: 'integer' }, 'optional'),
+  integer: (): IntegerSchema => new IntegerSchema({ type: 'integer' }, 'optional'),
   /** A boolean field. */
   boolean: (): BooleanSchema => new BooleanSchema({ type: 'boolean' }, 'optional'),
   /** An array whose every item matches `items`. */

@@ -3,6 +3,7 @@ export type { BooleanSchema } from './boolean-schema.ts';
 export { s } from './builder.ts';
 export type { CompiledSchema, InferSchema, SchemaInput } from './compile.ts';
 export { compileSchema } from './compile.ts';
+export type { IntegerSchema } from './integer-schema.ts';
 export type { SchemaIssue, ValidationResult } from './issues.ts';
 export { formatIssues, formatPath } from './issues.ts';
 export type { JSONSchemaInput } from './json-schema.ts';

@@ -61,6 +61,14 @@ export class StringSchema<T extends string = string, P extends Presence = 'optio
     return this.with({ format: name });
   }
 
+  /**
+   * A copy whose value clients send in the `Mcp-Param-{name}` HTTP header (`x-mcp-header`, MCP 2026-07-28),
+   * so proxies can route on it. Keep secrets out of headers.
+   */
+  header(name: string): this {
+    return this.with({ 'x-mcp-header': name });
+  }
+
   protected derive<Q extends Presence>(keywords: Keywords, presence: Q): StringSchema<T, Q> {
     return new StringSchema(keywords, presence);
   }
