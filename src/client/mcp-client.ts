@@ -15,7 +15,7 @@ import { ProgressMethod, type ProgressParams } from '../protocol/progress.ts';
 import type { GetPromptResult } from '../protocol/prompts.ts';
 import type { ReadResourceResult } from '../protocol/resources.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
-import { isSupportedProtocolVersion, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.ts';
+import { isLegacyProtocolVersion, LEGACY_PROTOCOL_VERSIONS } from '../protocol/versions.ts';
 import { Emitter, NotificationRouter } from './client-events.ts';
 import { type McpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.ts';
 import type { ClientTransport, ClientTransportOptions, TransportSink } from './client-transport.ts';
@@ -282,8 +282,8 @@ export class McpClient {
       const capabilities = { ...this.#handlers.capabilities(), ...this.#options.capabilities };
       const params = { protocolVersion, capabilities, clientInfo };
       const result = await this.#request<InitializeResult>(transport, 'initialize', params, {});
-      if (!isSupportedProtocolVersion(result.protocolVersion)) {
-        const supported = SUPPORTED_PROTOCOL_VERSIONS.join(', ');
+      if (!isLegacyProtocolVersion(result.protocolVersion)) {
+        const supported = LEGACY_PROTOCOL_VERSIONS.join(', ');
         const error = `${this.#options.url.href} chose protocol version ${String(result.protocolVersion)}, which this client does not speak (it speaks ${supported})`;
         throw new McpLiveError('REMOTE_ERROR', error, { data: result });
       }

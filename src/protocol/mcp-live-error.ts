@@ -14,6 +14,8 @@ export type McpLiveErrorCode =
   | 'OVERLOADED'
   /** Another instance of the deployment does not listen on the message bus (it stopped or lost Redis). */
   | 'INSTANCE_GONE'
+  /** A stateless (2026-07-28) request was answered with `input_required` while its handler waited for input. */
+  | 'INPUT_REQUIRED'
   | 'TRANSPORT';
 
 /** A local error with a string code; it never goes on the wire as is. */

@@ -9,6 +9,7 @@ import {
 import type { ClientCapabilities, Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import { isLoggingLevel, LOGGING_LEVELS } from '../protocol/logging.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
+import { claimedProtocolVersion } from '../protocol/request-meta.ts';
 import { negotiateProtocolVersion, supportsBatches } from '../protocol/versions.ts';
 import type { Catalog } from './catalog.ts';
 import type { Hooks } from './hooks.ts';
@@ -16,7 +17,19 @@ import type { McpServer } from './mcp-server.ts';
 import { complete, getPrompt, listPrompts } from './prompt-methods.ts';
 import { RequestContext } from './request-context.ts';
 import { listResources, listTemplates, readResource, subscribe, unsubscribe } from './resource-methods.ts';
-import type { Session } from './session.ts';
+import { type SendOptions, Session } from './session.ts';
+import {
+  discover,
+  finishStateless,
+  prepareStateless,
+  REMOVED_METHODS,
+  runStateless,
+  STATELESS_METHODS,
+  type StatelessRun,
+  type StatelessSettings,
+  statelessError,
+} from './stateless-requests.ts';
+import type { SubscriptionHub } from './subscription-hub.ts';
 import { callTool, listTools, type ToolMiddleware } from './tool-methods.ts';
 
 /** What a transport knows about one incoming message beyond the session. */
@@ -46,6 +59,8 @@ export interface DispatcherSettings {
   info: Implementation;
   instructions: string | undefined;
   capabilities: () => ServerCapabilities;
+  stateless: StatelessSettings;
+  subscriptions: SubscriptionHub;
 }
 
 /** Routes each incoming message of a session: lifecycle, capability checks, handlers, errors. */
@@ -85,6 +100,11 @@ export class Dispatcher {
       ['prompts/get', { capability: 'prompts', handler: (p, ctx) => getPrompt(catalog, p, ctx) }],
       ['completion/complete', { capability: 'completions', handler: (p, ctx) => complete(catalog, p, ctx) }],
       ['logging/setLevel', { capability: 'logging', handler: setLevel }],
+      ['server/discover', { handler: () => discover(settings.stateless) }],
+      [
+        'subscriptions/listen',
+        { handler: (p, ctx) => settings.subscriptions.listen(p, ctx, settings.capabilities()) },
+      ],
     ]);
   }
 
@@ -130,26 +150,35 @@ export class Dispatcher {
     }
     const started = performance.now();
     const params = request.params ?? {};
-    const ctx = new RequestContext({
-      server: this.#s.server,
-      session,
-      requestId: id,
-      method,
-      controller,
-      headers: extra.headers,
-      values: extra.values,
-      meta: params._meta as Record<string, unknown> | undefined,
-    });
+    // A request that claims a revision in its _meta is stateless, whatever the connection it came on.
+    const stateless =
+      session.modern || (session.transport !== 'sse' && claimedProtocolVersion(params) !== undefined);
     let response: JSONRPCResponse;
     let aborted: boolean;
+    let run: StatelessRun | undefined;
     try {
+      if (stateless) run = await prepareStateless(this.#s.stateless, session, method, params);
+      const ctx = new RequestContext({
+        server: this.#s.server,
+        session: run === undefined || session.modern ? session : requestSession(session, extra),
+        requestId: id,
+        method,
+        controller,
+        headers: extra.headers,
+        values: extra.values,
+        meta: params._meta as Record<string, unknown> | undefined,
+        stateless: run === undefined ? undefined : { meta: run.meta, rounds: run.rounds },
+      });
       if (this.#s.hooks.has('beforeRequest')) await this.#s.hooks.run('beforeRequest', request, session);
-      const result = await this.#route(session, method, params, ctx);
+      const result =
+        run === undefined
+          ? await this.#route(session, method, params, ctx)
+          : await this.#routeStateless(run, method, params, ctx);
       response = { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> };
     } catch (error) {
       if (!isProtocolError(error) && !controller.signal.aborted)
         this.#s.server.reportError(error, session, request);
-      response = errorResponse(id, error, method);
+      response = errorResponse(id, stateless ? statelessError(error) : error, method);
     } finally {
       aborted = !session.endRequest(id, controller);
     }
@@ -161,6 +190,17 @@ export class Dispatcher {
     }
   }
 
+  async #routeStateless(run: StatelessRun, method: string, params: Params, ctx: RequestContext) {
+    if (REMOVED_METHODS.has(method)) {
+      throw ProtocolError.methodNotFound(method, 'does not exist in protocol revision 2026-07-28');
+    }
+    const route = this.#routes.get(method);
+    if (route === undefined) throw ProtocolError.methodNotFound(method);
+    this.#checkCapability(method, route, this.#s.capabilities());
+    const result = await runStateless(this.#s.stateless, run, () => route.handler(params, ctx));
+    return finishStateless(this.#s.stateless, method, params, result ?? {});
+  }
+
   #route(session: Session, method: string, params: Params, ctx: RequestContext): unknown {
     if (method === 'initialize') return this.#initialize(session, params);
     if (session.protocolVersion === undefined && method !== 'ping') {
@@ -168,25 +208,27 @@ export class Dispatcher {
         `Session ${session.id} is not initialized: send "initialize" before "${method}"`,
       );
     }
-    const route = this.#routes.get(method);
+    const route = STATELESS_METHODS.has(method) ? undefined : this.#routes.get(method);
     if (route === undefined) throw ProtocolError.methodNotFound(method);
-    if (route.capability !== undefined) {
-      const declared = (session.serverCapabilities ?? this.#s.capabilities())[route.capability] as
-        | Record<string, unknown>
-        | undefined;
-      if (
-        declared === undefined ||
-        (route.subCapability !== undefined && declared[route.subCapability] !== true)
-      ) {
-        const what =
-          route.subCapability === undefined ? route.capability : `${route.capability}.${route.subCapability}`;
-        throw ProtocolError.methodNotFound(
-          method,
-          `needs the "${what}" capability, which this server did not declare`,
-        );
-      }
-    }
+    this.#checkCapability(method, route, session.serverCapabilities ?? this.#s.capabilities());
     return route.handler(params, ctx);
+  }
+
+  #checkCapability(method: string, route: Route, capabilities: ServerCapabilities): void {
+    if (route.capability === undefined) return;
+    const declared = capabilities[route.capability] as Record<string, unknown> | undefined;
+    if (
+      declared !== undefined &&
+      (route.subCapability === undefined || declared[route.subCapability] === true)
+    ) {
+      return;
+    }
+    const what =
+      route.subCapability === undefined ? route.capability : `${route.capability}.${route.subCapability}`;
+    throw ProtocolError.methodNotFound(
+      method,
+      `needs the "${what}" capability, which this server did not declare`,
+    );
   }
 
   #initialize(session: Session, params: Params) {
@@ -235,6 +277,22 @@ export class Dispatcher {
         this.#s.hooks.emit('notification', notification.method, params, session);
     }
   }
+}
+
+/**
+ * The session a stateless request's handler sees when it came on a connection that has one (stdio):
+ * its own, for this request only, writing through the connection's.
+ */
+function requestSession(connection: Session, extra: MessageExtra): Session {
+  const channel = { send: (m: JSONRPCMessage, o: SendOptions) => void connection.send(m, o) };
+  return new Session(globalThis.crypto.randomUUID(), {
+    channel,
+    transport: connection.transport,
+    headers: extra.headers ?? connection.headers,
+    principal: connection.principal,
+    ephemeral: true,
+    modern: true,
+  });
 }
 
 function setLevel(params: Params, ctx: RequestContext) {

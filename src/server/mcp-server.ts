@@ -6,9 +6,11 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SchemaInput } from '../schema/index.ts';
 import { MemoryMessageBus } from '../stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../stores/memory-session-store.ts';
+import { type CacheOptions, resolveCacheOptions } from './cache-hints.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher, type MessageExtra } from './dispatcher.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
+import type { McpParamHeader } from './mcp-header-params.ts';
 import {
   type BusMessage,
   type MessageBus,
@@ -22,6 +24,7 @@ import {
   type PromptConfig,
   type PromptHandler,
 } from './prompt-definition.ts';
+import { type RequestStateOptions, RequestStateSealer } from './request-state.ts';
 import {
   defineResource,
   defineTemplate,
@@ -33,6 +36,7 @@ import {
 import type { Session, SessionInit } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { SessionRecord, SessionStore } from './session-store.ts';
+import { checkMaxSubscriptions, SubscriptionHub } from './subscription-hub.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
 
@@ -56,6 +60,16 @@ export interface McpServerOptions {
   messageBus?: MessageBus;
   /** This instance's name on the bus and in session records; unique per process. @default crypto.randomUUID() */
   instanceId?: string;
+  /** Caching hints (`ttlMs`, `cacheScope`) on results to stateless (2026-07-28) requests. @default see `CacheOptions` */
+  cache?: CacheOptions;
+  /**
+   * How stateless requests' `requestState` is sealed between input rounds: the keys (the first seals,
+   * all open; give every instance of a deployment the same ones) and how long a state stays valid.
+   * @default one random key per process, states valid for 10 minutes
+   */
+  requestState?: RequestStateOptions;
+  /** Open `subscriptions/listen` streams this instance holds at most; one more gets an error. @default 10_000 */
+  maxSubscriptions?: number;
 }
 
 /** Options for registering a definition. */
@@ -93,6 +107,7 @@ export class McpServer {
   readonly #options: McpServerOptions;
   #pendingChanges = new Set<CatalogKind>();
   readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
+  readonly #subscriptions: SubscriptionHub;
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
 
@@ -117,6 +132,7 @@ export class McpServer {
       .catch((error: unknown) => void this.reportError(error));
     this.#stopWatching = this.sessionStore.onOwnershipLost?.((id) => this.#sessions.release(id));
     this.#catalog = new Catalog((kind) => this.#changed(kind));
+    this.#subscriptions = new SubscriptionHub(checkMaxSubscriptions(options.maxSubscriptions ?? 10_000));
     this.#dispatcher = new Dispatcher({
       server: this,
       catalog: this.#catalog,
@@ -126,6 +142,15 @@ export class McpServer {
       info,
       instructions: options.instructions,
       capabilities: () => this.capabilities,
+      stateless: {
+        catalog: this.#catalog,
+        info,
+        instructions: options.instructions,
+        capabilities: () => this.capabilities,
+        cache: resolveCacheOptions(options.cache),
+        sealer: new RequestStateSealer(options.requestState),
+      },
+      subscriptions: this.#subscriptions,
     });
   }
 
@@ -287,9 +312,28 @@ export class McpServer {
     return count;
   }
 
-  /** Tells every session subscribed to `uri`, on every instance, that it changed; returns how many here were told. */
+  /**
+   * Tells every session subscribed to `uri` and every `subscriptions/listen` stream that asked for it,
+   * on every instance, that it changed; returns how many here were told.
+   */
   async resourceUpdated(uri: string): Promise<number> {
-    return this.broadcast('notifications/resources/updated', { uri }, { subscribedTo: uri });
+    const listening = this.#subscriptions.resourceUpdated(uri);
+    return (
+      listening + (await this.broadcast('notifications/resources/updated', { uri }, { subscribedTo: uri }))
+    );
+  }
+
+  /** How many `subscriptions/listen` streams this instance holds open. */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
+  }
+
+  /**
+   * Ends `subscriptions/listen` streams gracefully (their requests answer with the completion result):
+   * every one, or those whose request came on a session `which` picks. Used by transports that close.
+   */
+  endSubscriptions(which?: (session: Session) => boolean): void {
+    this.#subscriptions.endAll(which === undefined ? undefined : (ctx) => which(ctx.session));
   }
 
   // ── Sessions (used by transports) ────────────────────────────────────────
@@ -323,6 +367,11 @@ export class McpServer {
     return this.#sessions.size;
   }
 
+  /** The arguments of tool `name` that Streamable HTTP clients mirror into `Mcp-Param-*` headers. */
+  toolHeaderParams(name: string): readonly McpParamHeader[] {
+    return this.#catalog.tools.get(name)?.headerParams ?? [];
+  }
+
   /** Hands one incoming message of a session to the server; answers go out through the session. */
   handleMessage(session: Session, message: JSONRPCMessage, extra?: MessageExtra): Promise<void> {
     return this.#dispatcher.handle(session, message, extra);
@@ -341,6 +390,11 @@ export class McpServer {
   /** Closes every session and stops the server's timers. */
   async close(reason = 'server shutting down'): Promise<void> {
     this.#stopWatching?.();
+    if (this.#subscriptions.size > 0) {
+      this.#subscriptions.endAll();
+      // Their completion results leave in the next turns, before the sessions close.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     await this.#sessions.closeAll(reason);
     const unsubscribe = await this.#unsubscribe;
     this.#unsubscribe = Promise.resolve(undefined);
@@ -391,6 +445,10 @@ export class McpServer {
       return;
     }
     if (bus.origin === this.instanceId) return;
+    const { method, params } = bus.message as { method: string; params?: { uri?: unknown } };
+    if (method === 'notifications/resources/updated' && typeof params?.uri === 'string') {
+      this.#subscriptions.resourceUpdated(params.uri);
+    }
     for (const session of this.#sessions.values()) {
       if (matchesSelector(session, bus.selector)) session.send(bus.message);
     }
@@ -405,6 +463,7 @@ export class McpServer {
     const kinds = [...this.#pendingChanges];
     this.#pendingChanges.clear();
     for (const kind of kinds) {
+      this.#subscriptions.listChanged(kind);
       void this.broadcast(`notifications/${kind}/list_changed`, undefined, (session) => {
         const declared = session.serverCapabilities?.[kind] as { listChanged?: boolean } | undefined;
         return declared?.listChanged === true;

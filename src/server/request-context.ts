@@ -1,12 +1,23 @@
 import type { ElicitParams, ElicitResult } from '../protocol/elicitation.ts';
 import type { RequestId } from '../protocol/jsonrpc.ts';
+import type { ClientCapabilities, Implementation } from '../protocol/lifecycle.ts';
 import { isLevelEnabled, type LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProgressToken } from '../protocol/progress.ts';
+import { missingCapabilityError, type RequestMeta, type TraceContext } from '../protocol/request-meta.ts';
 import type { ListRootsResult } from '../protocol/roots.ts';
 import type { CreateMessageParams, CreateMessageResult } from '../protocol/sampling.ts';
+import type { ProtocolVersion } from '../protocol/versions.ts';
+import type { InputMethod, InputRounds } from './input-rounds.ts';
 import type { McpServer } from './mcp-server.ts';
 import type { Session } from './session.ts';
+
+/** What a stateless (2026-07-28) request brings to its context. */
+export interface StatelessRequest {
+  meta: RequestMeta;
+  /** The request's input rounds; only `tools/call`, `prompts/get` and `resources/read` may ask for input. */
+  rounds: InputRounds | undefined;
+}
 
 /** Options for a request from the server to the client. */
 export interface ClientRequestOptions {
@@ -30,6 +41,8 @@ export class RequestContext {
   readonly server: McpServer;
   readonly #controller: AbortController;
   readonly #progressToken: ProgressToken | undefined;
+  readonly #stateless: StatelessRequest | undefined;
+  #state: Record<string, unknown> | undefined;
 
   constructor(init: {
     server: McpServer;
@@ -41,6 +54,7 @@ export class RequestContext {
     headers: Headers | undefined;
     values: Record<string, unknown> | undefined;
     meta: Record<string, unknown> | undefined;
+    stateless?: StatelessRequest | undefined;
   }) {
     this.server = init.server;
     this.session = init.session;
@@ -53,6 +67,48 @@ export class RequestContext {
     this.meta = init.meta;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+    this.#stateless = init.stateless;
+  }
+
+  /** True for a request of the stateless revision (2026-07-28), which carries its own `_meta` and has no session of its own. */
+  get stateless(): boolean {
+    return this.#stateless !== undefined;
+  }
+
+  /** The revision this request speaks: its `_meta` claim, or its session's negotiated one. */
+  get protocolVersion(): ProtocolVersion | undefined {
+    return this.#stateless?.meta.protocolVersion ?? this.session.protocolVersion;
+  }
+
+  /** What the client can do for this request: declared in its `_meta` (stateless), or at `initialize`. */
+  get clientCapabilities(): ClientCapabilities {
+    return this.#stateless?.meta.clientCapabilities ?? this.session.clientCapabilities ?? {};
+  }
+
+  /** Who the client says it is (self-reported; for display and logs, never for security decisions). */
+  get clientInfo(): Implementation | undefined {
+    return this.#stateless === undefined ? this.session.clientInfo : this.#stateless.meta.clientInfo;
+  }
+
+  /** W3C trace context (`traceparent`, `tracestate`, `baggage`) from the request's `_meta`. */
+  get trace(): TraceContext {
+    if (this.#stateless !== undefined) return this.#stateless.meta.trace;
+    const trace: TraceContext = {};
+    for (const key of ['traceparent', 'tracestate', 'baggage'] as const) {
+      const value = this.meta?.[key];
+      if (typeof value === 'string') trace[key] = value;
+    }
+    return trace;
+  }
+
+  /**
+   * The handler's own values across input rounds: in a stateless request, what the handler puts here
+   * before it asks for input (`elicit`, `sample`, `listRoots`) is here again, sealed inside
+   * `requestState`, when the client retries. JSON values only. In a session it is a fresh object.
+   */
+  get state(): Record<string, unknown> {
+    this.#state ??= this.#stateless?.rounds?.state ?? {};
+    return this.#state;
   }
 
   /** Aborts on `notifications/cancelled`, client disconnect, session close or server shutdown. */
@@ -80,43 +136,76 @@ export class RequestContext {
     this.session.notify(method, params, { relatedRequestId: this.requestId });
   }
 
-  /** Sends `notifications/message` if the session's log level lets `level` through. */
+  /**
+   * Sends `notifications/message` if the log level lets `level` through: the session's, or for a
+   * stateless request its `_meta` log level (none there: no log messages, as the spec says).
+   */
   log(level: LoggingLevel, data: unknown, logger?: string): void {
-    const threshold = this.session.logLevel ?? this.server.defaultLogLevel;
-    if (!isLevelEnabled(level, threshold)) return;
+    const threshold =
+      this.#stateless === undefined
+        ? (this.session.logLevel ?? this.server.defaultLogLevel)
+        : this.#stateless.meta.logLevel;
+    if (threshold === undefined || !isLevelEnabled(level, threshold)) return;
     const params: Record<string, unknown> = { level, data };
     if (logger !== undefined) params.logger = logger;
     this.session.notify('notifications/message', params, { relatedRequestId: this.requestId });
   }
 
-  /** Asks the client's LLM for a completion (`sampling/createMessage`). */
+  /**
+   * Asks the client's LLM for a completion (`sampling/createMessage`). In a session this is a request
+   * to the client; in a stateless request it ends the request with `input_required`, and the handler
+   * runs again from the start when the client retries with the answer (see docs/eras.md).
+   */
   async sample(
     params: CreateMessageParams,
     options: ClientRequestOptions = {},
   ): Promise<CreateMessageResult> {
     this.#requireClientCapability('sampling', 'sampling/createMessage');
-    return (await this.#request('sampling/createMessage', params, options)) as CreateMessageResult;
+    return (await this.#ask('sampling/createMessage', params, options)) as CreateMessageResult;
   }
 
-  /** Asks the client's user for input (`elicitation/create`). */
+  /** Asks the client's user for input (`elicitation/create`); in a stateless request, an input round as `sample` says. */
   async elicit(params: ElicitParams, options: ClientRequestOptions = {}): Promise<ElicitResult> {
-    this.#requireClientCapability('elicitation', 'elicitation/create');
-    return (await this.#request('elicitation/create', params, options)) as ElicitResult;
+    this.#requireClientCapability(
+      'elicitation',
+      'elicitation/create',
+      params.mode === 'url' ? 'url' : undefined,
+    );
+    return (await this.#ask('elicitation/create', params, options)) as ElicitResult;
   }
 
-  /** Asks the client for its roots (`roots/list`). */
+  /** Asks the client for its roots (`roots/list`); in a stateless request, an input round as `sample` says. */
   async listRoots(options: ClientRequestOptions = {}): Promise<ListRootsResult> {
     this.#requireClientCapability('roots', 'roots/list');
-    return (await this.#request('roots/list', undefined, options)) as ListRootsResult;
+    return (await this.#ask('roots/list', undefined, options)) as ListRootsResult;
   }
 
-  #requireClientCapability(name: 'sampling' | 'elicitation' | 'roots', method: string): void {
-    if (this.session.clientCapabilities?.[name] === undefined) {
+  #requireClientCapability(name: 'sampling' | 'elicitation' | 'roots', method: string, mode?: 'url'): void {
+    const declared = this.clientCapabilities[name] as Record<string, unknown> | undefined;
+    // Elicitation declared as {} means form mode only.
+    const ok = declared !== undefined && (mode === undefined || declared[mode] !== undefined);
+    if (ok) return;
+    if (this.#stateless !== undefined) {
+      throw missingCapabilityError(method, { [name]: mode === undefined ? {} : { [mode]: {} } });
+    }
+    const what = mode === undefined ? `"${name}"` : `"${name}.${mode}"`;
+    throw new McpLiveError(
+      'CAPABILITY_MISSING',
+      `Cannot send ${method}: the client of session ${this.session.id} did not declare the ${what} capability`,
+    );
+  }
+
+  #ask(method: InputMethod, params: object | undefined, options: ClientRequestOptions): Promise<unknown> {
+    if (this.#stateless === undefined)
+      return this.#request(method, params as Record<string, unknown>, options);
+    const rounds = this.#stateless.rounds;
+    if (rounds === undefined) {
       throw new McpLiveError(
         'CAPABILITY_MISSING',
-        `Cannot send ${method}: the client of session ${this.session.id} did not declare the "${name}" capability`,
+        `Cannot ask for ${method} while serving ${this.method}: in protocol revision 2026-07-28 only tools/call, prompts/get and resources/read may ask the client for input`,
       );
     }
+    return rounds.ask(method, params as Record<string, unknown> | undefined);
   }
 
   #request(method: string, params: Record<string, unknown> | undefined, options: ClientRequestOptions) {

@@ -1,5 +1,6 @@
 import type { Annotations, Icon, ResourceContents } from '../protocol/content.ts';
 import type { ReadResourceResult, Resource, ResourceTemplate } from '../protocol/resources.ts';
+import { type CacheHint, checkHint } from './cache-hints.ts';
 import type { RequestContext } from './request-context.ts';
 import { UriTemplate } from './uri-template.ts';
 
@@ -15,6 +16,8 @@ export interface ResourceConfig {
   annotations?: Annotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /** Caching hint of its `resources/read` results to stateless (2026-07-28) clients, over the server's `cache.resources`. */
+  cache?: Partial<CacheHint>;
 }
 
 export type ResourceHandler = (uri: string, ctx: RequestContext) => ResourceReturn | Promise<ResourceReturn>;
@@ -44,6 +47,7 @@ export type ResourceTemplateHandler = (
 export interface ResourceEntry {
   readonly resource: Resource;
   readonly handler: ResourceHandler;
+  readonly cache: Partial<CacheHint> | undefined;
 }
 
 export interface TemplateEntry {
@@ -64,7 +68,12 @@ function describe<T extends object>(base: T, config: ResourceConfig): T {
 }
 
 export function defineResource(uri: string, config: ResourceConfig, handler: ResourceHandler): ResourceEntry {
-  return { resource: describe({ uri } as Resource, config), handler };
+  checkOwnHint(config.cache, `Resource ${uri}`);
+  return { resource: describe({ uri } as Resource, config), handler, cache: config.cache };
+}
+
+function checkOwnHint(hint: Partial<CacheHint> | undefined, where: string): void {
+  if (hint !== undefined) checkHint({ ttlMs: 0, cacheScope: 'private', ...hint }, `${where}: cache`);
 }
 
 export function defineTemplate(
@@ -74,7 +83,8 @@ export function defineTemplate(
   order: number,
 ): TemplateEntry {
   const template = new UriTemplate(uriTemplate);
-  const { list: _list, complete: _complete, ...rest } = config;
+  checkOwnHint(config.cache, `Resource template ${uriTemplate}`);
+  const { list: _list, complete: _complete, cache: _cache, ...rest } = config;
   return {
     template,
     description: describe({ uriTemplate } as ResourceTemplate, rest),

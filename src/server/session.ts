@@ -40,6 +40,8 @@ export interface SessionInit {
   id?: string;
   /** Ephemeral sessions (stateless HTTP) are not stored, swept or announced by hooks. */
   ephemeral?: boolean;
+  /** The session of one stateless request (2026-07-28): every request on it must carry its own `_meta`. */
+  modern?: boolean;
   /** The transport's name for the session's streams in the event store (recorded for other instances). */
   streamKey?: string;
   /** The path prefix the session was opened under (recorded for other instances). */
@@ -76,6 +78,8 @@ export class Session {
   readonly headers: Headers;
   readonly principal: unknown;
   readonly ephemeral: boolean;
+  /** True for the session of one stateless (2026-07-28) request, which lives as long as that request. */
+  readonly modern: boolean;
   /** Values from the transport's context function for this connection. */
   readonly values: Record<string, unknown>;
   /** Free per-session storage for handlers. */
@@ -121,6 +125,7 @@ export class Session {
     this.principal = init.principal;
     this.values = init.values ?? {};
     this.ephemeral = init.ephemeral ?? false;
+    this.modern = init.modern ?? false;
     this.#channel = init.channel;
   }
 

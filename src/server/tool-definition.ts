@@ -2,6 +2,7 @@ import type { Icon } from '../protocol/content.ts';
 import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { CallToolResult, Tool, ToolAnnotations } from '../protocol/tools.ts';
 import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from '../schema/index.ts';
+import { collectHeaderParams, type McpParamHeader } from './mcp-header-params.ts';
 import type { RequestContext } from './request-context.ts';
 
 /** How a tool is described: everything `tools/list` shows, and its schemas. */
@@ -30,6 +31,8 @@ export type ToolHandler<I extends SchemaInput | undefined> = (
 
 /** A tool as the server keeps it: its wire description and compiled schemas. */
 export interface ToolEntry {
+  /** The arguments a Streamable HTTP client mirrors into `Mcp-Param-*` headers (`x-mcp-header`). */
+  readonly headerParams: readonly McpParamHeader[];
   readonly name: string;
   readonly tool: Tool;
   readonly input: CompiledSchema<unknown> | undefined;
@@ -67,5 +70,6 @@ export function defineTool(
   if (config.annotations !== undefined) tool.annotations = config.annotations;
   if (config.icons !== undefined) tool.icons = config.icons;
   if (config._meta !== undefined) tool._meta = config._meta;
-  return { name, tool, input, output, handler: handler as ToolEntry['handler'] };
+  const headerParams = collectHeaderParams(tool.inputSchema as Record<string, unknown>, name);
+  return { name, tool, input, output, headerParams, handler: handler as ToolEntry['handler'] };
 }

@@ -1,4 +1,5 @@
 import { errorText } from '../protocol/error-text.ts';
+import { isMcpLiveError } from '../protocol/mcp-live-error.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
 import { formatIssues } from '../schema/index.ts';
@@ -93,7 +94,8 @@ async function runHandler(
   try {
     return normalize(await entry.handler(args, ctx));
   } catch (error) {
-    if (isProtocolError(error) || ctx.signal.aborted) throw error;
+    // An input round that ended the request is not the tool's failure.
+    if (isProtocolError(error) || ctx.signal.aborted || isMcpLiveError(error, 'INPUT_REQUIRED')) throw error;
     const request = {
       jsonrpc: '2.0' as const,
       id: ctx.requestId,

@@ -18,6 +18,11 @@ import {
   wantsPrimingEvent,
 } from './streamable-http-headers.ts';
 import type { ResolvedStreamableOptions } from './streamable-http-options.ts';
+import {
+  acceptStatelessPost,
+  isStatelessPost,
+  type StatelessPostContext,
+} from './streamable-http-stateless.ts';
 import type { ConnectOptions } from './streamable-http-stream.ts';
 
 /** What a POST needs from its `StreamableHTTPServer`. */
@@ -26,6 +31,8 @@ export interface StreamablePostContext {
   readonly options: ResolvedStreamableOptions;
   readonly auth: AuthenticateSettings | undefined;
   readonly closing: boolean;
+  /** For POSTs of the stateless revision (2026-07-28). */
+  readonly stateless: StatelessPostContext;
   /** Opens a session for `initialize` (or, stateless, an ephemeral one for this POST); answers the failure itself. */
   open(
     ex: Exchange,
@@ -88,6 +95,10 @@ export async function acceptStreamablePost(
   } catch (error) {
     server.reportError(error);
     return fail(ex, 500, 'Internal Server Error: contextFunc failed', cors);
+  }
+  if (isStatelessPost(header, messages, batch)) {
+    const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
+    return acceptStatelessPost(ex, cors, context.stateless, messages, batch, principal, extra);
   }
   const first = messages[0]!;
   const initialize = !batch && 'method' in first && first.method === 'initialize' && 'id' in first;

@@ -18,6 +18,7 @@ import { createRequestChecks, type RequestChecks } from './http/request-checks.t
 import { drainSessions, stopListening } from './http/shutdown.ts';
 import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
+import type { StatelessRequestChannel } from './stateless-request-channel.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
 import { type ChannelSettings, StreamableChannel } from './streamable-http-channel.ts';
 import {
@@ -60,6 +61,8 @@ export class StreamableHTTPServer {
   readonly #channel: ChannelSettings;
   readonly #channels = new Map<string, StreamableChannel>();
   readonly #ephemeral = new Set<StreamableChannel>();
+  /** Sessions of stateless (2026-07-28) requests in flight. */
+  readonly #requests = new Set<Session>();
   readonly #post: StreamablePostContext;
   readonly #allow: string;
   /** The default store, made here: `close()` clears it. */
@@ -106,6 +109,15 @@ export class StreamableHTTPServer {
       auth: this.#auth,
       get closing() {
         return self.#closing;
+      },
+      stateless: {
+        server,
+        channel: {
+          keepAlive: { interval, mode: 'comment', pingTimeout: o.pingTimeout },
+          maxBufferedBytes: o.maxBufferedBytes,
+          report,
+        },
+        openRequest: (ex, cors, principal, channel) => this.#openRequest(ex, cors, principal, channel),
       },
       open: (ex, base, cors, init) => this.#open(ex, base, cors, init),
       find: (ex, base, cors, principal) => this.#find(ex, base, cors, principal),
@@ -156,6 +168,8 @@ export class StreamableHTTPServer {
   async close(options: StreamableHTTPCloseOptions = {}): Promise<void> {
     this.#closing = true;
     this.#stopRelay();
+    // Listen streams end with their completion result instead of holding the drain to its timeout.
+    this.server.endSubscriptions((session) => this.#requests.has(session));
     await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
     this.#ownStore?.clear();
     const http = this.#http;
@@ -187,6 +201,13 @@ export class StreamableHTTPServer {
       ex.respond(204, this.#cors.preflight(origin));
     } else if (req.method === 'POST') {
       await acceptStreamablePost(ex, prefix, cors, this.#post);
+    } else if (
+      (req.method === 'GET' || req.method === 'DELETE') &&
+      !this.#o.stateless &&
+      !req.headers.has('mcp-session-id')
+    ) {
+      const message = `Method Not Allowed: ${req.method} ${req.path} without Mcp-Session-Id; protocol revision 2026-07-28 uses POST only (subscriptions/listen instead of a GET stream), and a 2025 session names itself in Mcp-Session-Id`;
+      fail(ex, 405, message, { ...cors, Allow: this.#allow });
     } else if (req.method === 'GET' && !this.#o.stateless) {
       await this.#get(ex, prefix, cors);
     } else if (req.method === 'DELETE' && !this.#o.stateless) {
@@ -393,6 +414,32 @@ export class StreamableHTTPServer {
     return channel;
   }
 
+  /** The session of one stateless request; `undefined` once refused (shutting down, or at `maxSessions`). */
+  async #openRequest(
+    ex: Exchange,
+    cors: ResponseHeaders | undefined,
+    principal: unknown,
+    channel: StatelessRequestChannel,
+  ): Promise<Session | undefined> {
+    if (this.#closing) return void fail(ex, 503, SHUTTING_DOWN, cors);
+    const held = this.#channels.size + this.#ephemeral.size + this.#requests.size + this.#opening;
+    if (held >= this.#o.maxSessions) {
+      const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions and requests (maxSessions)`;
+      return void fail(ex, 503, message, { ...cors, 'Retry-After': '5' });
+    }
+    const session = await this.server.openSession({
+      channel,
+      transport: 'streamable-http',
+      headers: ex.request.headers,
+      principal,
+      ephemeral: true,
+      modern: true,
+    });
+    this.#requests.add(session);
+    session.signal.addEventListener('abort', () => this.#requests.delete(session), { once: true });
+    return session;
+  }
+
   #forget(channel: StreamableChannel): void {
     this.#ephemeral.delete(channel);
     const id = channel.session.id;
@@ -400,6 +447,6 @@ export class StreamableHTTPServer {
   }
 
   #sessions(): Session[] {
-    return [...this.#channels.values(), ...this.#ephemeral].map((c) => c.session);
+    return [...[...this.#channels.values(), ...this.#ephemeral].map((c) => c.session), ...this.#requests];
   }
 }

@@ -48,6 +48,8 @@ export interface Exchange {
   /** Whether the listening socket this request came through is bound to a loopback address, if known. */
   readonly loopbackBind: boolean | undefined;
   readBody(limit: number): Promise<BodyResult>;
+  /** Calls `listener` once if the client goes away before the response was written in full. */
+  onClientGone(listener: () => void): void;
   respond(status: number, headers: ResponseHeaders | undefined, body?: string): void;
   stream(status: number, headers: ResponseHeaders): StreamSink;
 }

@@ -116,6 +116,12 @@ export class FetchExchange implements Exchange {
     return this.#answered;
   }
 
+  onClientGone(listener: () => void): void {
+    const signal = this.#req.signal;
+    if (signal.aborted) queueMicrotask(listener);
+    else signal.addEventListener('abort', listener, { once: true });
+  }
+
   async readBody(limit: number): Promise<BodyResult> {
     const body = this.#req.body;
     if (this.#req.bodyUsed) return { ok: false, reason: 'aborted' };

@@ -296,6 +296,14 @@ export class NodeExchange implements Exchange {
     return listensOnLoopback(this.#req);
   }
 
+  onClientGone(listener: () => void): void {
+    const res = this.#res;
+    if (this.clientGone) return void queueMicrotask(listener);
+    res.once('close', () => {
+      if (!res.writableFinished) listener();
+    });
+  }
+
   readBody(limit: number): Promise<BodyResult> {
     const req = this.#req;
     if (req.readableEnded) {

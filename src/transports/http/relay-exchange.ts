@@ -16,6 +16,7 @@ export class RelayExchange implements Exchange {
   readonly #done: () => void;
   #gone = false;
   #onClose: (() => void) | undefined;
+  #onGone: Array<() => void> = [];
   #finished = false;
 
   /**
@@ -45,6 +46,11 @@ export class RelayExchange implements Exchange {
   /** True once the answer ended (or the client left): the relay forgets the exchange. */
   get finished(): boolean {
     return this.#finished || this.#gone;
+  }
+
+  onClientGone(listener: () => void): void {
+    if (this.#gone) queueMicrotask(listener);
+    else this.#onGone.push(listener);
   }
 
   async readBody(limit: number): Promise<BodyResult> {
@@ -86,9 +92,11 @@ export class RelayExchange implements Exchange {
   /** The entry reported that the client went away, or can no longer be reached. */
   clientLeft(): void {
     if (this.#gone) return;
+    const finished = this.#finished;
     this.#gone = true;
     this.#done();
     this.#onClose?.();
+    if (!finished) for (const listener of this.#onGone.splice(0)) listener();
   }
 
   #finish(drop: boolean): void {

@@ -355,6 +355,7 @@ function withBody(ex: Exchange, body: BodyResult): Exchange {
       return ex.clientGone;
     },
     loopbackBind: ex.loopbackBind,
+    onClientGone: (listener) => ex.onClientGone(listener),
     readBody: async (limit) =>
       body.ok && body.text.length > limit ? { ok: false, reason: 'too-large' } : body,
     respond: (status, headers, text) => ex.respond(status, headers, text),

@@ -37,9 +37,12 @@ export function encodeSSEComment(text = ''): string {
 }
 
 /**
- * Encodes a JSON-RPC message as a `message` event. `json` must come from `JSON.stringify`, which never
- * emits a raw line break, so this skips the line splitting of `encodeSSEEvent` (the hot path).
+ * Encodes a JSON-RPC message as a `message` event (without an id when `id` is undefined). `json` must
+ * come from `JSON.stringify`, which never emits a raw line break, so this skips the line splitting of
+ * `encodeSSEEvent` (the hot path).
  */
-export function encodeSSEMessage(id: string | number, json: string): string {
-  return `id: ${id}\nevent: message\ndata: ${json}\n\n`;
+export function encodeSSEMessage(id: string | number | undefined, json: string): string {
+  return id === undefined
+    ? `event: message\ndata: ${json}\n\n`
+    : `id: ${id}\nevent: message\ndata: ${json}\n\n`;
 }

@@ -1,0 +1,157 @@
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { ProtocolError } from '../protocol/protocol-error.ts';
+
+/** The methods a 2026-07-28 server may ask a client for through an `input_required` result. */
+export type InputMethod = 'elicitation/create' | 'sampling/createMessage' | 'roots/list';
+
+/** One request for input, as `inputRequests` carries it. */
+export interface InputRequest {
+  method: InputMethod;
+  params?: Record<string, unknown>;
+}
+
+/** What a request's sealed `requestState` holds between rounds. */
+export interface RoundState {
+  /** Answers of earlier rounds, by key. */
+  answers: Record<string, unknown>;
+  /** The keys the last `input_required` result asked for. */
+  asked: string[];
+  /** The handler's own values (`ctx.state`). */
+  state: Record<string, unknown>;
+}
+
+const KEY_PREFIX: Record<InputMethod, string> = {
+  'elicitation/create': 'elicit',
+  'sampling/createMessage': 'sample',
+  'roots/list': 'roots',
+};
+
+/**
+ * The input rounds of one stateless request: every `ctx.elicit`, `ctx.sample` or `ctx.listRoots`
+ * gets the next key (`elicit-0`, `sample-1`, …, in the order the handler asks). A key whose answer
+ * came back resolves at once; the first key without one makes the request end with `input_required`,
+ * asking for it and for whatever else the handler asks before the next macrotask.
+ */
+export class InputRounds {
+  readonly answers: Record<string, unknown>;
+  readonly state: Record<string, unknown>;
+  #next = 0;
+  readonly #missing = new Map<string, InputRequest>();
+  readonly #waiting: Array<(error: unknown) => void> = [];
+  #signal: Promise<void> | undefined;
+  #raise: (() => void) | undefined;
+  #closed = false;
+
+  constructor(previous: RoundState | undefined, responses: unknown) {
+    this.answers = { ...previous?.answers };
+    this.state = structuredClone(previous?.state ?? {});
+    if (previous === undefined || typeof responses !== 'object' || responses === null) return;
+    const given = responses as Record<string, unknown>;
+    // Only answers to what the last round asked count; anything else is ignored, as the spec says.
+    for (const key of previous.asked) {
+      const method = methodOfKey(key);
+      if (method !== undefined && key in given && isValidAnswer(method, given[key])) {
+        this.answers[key] = given[key];
+      }
+    }
+  }
+
+  /** Settles once the handler asked for input it does not have (the request then ends with `input_required`). */
+  get needed(): Promise<void> {
+    this.#signal ??= new Promise((resolve) => {
+      this.#raise = resolve;
+    });
+    return this.#signal;
+  }
+
+  /** The requests to put in `inputRequests`. */
+  get missing(): Record<string, InputRequest> {
+    return Object.fromEntries(this.#missing);
+  }
+
+  /** Asks for input: the answer of a retry, or a promise that fails once the request has ended. */
+  ask(method: InputMethod, params: Record<string, unknown> | undefined): Promise<unknown> {
+    const key = `${KEY_PREFIX[method]}-${this.#next++}`;
+    if (key in this.answers) return Promise.resolve(this.answers[key]);
+    if (this.#closed) return Promise.reject(ended(method));
+    this.#missing.set(key, params === undefined ? { method } : { method, params });
+    if (this.#missing.size === 1) {
+      // Let the handler ask for more in the same round (Promise.all of several asks) before answering.
+      void this.needed;
+      setTimeout(() => this.#raise?.(), 0);
+    }
+    return new Promise((_, reject) => this.#waiting.push(reject));
+  }
+
+  /** The request has been answered with `input_required`: pending asks fail, so the handler's `finally` runs. */
+  close(): void {
+    this.#closed = true;
+    for (const reject of this.#waiting.splice(0)) reject(ended('input'));
+  }
+
+  /** The state to seal into the `input_required` result. */
+  toState(): RoundState {
+    return { answers: this.answers, asked: [...this.#missing.keys()], state: this.state };
+  }
+}
+
+/** True when `value` is a `RoundState` (what a sealed `requestState` opened to). */
+export function isRoundState(value: unknown): value is RoundState {
+  if (typeof value !== 'object' || value === null) return false;
+  const { answers, asked, state } = value as Record<string, unknown>;
+  return (
+    typeof answers === 'object' &&
+    answers !== null &&
+    Array.isArray(asked) &&
+    asked.every((k) => typeof k === 'string') &&
+    typeof state === 'object' &&
+    state !== null
+  );
+}
+
+/** `inputResponses` must be an object when present. */
+export function checkInputResponses(value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw ProtocolError.invalidParams(
+      '"inputResponses" must be an object of answers keyed like inputRequests',
+    );
+  }
+}
+
+function methodOfKey(key: string): InputMethod | undefined {
+  const prefix = key.slice(0, key.lastIndexOf('-'));
+  for (const [method, p] of Object.entries(KEY_PREFIX)) if (p === prefix) return method as InputMethod;
+  return undefined;
+}
+
+/** A malformed answer counts as no answer: the request asks again instead of passing it on. */
+function isValidAnswer(method: InputMethod, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  switch (method) {
+    case 'elicitation/create':
+      return (
+        (v.action === 'accept' || v.action === 'decline' || v.action === 'cancel') &&
+        (v.content === undefined || (typeof v.content === 'object' && v.content !== null))
+      );
+    case 'sampling/createMessage':
+      return (
+        (v.role === 'assistant' || v.role === 'user') && typeof v.content === 'object' && v.content !== null
+      );
+    case 'roots/list':
+      return (
+        Array.isArray(v.roots) &&
+        v.roots.every(
+          (r) => typeof r === 'object' && r !== null && typeof (r as { uri?: unknown }).uri === 'string',
+        )
+      );
+  }
+}
+
+function ended(what: string): McpLiveError {
+  return new McpLiveError(
+    'INPUT_REQUIRED',
+    `This request was answered with input_required while the handler waited for ${what}; it runs again when the client retries with the answers`,
+  );
+}

@@ -1,0 +1,149 @@
+import { ErrorCode } from '../protocol/jsonrpc.ts';
+import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
+import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
+import { MetaKey, type RequestMeta, readRequestMeta } from '../protocol/request-meta.ts';
+import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../protocol/versions.ts';
+import { cacheHintFor, type ResolvedCacheOptions } from './cache-hints.ts';
+import type { Catalog } from './catalog.ts';
+import { checkInputResponses, InputRounds, isRoundState } from './input-rounds.ts';
+import {
+  digestArguments,
+  principalFingerprint,
+  type RequestStateBinding,
+  type RequestStateSealer,
+} from './request-state.ts';
+import type { Session } from './session.ts';
+
+/** Methods the handshake revisions have and 2026-07-28 removed: a stateless request for one gets -32601. */
+export const REMOVED_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'logging/setLevel',
+  'resources/subscribe',
+  'resources/unsubscribe',
+]);
+
+/** Methods only 2026-07-28 has. */
+export const STATELESS_METHODS: ReadonlySet<string> = new Set(['server/discover', 'subscriptions/listen']);
+
+/** The requests that may end with `input_required`, and the parameter naming their target. */
+const INPUT_TARGETS: Readonly<Record<string, 'name' | 'uri'>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+};
+
+export interface StatelessSettings {
+  catalog: Catalog;
+  info: Implementation;
+  instructions: string | undefined;
+  capabilities: () => ServerCapabilities;
+  cache: ResolvedCacheOptions;
+  sealer: RequestStateSealer;
+}
+
+/** One stateless request, checked and ready to run. */
+export interface StatelessRun {
+  meta: RequestMeta;
+  rounds: InputRounds | undefined;
+  binding: RequestStateBinding | undefined;
+}
+
+/**
+ * Reads a stateless request's `_meta` and, for a request that may ask for input, opens the state its
+ * earlier round sealed: a tampered, expired or foreign `requestState` is refused here, before any
+ * handler runs.
+ */
+export async function prepareStateless(
+  settings: StatelessSettings,
+  session: Session,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<StatelessRun> {
+  const meta = readRequestMeta(params);
+  const targetKey = INPUT_TARGETS[method];
+  if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
+  checkInputResponses(params.inputResponses);
+  const target = params[targetKey];
+  const binding: RequestStateBinding = {
+    method,
+    target: typeof target === 'string' ? target : '',
+    argsDigest: await digestArguments(method === 'resources/read' ? null : (params.arguments ?? null)),
+    principal: principalFingerprint(session.principal),
+  };
+  const token = params.requestState;
+  if (token === undefined) return { meta, rounds: new InputRounds(undefined, undefined), binding };
+  if (typeof token !== 'string') {
+    throw ProtocolError.invalidParams('"requestState" must be the string the server sent, echoed unchanged');
+  }
+  const previous = await settings.sealer.open(token, binding);
+  if (!isRoundState(previous)) {
+    throw ProtocolError.invalidParams('"requestState" was not issued by this server for an input round');
+  }
+  return { meta, rounds: new InputRounds(previous, params.inputResponses), binding };
+}
+
+const NEEDED = Symbol('input needed');
+
+/**
+ * Runs a stateless request's handler. When it asks for input it does not have, the request ends with
+ * `input_required`: the missing requests, and the rounds so far sealed into `requestState`.
+ */
+export async function runStateless(
+  settings: StatelessSettings,
+  run: StatelessRun,
+  handler: () => unknown,
+): Promise<Record<string, unknown>> {
+  const rounds = run.rounds;
+  if (rounds === undefined) return (await handler()) as Record<string, unknown>;
+  const handled = Promise.resolve().then(handler);
+  const outcome = await Promise.race([handled, rounds.needed.then(() => NEEDED)]);
+  if (outcome !== NEEDED) return outcome as Record<string, unknown>;
+  // The handler is left waiting; what it does after its asks fail is not answered.
+  handled.catch(() => {});
+  rounds.close();
+  const requestState = await settings.sealer.seal(rounds.toState(), run.binding!);
+  return { resultType: 'input_required', inputRequests: rounds.missing, requestState };
+}
+
+/** `server/discover`: the versions, capabilities and identity of this server. */
+export function discover(settings: StatelessSettings): Record<string, unknown> {
+  const result: Record<string, unknown> = {
+    supportedVersions: [...MODERN_PROTOCOL_VERSIONS, ...[...LEGACY_PROTOCOL_VERSIONS].reverse()],
+    capabilities: settings.capabilities(),
+  };
+  if (settings.instructions !== undefined) result.instructions = settings.instructions;
+  return result;
+}
+
+/**
+ * What every stateless result carries: `resultType`, the server's identity in `_meta`, and, for a
+ * complete result of a cacheable method, its caching hint (a hint the handler set itself is kept).
+ */
+export function finishStateless(
+  settings: StatelessSettings,
+  method: string,
+  params: Record<string, unknown>,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...result };
+  out.resultType ??= 'complete';
+  const meta = typeof out._meta === 'object' && out._meta !== null ? out._meta : {};
+  out._meta = { ...meta, [MetaKey.ServerInfo]: settings.info };
+  if (out.resultType === 'complete') {
+    const hint = cacheHintFor(method, params, settings.catalog, settings.cache);
+    if (hint !== undefined) {
+      out.ttlMs ??= hint.ttlMs;
+      out.cacheScope ??= hint.cacheScope;
+    }
+  }
+  return out;
+}
+
+/** 2026-07-28 reports an unknown resource as invalid params (-32602), not -32002. */
+export function statelessError(error: unknown): unknown {
+  if (isProtocolError(error) && error.code === ErrorCode.ResourceNotFound) {
+    return new ProtocolError(ErrorCode.InvalidParams, error.message, { data: error.data, cause: error });
+  }
+  return error;
+}

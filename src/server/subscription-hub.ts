@@ -1,0 +1,162 @@
+import type { RequestId } from '../protocol/jsonrpc.ts';
+import type { ServerCapabilities } from '../protocol/lifecycle.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { ProtocolError } from '../protocol/protocol-error.ts';
+import { MetaKey } from '../protocol/request-meta.ts';
+import type { RequestContext } from './request-context.ts';
+
+/** What a `subscriptions/listen` request opts in to (2026-07-28). */
+export interface SubscriptionFilter {
+  toolsListChanged?: boolean;
+  promptsListChanged?: boolean;
+  resourcesListChanged?: boolean;
+  resourceSubscriptions?: string[];
+}
+
+type ListKind = 'tools' | 'prompts' | 'resources';
+
+const FLAG: Record<ListKind, 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged'> = {
+  tools: 'toolsListChanged',
+  prompts: 'promptsListChanged',
+  resources: 'resourcesListChanged',
+};
+
+interface Subscription {
+  readonly id: RequestId;
+  readonly filter: SubscriptionFilter;
+  readonly uris: ReadonlySet<string>;
+  readonly ctx: RequestContext;
+  /** Ends the subscription gracefully: its request answers with the completion result. */
+  end(): void;
+}
+
+/**
+ * The open `subscriptions/listen` streams of this instance: each hears only what it opted in to,
+ * every frame tagged with its subscription id.
+ */
+export class SubscriptionHub {
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #max: number;
+
+  constructor(maxSubscriptions: number) {
+    this.#max = maxSubscriptions;
+  }
+
+  get size(): number {
+    return this.#subscriptions.size;
+  }
+
+  /**
+   * Serves one `subscriptions/listen` request: acknowledges the subset it can honour, then holds the
+   * request open until the client goes away (no answer) or the server ends it (the completion result).
+   * A listen of which nothing can be honoured is acknowledged and completed at once.
+   */
+  listen(params: Record<string, unknown>, ctx: RequestContext, capabilities: ServerCapabilities) {
+    const requested = params.notifications;
+    if (typeof requested !== 'object' || requested === null || Array.isArray(requested)) {
+      throw ProtocolError.invalidParams(
+        'subscriptions/listen needs "notifications": an object such as {"toolsListChanged": true, "resourceSubscriptions": ["file:///a"]}',
+      );
+    }
+    const filter = honoured(requested as Record<string, unknown>, capabilities);
+    const id = ctx.requestId;
+    const completion = { _meta: { [MetaKey.SubscriptionId]: id } };
+    if (Object.keys(filter).length > 0 && this.#subscriptions.size >= this.#max) {
+      throw new ProtocolError(
+        -32603,
+        `This server holds its maximum of ${this.#max} subscriptions (maxSubscriptions); retry later`,
+      );
+    }
+    ctx.session.notify(
+      'notifications/subscriptions/acknowledged',
+      { _meta: { [MetaKey.SubscriptionId]: id }, notifications: filter },
+      { relatedRequestId: id },
+    );
+    if (Object.keys(filter).length === 0) return completion;
+    return new Promise<typeof completion | undefined>((resolve) => {
+      const subscription: Subscription = {
+        id,
+        filter,
+        uris: new Set(filter.resourceSubscriptions),
+        ctx,
+        end: () => {
+          this.#subscriptions.delete(subscription);
+          resolve(completion);
+        },
+      };
+      this.#subscriptions.add(subscription);
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          this.#subscriptions.delete(subscription);
+          resolve(undefined);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Tells every stream that opted in to changes of `kind`'s list. */
+  listChanged(kind: ListKind): void {
+    const flag = FLAG[kind];
+    for (const s of this.#subscriptions) {
+      if (s.filter[flag] === true) this.#send(s, `notifications/${kind}/list_changed`, {});
+    }
+  }
+
+  /** Tells every stream subscribed to `uri` that it changed; returns how many were told. */
+  resourceUpdated(uri: string): number {
+    let count = 0;
+    for (const s of this.#subscriptions) {
+      if (!s.uris.has(uri)) continue;
+      this.#send(s, 'notifications/resources/updated', { uri });
+      count++;
+    }
+    return count;
+  }
+
+  /** Ends every subscription gracefully (server shutdown), or those `which` picks. */
+  endAll(which?: (ctx: RequestContext) => boolean): void {
+    for (const s of [...this.#subscriptions]) if (which === undefined || which(s.ctx)) s.end();
+  }
+
+  #send(s: Subscription, method: string, params: Record<string, unknown>): void {
+    s.ctx.session.notify(
+      method,
+      { ...params, _meta: { [MetaKey.SubscriptionId]: s.id } },
+      { relatedRequestId: s.id },
+    );
+  }
+}
+
+/** The part of a filter this server can honour: list changes it announces, subscriptions it supports. */
+function honoured(requested: Record<string, unknown>, capabilities: ServerCapabilities): SubscriptionFilter {
+  const filter: SubscriptionFilter = {};
+  for (const kind of ['tools', 'prompts', 'resources'] as const) {
+    const flag = FLAG[kind];
+    const declared = capabilities[kind] as { listChanged?: boolean } | undefined;
+    if (requested[flag] === true && declared?.listChanged === true) filter[flag] = true;
+  }
+  const uris = requested.resourceSubscriptions;
+  if (uris !== undefined) {
+    if (!Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) {
+      throw ProtocolError.invalidParams(
+        '"notifications.resourceSubscriptions" must be an array of resource URIs',
+      );
+    }
+    if (capabilities.resources?.subscribe === true && uris.length > 0)
+      filter.resourceSubscriptions = [...uris];
+  }
+  return filter;
+}
+
+/** The listen cap was set to something that is not a positive number. */
+export function checkMaxSubscriptions(value: number): number {
+  if (!(Number.isInteger(value) && value > 0)) {
+    throw new McpLiveError(
+      'INVALID_DEFINITION',
+      `McpServer option maxSubscriptions must be a positive integer (got ${value})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,136 @@
+import type { JSONRPCMessage, JSONRPCResponse } from '../protocol/jsonrpc.ts';
+import { ModernErrorCode } from '../protocol/request-meta.ts';
+import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
+import { EventStreamWriter } from './http/event-stream-writer.ts';
+import type { Exchange, ResponseHeaders } from './http/exchange.ts';
+import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { respondJSON } from './http/respond.ts';
+import { encodeSSEMessage } from './http/sse-encoder.ts';
+import { encodeMessage } from './sse-message-json.ts';
+import { SSE_HEADERS } from './streamable-http-answers.ts';
+
+export interface StatelessChannelSettings {
+  keepAlive: KeepAliveSettings;
+  maxBufferedBytes: number;
+  report(error: unknown, session: Session | undefined): void;
+}
+
+/** The HTTP status of a JSON answer to a stateless request, as 2026-07-28 asks for each error. */
+export function statusOf(response: JSONRPCResponse): number {
+  if (!('error' in response)) return 200;
+  switch (response.error.code) {
+    case -32601:
+      return 404;
+    case -32700:
+    case -32600:
+    case -32602:
+    case ModernErrorCode.HeaderMismatch:
+    case ModernErrorCode.MissingRequiredClientCapability:
+    case ModernErrorCode.UnsupportedProtocolVersion:
+      return 400;
+    default:
+      return 200;
+  }
+}
+
+/**
+ * Where one stateless (2026-07-28) request's messages go: a response that comes before anything else
+ * is one JSON body (with the status its error calls for); a notification first (progress, a log
+ * message, a listen acknowledgment) opens an event stream that the response ends. Events carry no
+ * ids: streams of this revision are not resumable. Nothing is sent after the response.
+ */
+export class StatelessRequestChannel implements SessionChannel {
+  readonly #ex: Exchange;
+  readonly #headers: ResponseHeaders | undefined;
+  readonly #settings: StatelessChannelSettings;
+  #session: Session | undefined;
+  #writer: EventStreamWriter | undefined;
+  #stopKeepAlive: (() => void) | undefined;
+  #answered = false;
+  #onGone: (() => void) | undefined;
+
+  constructor(ex: Exchange, headers: ResponseHeaders | undefined, settings: StatelessChannelSettings) {
+    this.#ex = ex;
+    this.#headers = headers;
+    this.#settings = settings;
+  }
+
+  /** Binds the request's session; `onGone` runs when the client closes the stream (the spec's cancellation). */
+  bind(session: Session, onGone: () => void): void {
+    this.#session = session;
+    this.#onGone = onGone;
+  }
+
+  /** The client went away before the response: the request is cancelled. */
+  clientGone(): void {
+    this.#gone();
+  }
+
+  /** True once the response went out (or the client left). */
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  send(message: JSONRPCMessage, _options: SendOptions): void {
+    if (this.#answered) return;
+    const encoded = encodeMessage(message, this.#session?.id, (e) => this.#settings.report(e, this.#session));
+    if (encoded === undefined) return;
+    const response = !('method' in encoded.message);
+    if (response && this.#writer === undefined) {
+      this.#answered = true;
+      const headers = { 'Content-Type': 'application/json', ...this.#headers };
+      this.#ex.respond(statusOf(encoded.message as JSONRPCResponse), headers, encoded.json);
+      return;
+    }
+    const writer = this.#writer ?? this.#open();
+    writer.write(encodeSSEMessage(undefined, encoded.json));
+    if (response) this.#finish();
+  }
+
+  close(): void {
+    if (this.#answered) return;
+    // The request ended without an answer (cancelled, or the server shut down): end what was opened.
+    if (this.#writer !== undefined) this.#finish();
+    else {
+      this.#answered = true;
+      const error = {
+        code: -32603,
+        message: 'Service Unavailable: the request was ended before it was answered',
+      };
+      respondJSON(this.#ex, 503, { jsonrpc: '2.0', id: null, error }, this.#headers);
+    }
+  }
+
+  #open(): EventStreamWriter {
+    const writer = new EventStreamWriter({
+      maxBuffered: this.#settings.maxBufferedBytes,
+      onOverflow: () => this.#gone(),
+    });
+    this.#writer = writer;
+    const sink = this.#ex.stream(200, { ...SSE_HEADERS, ...this.#headers });
+    sink.onClose(() => this.#gone());
+    writer.attach(sink);
+    if (this.#session !== undefined) {
+      this.#stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
+        session: this.#session,
+        writer,
+        onUnresponsive: () => this.#gone(),
+      });
+    }
+    return writer;
+  }
+
+  #finish(): void {
+    this.#answered = true;
+    this.#stopKeepAlive?.();
+    this.#writer?.end();
+  }
+
+  #gone(): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    this.#stopKeepAlive?.();
+    this.#writer?.destroy();
+    this.#onGone?.();
+  }
+}

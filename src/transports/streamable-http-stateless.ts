@@ -1,0 +1,93 @@
+import { ErrorCode, isJSONRPCRequest, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { claimedProtocolVersion } from '../protocol/request-meta.ts';
+import { isModernProtocolVersion } from '../protocol/versions.ts';
+import type { MessageExtra } from '../server/dispatcher.ts';
+import type { McpServer } from '../server/mcp-server.ts';
+import type { Session } from '../server/session.ts';
+import type { Exchange, ResponseHeaders } from './http/exchange.ts';
+import { validateModernHeaders } from './http/modern-headers.ts';
+import { respondJSON } from './http/respond.ts';
+import { type StatelessChannelSettings, StatelessRequestChannel } from './stateless-request-channel.ts';
+import type { VersionHeader } from './streamable-http-headers.ts';
+
+/** What a stateless POST needs from its `StreamableHTTPServer`. */
+export interface StatelessPostContext {
+  readonly server: McpServer;
+  readonly channel: StatelessChannelSettings;
+  /**
+   * Opens the session of one stateless request on `channel` (counted against `maxSessions`, closed
+   * with the transport); answers the refusal itself and resolves `undefined` then.
+   */
+  openRequest(
+    ex: Exchange,
+    cors: ResponseHeaders | undefined,
+    principal: unknown,
+    channel: StatelessRequestChannel,
+  ): Promise<Session | undefined>;
+}
+
+/**
+ * Whether a POST speaks the stateless revision (2026-07-28): its `MCP-Protocol-Version` header names
+ * one, or its one request claims a version in `params._meta`. Anything else is a 2025 POST.
+ */
+export function isStatelessPost(header: VersionHeader, messages: JSONRPCMessage[], batch: boolean): boolean {
+  if (header.kind === 'supported' && isModernProtocolVersion(header.version)) return true;
+  const first = messages[0];
+  return (
+    !batch && first !== undefined && 'method' in first && claimedProtocolVersion(first.params) !== undefined
+  );
+}
+
+/**
+ * `POST {base}/mcp` of the stateless revision: one request, checked against its mirrored headers,
+ * served on a session of its own that ends with it. Its answer is one JSON body, or an event stream
+ * when the server sends something for it first; the client closing that stream cancels the request.
+ */
+export async function acceptStatelessPost(
+  ex: Exchange,
+  cors: ResponseHeaders | undefined,
+  context: StatelessPostContext,
+  messages: JSONRPCMessage[],
+  batch: boolean,
+  principal: unknown,
+  extra: MessageExtra,
+): Promise<void> {
+  const message = messages[0]!;
+  if (batch) {
+    return invalid(
+      ex,
+      cors,
+      'protocol revision 2026-07-28 has no JSON-RPC batches: send each request as its own POST',
+    );
+  }
+  if (!('method' in message)) {
+    return invalid(ex, cors, 'a client sends no JSON-RPC responses in protocol revision 2026-07-28');
+  }
+  // This revision defines no client notification over HTTP; one is taken and ignored.
+  if (!isJSONRPCRequest(message)) return ex.respond(202, cors);
+  const { server } = context;
+  const name = message.params?.name;
+  const tool =
+    message.method === 'tools/call' && typeof name === 'string' ? server.toolHeaderParams(name) : [];
+  const problem = validateModernHeaders(ex.request.headers, message, tool);
+  if (problem !== undefined) {
+    return respondJSON(ex, problem.status, { jsonrpc: '2.0', id: message.id, error: problem.error }, cors);
+  }
+  const channel = new StatelessRequestChannel(ex, cors, context.channel);
+  const session = await context.openRequest(ex, cors, principal, channel);
+  if (session === undefined) return;
+  channel.bind(session, () =>
+    session.cancelRequest(message.id, 'the client closed the stream of its request'),
+  );
+  ex.onClientGone(() => channel.clientGone());
+  try {
+    await server.handleMessage(session, message, extra);
+  } finally {
+    await server.closeSession(session, 'stateless request answered');
+  }
+}
+
+function invalid(ex: Exchange, cors: ResponseHeaders | undefined, why: string): void {
+  const error = { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${why}` };
+  respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error }, cors);
+}
