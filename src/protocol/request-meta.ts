@@ -65,11 +65,20 @@ export function unsupportedVersionError(requested: unknown): ProtocolError {
 }
 
 /**
- * Reads and checks the `_meta` envelope of a stateless request: the version (a version we do not
- * speak gets -32022), the required client capabilities and the optional client info, log level and
- * trace context (a missing or malformed field gets -32602).
+ * Reads and checks the `_meta` envelope of a stateless request: the required version and client
+ * capabilities and the optional client info, log level and trace context (a missing or malformed
+ * field gets -32602), then the version (one we do not speak gets -32022).
  */
 export function readRequestMeta(params: Record<string, unknown>): RequestMeta {
+  const envelope = readMetaEnvelope(params);
+  if (!isModernProtocolVersion(envelope.protocolVersion)) throw unsupportedVersionError(envelope.protocolVersion);
+  return envelope as RequestMeta;
+}
+
+/** `readRequestMeta` without the version check: what the HTTP transport checks before the headers. */
+export function readMetaEnvelope(
+  params: Record<string, unknown>,
+): Omit<RequestMeta, 'protocolVersion'> & { protocolVersion: string } {
   const meta = params._meta;
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw invalid(`params._meta must be an object carrying "${MetaKey.ProtocolVersion}"`);
@@ -79,7 +88,6 @@ export function readRequestMeta(params: Record<string, unknown>): RequestMeta {
   if (typeof version !== 'string') {
     throw invalid(`params._meta["${MetaKey.ProtocolVersion}"] must be a string such as "2026-07-28"`);
   }
-  if (!isModernProtocolVersion(version)) throw unsupportedVersionError(version);
   const capabilities = m[MetaKey.ClientCapabilities];
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
     throw invalid(

@@ -14,8 +14,6 @@ export interface InputRequest {
 export interface RoundState {
   /** Answers of earlier rounds, by key. */
   answers: Record<string, unknown>;
-  /** The keys the last `input_required` result asked for. */
-  asked: string[];
   /** The handler's own values (`ctx.state`). */
   state: Record<string, unknown>;
 }
@@ -28,8 +26,9 @@ const KEY_PREFIX: Record<InputMethod, string> = {
 
 /**
  * The input rounds of one stateless request: every `ctx.elicit`, `ctx.sample` or `ctx.listRoots`
- * gets the next key (`elicit-0`, `sample-1`, …, in the order the handler asks). A key whose answer
- * came back resolves at once; the first key without one makes the request end with `input_required`,
+ * has a key (its own, or the next number: `elicit-0`, `sample-1`, … in the order the handler asks).
+ * A key whose answer came back (in this retry's `inputResponses`, or sealed from an earlier round)
+ * resolves at once; the first key without one makes the request end with `input_required`,
  * asking for it and for whatever else the handler asks before the next macrotask.
  */
 export class InputRounds {
@@ -41,19 +40,13 @@ export class InputRounds {
   #signal: Promise<void> | undefined;
   #raise: (() => void) | undefined;
   #closed = false;
+  #given: Record<string, unknown> = {};
 
   constructor(previous: RoundState | undefined, responses: unknown) {
     this.answers = { ...previous?.answers };
     this.state = structuredClone(previous?.state ?? {});
-    if (previous === undefined || typeof responses !== 'object' || responses === null) return;
-    const given = responses as Record<string, unknown>;
-    // Only answers to what the last round asked count; anything else is ignored, as the spec says.
-    for (const key of previous.asked) {
-      const method = methodOfKey(key);
-      if (method !== undefined && key in given && isValidAnswer(method, given[key])) {
-        this.answers[key] = given[key];
-      }
-    }
+    // Answers are taken as they come; one no ask claims is ignored, a malformed one is asked again.
+    if (typeof responses === 'object' && responses !== null) this.#given = responses as Record<string, unknown>;
   }
 
   /** Settles once the handler asked for input it does not have (the request then ends with `input_required`). */
@@ -69,9 +62,16 @@ export class InputRounds {
     return Object.fromEntries(this.#missing);
   }
 
-  /** Asks for input: the answer of a retry, or a promise that fails once the request has ended. */
-  ask(method: InputMethod, params: Record<string, unknown> | undefined): Promise<unknown> {
-    const key = `${KEY_PREFIX[method]}-${this.#next++}`;
+  /**
+   * Asks for input under `key` (by default the method and the ask's number: `elicit-0`, `sample-1`):
+   * the answer of a retry, or a promise that fails once the request has ended.
+   */
+  ask(method: InputMethod, params: Record<string, unknown> | undefined, key?: string): Promise<unknown> {
+    const index = this.#next++;
+    key ??= `${KEY_PREFIX[method]}-${index}`;
+    if (!(key in this.answers) && Object.hasOwn(this.#given, key) && isValidAnswer(method, this.#given[key])) {
+      this.answers[key] = this.#given[key];
+    }
     if (key in this.answers) return Promise.resolve(this.answers[key]);
     if (this.#closed) return Promise.reject(ended(method));
     this.#missing.set(key, params === undefined ? { method } : { method, params });
@@ -91,22 +91,15 @@ export class InputRounds {
 
   /** The state to seal into the `input_required` result. */
   toState(): RoundState {
-    return { answers: this.answers, asked: [...this.#missing.keys()], state: this.state };
+    return { answers: this.answers, state: this.state };
   }
 }
 
 /** True when `value` is a `RoundState` (what a sealed `requestState` opened to). */
 export function isRoundState(value: unknown): value is RoundState {
   if (typeof value !== 'object' || value === null) return false;
-  const { answers, asked, state } = value as Record<string, unknown>;
-  return (
-    typeof answers === 'object' &&
-    answers !== null &&
-    Array.isArray(asked) &&
-    asked.every((k) => typeof k === 'string') &&
-    typeof state === 'object' &&
-    state !== null
-  );
+  const { answers, state } = value as Record<string, unknown>;
+  return typeof answers === 'object' && answers !== null && typeof state === 'object' && state !== null;
 }
 
 /** `inputResponses` must be an object when present. */
@@ -117,12 +110,6 @@ export function checkInputResponses(value: unknown): void {
       '"inputResponses" must be an object of answers keyed like inputRequests',
     );
   }
-}
-
-function methodOfKey(key: string): InputMethod | undefined {
-  const prefix = key.slice(0, key.lastIndexOf('-'));
-  for (const [method, p] of Object.entries(KEY_PREFIX)) if (p === prefix) return method as InputMethod;
-  return undefined;
 }
 
 /** A malformed answer counts as no answer: the request asks again instead of passing it on. */

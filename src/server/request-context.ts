@@ -25,6 +25,11 @@ export interface ClientRequestOptions {
   timeout?: number;
   /** Aborts the request; the handler's own signal is always honoured too. */
   signal?: AbortSignal;
+  /**
+   * The key of this ask in a stateless request's `inputRequests` (and the client's `inputResponses`).
+   * @default the method and the ask's number in the handler: `elicit-0`, `sample-1`, `roots-2`
+   */
+  key?: string;
 }
 
 /** Everything a handler knows about the request it serves, and what it can do back to the client. */
@@ -205,7 +210,7 @@ export class RequestContext {
         `Cannot ask for ${method} while serving ${this.method}: in protocol revision 2026-07-28 only tools/call, prompts/get and resources/read may ask the client for input`,
       );
     }
-    return rounds.ask(method, params as Record<string, unknown> | undefined);
+    return rounds.ask(method, params as Record<string, unknown> | undefined, options.key);
   }
 
   #request(method: string, params: Record<string, unknown> | undefined, options: ClientRequestOptions) {

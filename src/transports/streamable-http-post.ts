@@ -73,7 +73,6 @@ export async function acceptStreamablePost(
     return fail(ex, 415, 'Unsupported Media Type: send messages with Content-Type: application/json', cors);
   }
   const header = readVersionHeader(headers);
-  if (header.kind === 'unsupported') return unsupportedVersion(ex, header.value, cors);
   const principal =
     context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
   if (principal === DENIED) return;
@@ -85,6 +84,8 @@ export async function acceptStreamablePost(
   const parsed = parseMessages(body.text);
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
   const { messages, batch } = parsed;
+  const stateless = isStatelessPost(header, messages, batch);
+  if (!stateless && header.kind === 'unsupported') return unsupportedVersion(ex, header.value, cors);
   const ids: RequestId[] = [];
   for (const message of messages) if (isJSONRPCRequest(message)) ids.push(message.id);
   if (ids.length > 0 && context.closing) return fail(ex, 503, SHUTTING_DOWN, cors);
@@ -96,7 +97,7 @@ export async function acceptStreamablePost(
     server.reportError(error);
     return fail(ex, 500, 'Internal Server Error: contextFunc failed', cors);
   }
-  if (isStatelessPost(header, messages, batch)) {
+  if (stateless) {
     const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
     return acceptStatelessPost(ex, cors, context.stateless, messages, batch, principal, extra);
   }

@@ -1,5 +1,16 @@
-import { ErrorCode, isJSONRPCRequest, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
-import { claimedProtocolVersion } from '../protocol/request-meta.ts';
+import {
+  ErrorCode,
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+} from '../protocol/jsonrpc.ts';
+import { isProtocolError } from '../protocol/protocol-error.ts';
+import {
+  claimedProtocolVersion,
+  ModernErrorCode,
+  readMetaEnvelope,
+  unsupportedVersionError,
+} from '../protocol/request-meta.ts';
 import { isModernProtocolVersion } from '../protocol/versions.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
@@ -7,7 +18,11 @@ import type { Session } from '../server/session.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { validateModernHeaders } from './http/modern-headers.ts';
 import { respondJSON } from './http/respond.ts';
-import { type StatelessChannelSettings, StatelessRequestChannel } from './stateless-request-channel.ts';
+import {
+  type StatelessChannelSettings,
+  StatelessRequestChannel,
+  statusOf,
+} from './stateless-request-channel.ts';
 import type { VersionHeader } from './streamable-http-headers.ts';
 
 /** What a stateless POST needs from its `StreamableHTTPServer`. */
@@ -32,6 +47,7 @@ export interface StatelessPostContext {
  */
 export function isStatelessPost(header: VersionHeader, messages: JSONRPCMessage[], batch: boolean): boolean {
   if (header.kind === 'supported' && isModernProtocolVersion(header.version)) return true;
+  // A version we do not know in the header, with a claim in the body: a client of a later revision.
   const first = messages[0];
   return (
     !batch && first !== undefined && 'method' in first && claimedProtocolVersion(first.params) !== undefined
@@ -65,13 +81,10 @@ export async function acceptStatelessPost(
   }
   // This revision defines no client notification over HTTP; one is taken and ignored.
   if (!isJSONRPCRequest(message)) return ex.respond(202, cors);
-  const { server } = context;
-  const name = message.params?.name;
-  const tool =
-    message.method === 'tools/call' && typeof name === 'string' ? server.toolHeaderParams(name) : [];
-  const problem = validateModernHeaders(ex.request.headers, message, tool);
-  if (problem !== undefined) {
-    return respondJSON(ex, problem.status, { jsonrpc: '2.0', id: message.id, error: problem.error }, cors);
+  const refusal = checkRequest(ex, message, context.server);
+  if (refusal !== undefined) {
+    const answer = { jsonrpc: '2.0' as const, id: message.id, error: refusal };
+    return respondJSON(ex, statusOf(answer), answer, cors);
   }
   const channel = new StatelessRequestChannel(ex, cors, context.channel);
   const session = await context.openRequest(ex, cors, principal, channel);
@@ -81,10 +94,42 @@ export async function acceptStatelessPost(
   );
   ex.onClientGone(() => channel.clientGone());
   try {
-    await server.handleMessage(session, message, extra);
+    await context.server.handleMessage(session, message, extra);
   } finally {
-    await server.closeSession(session, 'stateless request answered');
+    await context.server.closeSession(session, 'stateless request answered');
   }
+}
+
+/**
+ * The checks of a stateless POST before anything runs, in the order the spec's validation asks:
+ * the version header is there (-32020); the `_meta` envelope is whole (-32602); the header names the
+ * version `_meta` claims (-32020); we speak it (-32022); `Mcp-Method`, `Mcp-Name` and the tool's
+ * `Mcp-Param-*` headers match the body (-32020).
+ */
+function checkRequest(ex: Exchange, message: JSONRPCRequest, server: McpServer) {
+  const headers = ex.request.headers;
+  const header = headers.get('mcp-protocol-version');
+  if (header === null) {
+    const message =
+      'Header mismatch: the MCP-Protocol-Version header is missing; send the version params._meta claims';
+    return { code: ModernErrorCode.HeaderMismatch, message };
+  }
+  let claimed: string;
+  try {
+    claimed = readMetaEnvelope(message.params ?? {}).protocolVersion;
+  } catch (error) {
+    if (isProtocolError(error)) return error.toJSON();
+    throw error;
+  }
+  if (header.trim() !== claimed) {
+    const message = `Header mismatch: MCP-Protocol-Version header value ${JSON.stringify(header)} does not match params._meta["io.modelcontextprotocol/protocolVersion"] ${JSON.stringify(claimed)}`;
+    return { code: ModernErrorCode.HeaderMismatch, message };
+  }
+  if (!isModernProtocolVersion(claimed)) return unsupportedVersionError(claimed).toJSON();
+  const name = message.params?.name;
+  const tool =
+    message.method === 'tools/call' && typeof name === 'string' ? server.toolHeaderParams(name) : [];
+  return validateModernHeaders(headers, message, tool)?.error;
 }
 
 function invalid(ex: Exchange, cors: ResponseHeaders | undefined, why: string): void {

@@ -12,12 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { McpServer, StreamableHTTPServer } from '../../src/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/**
- * The 2026-07-28 (stateless) server is still being built; flip this once it is, and the 2026 run below must
- * then pass every scored check and the pending scenarios in PENDING_2026.
- */
-const MODERN_READY = false;
-
 /** Bounds each child process; one requirement set takes well under a minute. */
 const CHILD_TIMEOUT = 300_000;
 /** Bounds each run inside scripts/conformance.mjs, which then names the run that ran out of time. */
@@ -261,7 +255,6 @@ test('requirement set 2025-11-25 passes every check, its not-scored scenarios in
 
 test('requirement set 2026-07-28 passes every scored check and the pending header and schema scenarios', {
   timeout: CHILD_TIMEOUT,
-  skip: !MODERN_READY && 'the 2026-07-28 server is being built (flip MODERN_READY when it is)',
 }, async (t) => {
   const { url } = await startFixture(t);
   const summary = await runConformance(t, url, [
