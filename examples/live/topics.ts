@@ -137,6 +137,10 @@ function checkFilters(topic: Topic, filters: readonly string[]): string | undefi
   return `invalid ${bad.map((f) => JSON.stringify(f)).join(', ')}: ${topic} filters are ${what} of 1–64 letters, digits, "_" or "-"`;
 }
 
+const NO_SESSION =
+  'Topic updates go to a session: connect with a 2025 protocol revision (Streamable HTTP or HTTP+SSE). ' +
+  'A 2026-07-28 request has no session; it can hear resource and list changes with subscriptions/listen.';
+
 /** Registers `subscribe_updates` and `unsubscribe_updates`. */
 export function registerTopicTools(server: McpServer, hub: TopicHub): void {
   server.tool(
@@ -153,6 +157,8 @@ export function registerTopicTools(server: McpServer, hub: TopicHub): void {
       },
     },
     ({ topic, filters }, ctx) => {
+      // A 2026-07-28 request has no session to deliver later notifications to.
+      if (ctx.stateless) return toolError(NO_SESSION);
       const problem = filters === undefined ? undefined : checkFilters(topic, filters);
       if (problem !== undefined) return toolError(`subscribe_updates(${topic}): ${problem}`);
       const filter: TopicFilter = filters === undefined || filters.length === 0 ? 'all' : new Set(filters);
@@ -173,6 +179,7 @@ export function registerTopicTools(server: McpServer, hub: TopicHub): void {
       input: { topic: s.string().enum(TOPICS).required() },
     },
     ({ topic }, ctx) => {
+      if (ctx.stateless) return toolError(NO_SESSION);
       const removed = hub.unsubscribe(ctx.session, topic);
       return JSON.stringify({ topic, removed, subscriptions: hub.describe(ctx.session) });
     },

@@ -54,6 +54,8 @@ export { ProgressMethod } from './progress.ts';
 export type { GetPromptResult, Prompt, PromptArgument, PromptMessage } from './prompts.ts';
 export { PromptsMethod } from './prompts.ts';
 export { isProtocolError, ProtocolError } from './protocol-error.ts';
+export type { RequestMeta, TraceContext } from './request-meta.ts';
+export { MetaKey, ModernErrorCode } from './request-meta.ts';
 export type { ReadResourceResult, Resource, ResourceTemplate } from './resources.ts';
 export { ResourcesMethod } from './resources.ts';
 export type { ListRootsResult, Root } from './roots.ts';
@@ -67,10 +69,15 @@ export type {
 export { SamplingMethod } from './sampling.ts';
 export type { CallToolParams, CallToolResult, JSONSchema, Tool, ToolAnnotations } from './tools.ts';
 export { ToolsMethod } from './tools.ts';
-export type { ProtocolVersion } from './versions.ts';
+export type { LegacyProtocolVersion, ModernProtocolVersion, ProtocolVersion } from './versions.ts';
 export {
+  isLegacyProtocolVersion,
+  isModernProtocolVersion,
   isSupportedProtocolVersion,
+  LATEST_MODERN_PROTOCOL_VERSION,
   LATEST_PROTOCOL_VERSION,
+  LEGACY_PROTOCOL_VERSIONS,
+  MODERN_PROTOCOL_VERSIONS,
   negotiateProtocolVersion,
   SUPPORTED_PROTOCOL_VERSIONS,
   supportsBatches,

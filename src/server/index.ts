@@ -1,3 +1,4 @@
+export type { CacheHint, CacheOptions, CacheScope } from './cache-hints.ts';
 export type { MessageExtra } from './dispatcher.ts';
 export type { EventStore, ReplaySend } from './event-store.ts';
 export type { ServerEvents } from './hooks.ts';
@@ -11,8 +12,10 @@ export type {
   PromptHandler,
   PromptReturn,
 } from './prompt-definition.ts';
-export type { ClientRequestOptions } from './request-context.ts';
+export type { ClientRequestOptions, StatelessRequest } from './request-context.ts';
 export { RequestContext } from './request-context.ts';
+export type { RequestStateKey, RequestStateOptions } from './request-state.ts';
+export { requestStateKeysFromEnv } from './request-state.ts';
 export type {
   Completer,
   ResourceConfig,
@@ -37,6 +40,7 @@ export {
 export type { SendOptions, SessionChannel, SessionInit, SessionRequestOptions } from './session.ts';
 export { Session } from './session.ts';
 export type { SessionRecord, SessionStore } from './session-store.ts';
+export type { SubscriptionFilter } from './subscription-hub.ts';
 export type { ToolArgs, ToolConfig, ToolHandler, ToolReturn } from './tool-definition.ts';
 export type { ToolCall, ToolMiddleware } from './tool-methods.ts';
 export { UriTemplate } from './uri-template.ts';

@@ -8,8 +8,9 @@ import type {
 import type { ClientCapabilities, Implementation, InitializeResult } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
+import { MetaKey } from '../protocol/request-meta.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
-import type { ProtocolVersion } from '../protocol/versions.ts';
+import { isModernProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
 
@@ -18,8 +19,14 @@ export interface TestClientOptions {
   clientInfo?: Implementation;
   /** @default {} */
   capabilities?: ClientCapabilities;
-  /** @default '2025-11-25' */
+  /**
+   * `'2026-07-28'` makes a stateless client: no `initialize`, and every request carries its version,
+   * capabilities and client info in `_meta`; `input_required` results are answered by the `onRequest`
+   * handlers and retried. @default '2025-11-25'
+   */
   protocolVersion?: ProtocolVersion | string;
+  /** Stateless clients only: the log level every request asks for in `_meta` (none: no log messages). */
+  logLevel?: string;
   /** Headers the session records, as a transport would from its HTTP request. */
   headers?: HeadersInit;
   principal?: unknown;
@@ -35,7 +42,12 @@ export interface TestRequestOptions {
   timeout?: number;
   /** Extra headers of this one request, as a transport would pass them. */
   headers?: HeadersInit;
+  /** Stateless clients: answer `input_required` results with the `onRequest` handlers and retry. @default true */
+  answerInput?: boolean;
 }
+
+/** Rounds of `input_required` a stateless test client answers before it gives up. */
+const MAX_INPUT_ROUNDS = 10;
 
 type ServerRequestHandler = (params: Record<string, unknown> | undefined) => unknown;
 
@@ -62,9 +74,16 @@ export class TestClient {
   #handlers = new Map<string, ServerRequestHandler>();
   #listeners = new Set<(n: JSONRPCNotification) => void>();
   initializeResult: InitializeResult | undefined;
+  /** For a stateless client: what every request's `_meta` carries. */
+  #meta: Record<string, unknown> | undefined;
 
   constructor(server: McpServer) {
     this.server = server;
+  }
+
+  /** True for a client of the stateless revision (2026-07-28). */
+  get stateless(): boolean {
+    return this.#meta !== undefined;
   }
 
   get session(): Session {
@@ -75,6 +94,14 @@ export class TestClient {
 
   /** @internal Used by `connectTestClient`. */
   async attach(options: TestClientOptions): Promise<void> {
+    if (isModernProtocolVersion(options.protocolVersion)) {
+      this.#meta = {
+        [MetaKey.ProtocolVersion]: options.protocolVersion,
+        [MetaKey.ClientCapabilities]: options.capabilities ?? {},
+        [MetaKey.ClientInfo]: options.clientInfo ?? { name: 'mcp-live-test-client', version: '0.0.0' },
+      };
+      if (options.logLevel !== undefined) this.#meta[MetaKey.LogLevel] = options.logLevel;
+    }
     this.#session = await this.server.openSession({
       transport: 'memory',
       headers: new Headers(options.headers),
@@ -86,15 +113,55 @@ export class TestClient {
     });
   }
 
-  /** Sends a request and resolves with its result; a JSON-RPC error rejects with a `ProtocolError`. */
-  request(method: string, params?: Record<string, unknown>, options: TestRequestOptions = {}) {
+  /**
+   * Sends a request and resolves with its result; a JSON-RPC error rejects with a `ProtocolError`. A
+   * stateless client answers `input_required` results and retries, unless `answerInput` is false.
+   */
+  async request(
+    method: string,
+    params?: Record<string, unknown>,
+    options: TestRequestOptions = {},
+  ): Promise<Record<string, unknown>> {
+    let result = await this.#send(method, params, options);
+    for (let round = 0; this.stateless && options.answerInput !== false; round++) {
+      if (result.resultType !== 'input_required') break;
+      if (round === MAX_INPUT_ROUNDS) {
+        throw new McpLiveError('TIMEOUT', `${method} still asked for input after ${MAX_INPUT_ROUNDS} rounds`);
+      }
+      const retry: Record<string, unknown> = { ...params, inputResponses: await this.#answerAll(result) };
+      if (typeof result.requestState === 'string') retry.requestState = result.requestState;
+      result = await this.#send(method, retry, options);
+    }
+    return result;
+  }
+
+  async #answerAll(result: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const asked = (result.inputRequests ?? {}) as Record<string, JSONRPCRequest>;
+    const answers: Record<string, unknown> = {};
+    for (const [key, request] of Object.entries(asked)) {
+      const { method, params } = request;
+      this.serverRequests.push(
+        params === undefined
+          ? { jsonrpc: '2.0', id: key, method }
+          : { jsonrpc: '2.0', id: key, method, params },
+      );
+      const handler = this.#handlers.get(request.method);
+      if (handler === undefined)
+        throw new McpLiveError('CAPABILITY_MISSING', `Test client has no handler for ${request.method}`);
+      answers[key] = await handler(request.params);
+    }
+    return answers;
+  }
+
+  #send(method: string, params: Record<string, unknown> | undefined, options: TestRequestOptions) {
     const id = ++this.#nextId;
     const message: JSONRPCRequest = { jsonrpc: '2.0', id, method };
     const finalParams = { ...params };
-    if (options.onProgress !== undefined) {
-      finalParams._meta = { ...(finalParams._meta as object | undefined), progressToken: `p${id}` };
+    if (options.onProgress !== undefined || this.#meta !== undefined) {
+      const progress = options.onProgress === undefined ? {} : { progressToken: `p${id}` };
+      finalParams._meta = { ...this.#meta, ...(finalParams._meta as object | undefined), ...progress };
     }
-    if (params !== undefined || options.onProgress !== undefined) message.params = finalParams;
+    if (params !== undefined || finalParams._meta !== undefined) message.params = finalParams;
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       if (this.session.closed) {
         reject(new McpLiveError('SESSION_CLOSED', `Cannot send ${method}: ${this.session.closeReason}`));
@@ -274,7 +341,7 @@ export async function connectTestClient(
 ): Promise<TestClient> {
   const client = new TestClient(server);
   await client.attach(options);
-  if (options.initialize !== false) {
+  if (options.initialize !== false && !client.stateless) {
     client.initializeResult = (await client.request('initialize', {
       protocolVersion: options.protocolVersion ?? '2025-11-25',
       capabilities: options.capabilities ?? {},
