@@ -48,11 +48,17 @@ export class StatelessRequestChannel implements SessionChannel {
   #stopKeepAlive: (() => void) | undefined;
   #answered = false;
   #onGone: (() => void) | undefined;
+  #begin!: () => void;
+  /** Settles once the answer has begun (its JSON body, or the head of its event stream) or the client left. */
+  readonly begun: Promise<void>;
 
   constructor(ex: Exchange, headers: ResponseHeaders | undefined, settings: StatelessChannelSettings) {
     this.#ex = ex;
     this.#headers = headers;
     this.#settings = settings;
+    this.begun = new Promise((resolve) => {
+      this.#begin = resolve;
+    });
   }
 
   /** Binds the request's session; `onGone` runs when the client closes the stream (the spec's cancellation). */
@@ -80,6 +86,7 @@ export class StatelessRequestChannel implements SessionChannel {
       this.#answered = true;
       const headers = { 'Content-Type': 'application/json', ...this.#headers };
       this.#ex.respond(statusOf(encoded.message as JSONRPCResponse), headers, encoded.json);
+      this.#begin();
       return;
     }
     const writer = this.#writer ?? this.#open();
@@ -98,6 +105,7 @@ export class StatelessRequestChannel implements SessionChannel {
         message: 'Service Unavailable: the request was ended before it was answered',
       };
       respondJSON(this.#ex, 503, { jsonrpc: '2.0', id: null, error }, this.#headers);
+      this.#begin();
     }
   }
 
@@ -110,6 +118,7 @@ export class StatelessRequestChannel implements SessionChannel {
     const sink = this.#ex.stream(200, { ...SSE_HEADERS, ...this.#headers });
     sink.onClose(() => this.#gone());
     writer.attach(sink);
+    this.#begin();
     if (this.#session !== undefined) {
       this.#stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
         session: this.#session,
@@ -131,6 +140,7 @@ export class StatelessRequestChannel implements SessionChannel {
     this.#answered = true;
     this.#stopKeepAlive?.();
     this.#writer?.destroy();
+    this.#begin();
     this.#onGone?.();
   }
 }

@@ -93,11 +93,13 @@ export async function acceptStatelessPost(
     session.cancelRequest(message.id, 'the client closed the stream of its request'),
   );
   ex.onClientGone(() => channel.clientGone());
-  try {
-    await context.server.handleMessage(session, message, extra);
-  } finally {
-    await context.server.closeSession(session, 'stateless request answered');
-  }
+  const handled = context.server
+    .handleMessage(session, message, extra)
+    .catch((error: unknown) => context.channel.report(error, session))
+    .finally(() => context.server.closeSession(session, 'stateless request answered'));
+  // The fetch adapter hands its Response back once this returns: wait for the answer to begin, not
+  // for the request to end (a stream of progress, or a listen, would reach the client only then).
+  await Promise.race([handled, channel.begun]);
 }
 
 /**
