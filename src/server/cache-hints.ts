@@ -32,20 +32,36 @@ const LISTS = new Set(['tools/list', 'prompts/list', 'resources/list', 'resource
 /** Merges the defaults in and checks every hint. */
 export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOptions {
   return {
-    discover: checkHint({ ttlMs: 60_000, cacheScope: 'public', ...options.discover }, 'cache.discover'),
-    lists: checkHint({ ttlMs: 60_000, cacheScope: 'public', ...options.lists }, 'cache.lists'),
-    resources: checkHint({ ttlMs: 0, cacheScope: 'private', ...options.resources }, 'cache.resources'),
+    discover: checkHint(
+      { ttlMs: 60_000, cacheScope: 'public', ...options.discover },
+      'McpServer option cache.discover',
+    ),
+    lists: checkHint(
+      { ttlMs: 60_000, cacheScope: 'public', ...options.lists },
+      'McpServer option cache.lists',
+    ),
+    resources: checkHint(
+      { ttlMs: 0, cacheScope: 'private', ...options.resources },
+      'McpServer option cache.resources',
+    ),
   };
 }
 
-/** Checks a hint given as an option or on a definition; `where` names it in the error. */
-export function checkHint(hint: CacheHint, where: string): CacheHint {
+/**
+ * Checks a hint given as an option (`INVALID_OPTION`) or on a definition (`INVALID_DEFINITION`);
+ * `where` names it in the error.
+ */
+export function checkHint(
+  hint: CacheHint,
+  where: string,
+  code: 'INVALID_OPTION' | 'INVALID_DEFINITION' = 'INVALID_OPTION',
+): CacheHint {
   if (!(Number.isInteger(hint.ttlMs) && hint.ttlMs >= 0)) {
-    throw new McpLiveError('INVALID_DEFINITION', `${where}.ttlMs must be an integer ≥ 0 (got ${hint.ttlMs})`);
+    throw new McpLiveError(code, `${where}.ttlMs must be an integer ≥ 0 (got ${hint.ttlMs})`);
   }
   if (hint.cacheScope !== 'public' && hint.cacheScope !== 'private') {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      code,
       `${where}.cacheScope must be "public" or "private" (got ${JSON.stringify(hint.cacheScope)})`,
     );
   }

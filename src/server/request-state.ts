@@ -80,7 +80,7 @@ export class RequestStateSealer {
     const ttl = options.ttl ?? 600_000;
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
       throw new McpLiveError(
-        'INVALID_DEFINITION',
+        'INVALID_OPTION',
         `RequestStateSealer option ttl must be a positive number of milliseconds (got ${String(ttl)})`,
       );
     }
@@ -183,7 +183,7 @@ export function requestStateKeysFromEnv(
     const colon = text.indexOf(':');
     if (colon < 0) {
       throw new McpLiveError(
-        'INVALID_DEFINITION',
+        'INVALID_OPTION',
         `${name} entry ${index + 1} has no ":"; write each key as <key id>:<base64 secret>, separated by commas`,
       );
     }
@@ -191,21 +191,21 @@ export function requestStateKeysFromEnv(
     const secret = fromBase64(text.slice(colon + 1).trim());
     if (secret === undefined) {
       throw new McpLiveError(
-        'INVALID_DEFINITION',
+        'INVALID_OPTION',
         `${name} key "${id}" has a secret that is not base64; generate one with: openssl rand -base64 32`,
       );
     }
     keys.push({ id, secret });
   }
   if (keys.length === 0) {
-    throw new McpLiveError('INVALID_DEFINITION', `${name} holds no key; write <key id>:<base64 secret>`);
+    throw new McpLiveError('INVALID_OPTION', `${name} holds no key; write <key id>:<base64 secret>`);
   }
   checkKeys(keys, name);
   return keys;
 }
 
 function checkKeys(keys: readonly RequestStateKey[], where: string): Map<string, Bytes> {
-  const fail = (why: string) => new McpLiveError('INVALID_DEFINITION', `${where}: ${why}`);
+  const fail = (why: string) => new McpLiveError('INVALID_OPTION', `${where}: ${why}`);
   if (!Array.isArray(keys) || keys.length === 0) {
     throw fail('pass at least one key, or leave keys out for a random key per sealer');
   }
@@ -257,17 +257,17 @@ function payloadJSON(payload: unknown, binding: RequestStateBinding): string {
   try {
     json = JSON.stringify(payload);
   } catch (cause) {
-    throw new McpLiveError('INVALID_DEFINITION', `${where} cannot be serialized as JSON: ${cause}`, {
+    throw new McpLiveError('NOT_ENCODABLE', `${where} cannot be serialized as JSON: ${cause}`, {
       cause,
     });
   }
   if (json === undefined) {
-    throw new McpLiveError('INVALID_DEFINITION', `${where} must be a JSON value, got ${typeof payload}`);
+    throw new McpLiveError('NOT_ENCODABLE', `${where} must be a JSON value, got ${typeof payload}`);
   }
   const size = new TextEncoder().encode(json).length;
   if (size > MAX_PAYLOAD_BYTES) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'NOT_ENCODABLE',
       `${where} is ${size} bytes of JSON, more than the ${MAX_PAYLOAD_BYTES} allowed; keep large data on the server and seal its id`,
     );
   }
@@ -326,14 +326,14 @@ function canonicalJSON(value: unknown, what: string, parents: object[] = []): st
       : value;
   if (typeof json === 'bigint') {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'NOT_ENCODABLE',
       `${what}: the value contains a bigint, which JSON cannot represent; pass plain JSON data`,
     );
   }
   if (typeof json !== 'object' || json === null) return JSON.stringify(json);
   if (parents.includes(json)) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'NOT_ENCODABLE',
       `${what}: the value refers to itself, which JSON cannot represent; pass plain JSON data`,
     );
   }

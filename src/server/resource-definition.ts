@@ -73,7 +73,8 @@ export function defineResource(uri: string, config: ResourceConfig, handler: Res
 }
 
 function checkOwnHint(hint: Partial<CacheHint> | undefined, where: string): void {
-  if (hint !== undefined) checkHint({ ttlMs: 0, cacheScope: 'private', ...hint }, `${where}: cache`);
+  if (hint !== undefined)
+    checkHint({ ttlMs: 0, cacheScope: 'private', ...hint }, `${where}: cache`, 'INVALID_DEFINITION');
 }
 
 export function defineTemplate(

@@ -154,7 +154,7 @@ function honoured(requested: Record<string, unknown>, capabilities: ServerCapabi
 export function checkMaxSubscriptions(value: number): number {
   if (!(Number.isInteger(value) && value > 0)) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'INVALID_OPTION',
       `McpServer option maxSubscriptions must be a positive integer (got ${value})`,
     );
   }

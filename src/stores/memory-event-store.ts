@@ -301,7 +301,7 @@ export class MemoryEventStore implements EventStore {
 function requireOption(ok: boolean, rule: string, value: number): void {
   if (!ok) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'INVALID_OPTION',
       `MemoryEventStore needs ${rule} (got ${value}); change that option`,
     );
   }

@@ -14,6 +14,16 @@ export interface ListeningInfo {
   url: string;
 }
 
+/** The error for `listen()` on a server that already listens (or was closed): each listens once. */
+export function cannotListenAgain(name: string, closed: boolean): McpLiveError {
+  return closed
+    ? new McpLiveError('CLOSED', `This ${name} was closed; create another ${name} to listen again`)
+    : new McpLiveError(
+        'ALREADY_LISTENING',
+        `This ${name} is already listening; create another ${name} to listen again`,
+      );
+}
+
 /** Reads a `ListenAddress`; a missing host means every interface, as in Go and Node. */
 export function parseListenAddress(address: ListenAddress): { port: number; host: string | undefined } {
   if (typeof address === 'number') return { port: address, host: undefined };
@@ -24,7 +34,7 @@ export function parseListenAddress(address: ListenAddress): { port: number; host
     (/^\d+$/.test(text) ? [text, undefined, '', text] : null);
   if (match === null) {
     throw new McpLiveError(
-      'TRANSPORT',
+      'INVALID_OPTION',
       `Cannot listen on ${JSON.stringify(address)}: use a port, ":8080", "host:8080" or "[::1]:8080"`,
     );
   }

@@ -4,7 +4,13 @@ import type { McpServer } from '../server/mcp-server.ts';
 import type { HTTPRequestInfo } from './http/exchange.ts';
 import type { NodeRequest } from './http/node-exchange.ts';
 import { stopListening } from './http/shutdown.ts';
-import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
+import {
+  cannotListenAgain,
+  describeListening,
+  type ListenAddress,
+  type ListeningInfo,
+  listenNode,
+} from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { SSEServerOptions } from './sse-options.ts';
 import { SSEServer } from './sse-server.ts';
@@ -50,7 +56,7 @@ export class McpHttpServer {
   constructor(server: McpServer, options: McpHttpServerOptions = {}) {
     const { sse, streamableHTTP, ...shared } = options;
     if (sse === false && streamableHTTP === false) {
-      throw new McpLiveError('TRANSPORT', 'McpHttpServer needs at least one of sse and streamableHTTP');
+      throw new McpLiveError('INVALID_OPTION', 'McpHttpServer needs at least one of sse and streamableHTTP');
     }
     this.server = server;
     this.#options = options;
@@ -91,8 +97,7 @@ export class McpHttpServer {
   /** Starts a `node:http` server on `address`; the URL it resolves is the Streamable HTTP endpoint's (or `/sse`). */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
     if (this.#http !== undefined || this.#closed) {
-      const why = this.#closed ? 'was closed' : 'is already listening';
-      throw new McpLiveError('TRANSPORT', `This McpHttpServer ${why}; create another one to listen again`);
+      throw cannotListenAgain('McpHttpServer', this.#closed);
     }
     this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
     return describeListening(this.#http, this.#path(this.#options.basePath ?? ''));

@@ -118,7 +118,7 @@ export type ResolvedSSEOptions = Required<
 function endpoint(name: string, value: string): string {
   if (!value.startsWith('/') || value.includes('?')) {
     throw new McpLiveError(
-      'TRANSPORT',
+      'INVALID_OPTION',
       `SSEServer option ${name} must be a path starting with "/" (got ${JSON.stringify(value)})`,
     );
   }
@@ -127,7 +127,10 @@ function endpoint(name: string, value: string): string {
 
 function limit(name: string, value: number, min: number): number {
   if (!Number.isFinite(value) || value < min) {
-    throw new McpLiveError('TRANSPORT', `SSEServer option ${name} must be a number ≥ ${min} (got ${value})`);
+    throw new McpLiveError(
+      'INVALID_OPTION',
+      `SSEServer option ${name} must be a number ≥ ${min} (got ${value})`,
+    );
   }
   return value;
 }
@@ -137,7 +140,7 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath !== '' && !basePath.startsWith('/')) {
     throw new McpLiveError(
-      'TRANSPORT',
+      'INVALID_OPTION',
       `SSEServer option basePath must start with "/" (got ${JSON.stringify(options.basePath)})`,
     );
   }
@@ -145,7 +148,7 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
   const messageEndpoint = endpoint('messageEndpoint', options.messageEndpoint ?? '/message');
   if (sseEndpoint === messageEndpoint) {
     throw new McpLiveError(
-      'TRANSPORT',
+      'INVALID_OPTION',
       `SSEServer options sseEndpoint and messageEndpoint must differ (both are ${sseEndpoint})`,
     );
   }

@@ -90,7 +90,7 @@ export type ResolvedStreamableOptions = Required<Omit<StreamableHTTPServerOption
   };
 
 function fail(message: string): never {
-  throw new McpLiveError('TRANSPORT', `StreamableHTTPServer option ${message}`);
+  throw new McpLiveError('INVALID_OPTION', `StreamableHTTPServer option ${message}`);
 }
 
 function limit(name: string, value: number, min: number): number {

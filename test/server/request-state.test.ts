@@ -55,7 +55,7 @@ function flipByte(token: string, index: number): string {
 
 function throwsOption(run: () => unknown, message: RegExp): void {
   assert.throws(run, (error: unknown) => {
-    assert.ok(isMcpLiveError(error, 'INVALID_DEFINITION'), String(error));
+    assert.ok(isMcpLiveError(error, 'INVALID_OPTION'), String(error));
     assert.match(error.message, message);
     return true;
   });
@@ -224,7 +224,7 @@ describe('RequestStateSealer seal / open', () => {
     const fits = 'a'.repeat(64 * 1024 - 2);
     assert.equal(await sealer.open(await sealer.seal(fits, binding), binding), fits);
     await assert.rejects(sealer.seal(`${fits}a`, binding), (error: unknown) => {
-      assert.ok(isMcpLiveError(error, 'INVALID_DEFINITION'));
+      assert.ok(isMcpLiveError(error, 'NOT_ENCODABLE'));
       assert.match(
         error.message,
         /^requestState payload for tools\/call "book_flight" is 65537 bytes of JSON, more than the 65536 allowed/,
@@ -232,7 +232,10 @@ describe('RequestStateSealer seal / open', () => {
       return true;
     });
     await assert.rejects(sealer.seal(undefined, binding), /must be a JSON value, got undefined/);
-    await assert.rejects(sealer.seal({ n: 1n }, binding), /cannot be serialized as JSON/);
+    await assert.rejects(sealer.seal({ n: 1n }, binding), {
+      code: 'NOT_ENCODABLE',
+      message: /cannot be serialized as JSON/,
+    });
   });
 });
 
@@ -280,11 +283,14 @@ describe('principalFingerprint and digestArguments', () => {
   test('principalFingerprint refuses values JSON cannot hold', () => {
     const loop: Record<string, unknown> = {};
     loop.self = loop;
-    throwsOption(() => principalFingerprint(loop), /^principalFingerprint: the value refers to itself/);
-    throwsOption(
-      () => principalFingerprint({ id: 1n }),
-      /^principalFingerprint: the value contains a bigint/,
-    );
+    assert.throws(() => principalFingerprint(loop), {
+      code: 'NOT_ENCODABLE',
+      message: /^principalFingerprint: the value refers to itself/,
+    });
+    assert.throws(() => principalFingerprint({ id: 1n }), {
+      code: 'NOT_ENCODABLE',
+      message: /^principalFingerprint: the value contains a bigint/,
+    });
   });
 
   test('digestArguments is a stable base64url SHA-256 of sorted-key JSON', async () => {

@@ -95,10 +95,10 @@ describe('discover and results', () => {
     assert.deepEqual([live.ttlMs, live.cacheScope], [1_000, 'public']);
     const call = await client.request('tools/list');
     assert.equal(call.ttlMs, 5_000);
-    assert.throws(
-      () => newServer({ cache: { resources: { ttlMs: -1 } } }),
-      /cache\.resources\.ttlMs must be an integer ≥ 0/,
-    );
+    assert.throws(() => newServer({ cache: { resources: { ttlMs: -1 } } }), {
+      code: 'INVALID_OPTION',
+      message: /^McpServer option cache\.resources\.ttlMs must be an integer ≥ 0 \(got -1\)/,
+    });
   });
 
   test('logs reach a request only when its _meta asks for a level', async () => {

@@ -106,7 +106,10 @@ test('maxSubscriptions refuses one listen more, and a malformed filter is invali
     client.request('subscriptions/listen', { notifications: { resourceSubscriptions: 'test://a' } }),
     { code: -32602 },
   );
-  assert.throws(() => newServer({ maxSubscriptions: 0 }), /maxSubscriptions must be a positive integer/);
+  assert.throws(() => newServer({ maxSubscriptions: 0 }), {
+    code: 'INVALID_OPTION',
+    message: /maxSubscriptions must be a positive integer \(got 0\)/,
+  });
   await server.close();
   assert.equal((await first).resultType, 'complete');
 });

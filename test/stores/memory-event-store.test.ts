@@ -138,7 +138,7 @@ test('the options named in a refusal are the ones at fault, with their values', 
   for (const [options, message] of refusals) {
     assert.throws(
       () => new MemoryEventStore(options),
-      (error: unknown) => isMcpLiveError(error, 'INVALID_DEFINITION') && message.test(error.message),
+      (error: unknown) => isMcpLiveError(error, 'INVALID_OPTION') && message.test(error.message),
     );
   }
 });

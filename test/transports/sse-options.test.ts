@@ -48,7 +48,7 @@ describe('SSEServer options', () => {
     for (const options of bad) {
       assert.throws(() => new transports.SSEServer(server, options), {
         name: 'McpLiveError',
-        code: 'TRANSPORT',
+        code: 'INVALID_OPTION',
       });
     }
   });
