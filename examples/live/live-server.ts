@@ -3,7 +3,13 @@
 // Redis URL, it is one instance of several: sessions, events and notifications go through Redis.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpHttpServer, type McpHttpServerOptions, McpLiveError, McpServer } from '../../src/index.ts';
+import {
+  isMcpLiveError,
+  McpHttpServer,
+  type McpHttpServerOptions,
+  McpLiveError,
+  McpServer,
+} from '../../src/index.ts';
 import { connectRedis, type RedisStores } from '../../src/redis.ts';
 import { bearerAuthenticator, refuseOpenBind } from './auth.ts';
 import { ChatStore, registerChat } from './chat.ts';
@@ -74,7 +80,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const token = options.token === '' ? undefined : options.token;
   const log = options.log ?? ((line: string) => console.log(line));
   const refusal = refuseOpenBind(host, token);
-  if (refusal !== undefined) throw new McpLiveError('TRANSPORT', refusal);
+  if (refusal !== undefined) throw new McpLiveError('INVALID_OPTION', refusal);
   const assets = await loadPageAssets();
   const redis = options.redisUrl ? await openRedis(options.redisUrl, options.redisConnectTimeout) : undefined;
 
@@ -181,7 +187,7 @@ async function openRedis(url: string, connectTimeout = 5_000): Promise<RedisStor
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new McpLiveError(
-      'TRANSPORT',
+      isMcpLiveError(error) ? error.code : 'STORE_UNAVAILABLE',
       `${why}. Start Redis there (redis-server) or point --redis / REDIS_URL at a running one`,
       { cause: error },
     );
@@ -201,7 +207,8 @@ function listen(http: Server, port: number, host: string): Promise<void> {
     http.once('error', (error: NodeJS.ErrnoException) => {
       const busy = error.code === 'EADDRINUSE';
       const why = busy ? 'the port is in use; pick another one with PORT or --port' : error.message;
-      reject(new McpLiveError('TRANSPORT', `Cannot listen on ${host}:${port}: ${why}`, { cause: error }));
+      const code = busy ? 'INVALID_OPTION' : 'TRANSPORT';
+      reject(new McpLiveError(code, `Cannot listen on ${host}:${port}: ${why}`, { cause: error }));
     });
     http.listen(port, host, () => {
       http.removeAllListeners('error');

@@ -35,4 +35,9 @@ export interface EventStore {
    * store may forget its events sooner than its usual age limit.
    */
   streamEnded?(streamId: string): void | Promise<void>;
+  /**
+   * Optional. Calls `listener` with failures that happen outside any call (a lost connection, told
+   * once); returns a function that stops. Each HTTP transport using the store attaches here and tells its `error` listeners.
+   */
+  onError?(listener: (error: Error) => void): () => void;
 }

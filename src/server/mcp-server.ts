@@ -36,6 +36,7 @@ import {
 import type { Session, SessionInit } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { SessionRecord, SessionStore } from './session-store.ts';
+import { reportStoreErrors } from './store-errors.ts';
 import { checkMaxSubscriptions, SubscriptionHub } from './subscription-hub.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
@@ -110,6 +111,7 @@ export class McpServer {
   readonly #subscriptions: SubscriptionHub;
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
+  readonly #stopStoreErrors: Array<() => void>;
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     this.info = info;
@@ -131,6 +133,10 @@ export class McpServer {
       .subscribe(this.instanceId, (message) => this.#fromBus(message))
       .catch((error: unknown) => void this.reportError(error));
     this.#stopWatching = this.sessionStore.onOwnershipLost?.((id) => this.#sessions.release(id));
+    this.#stopStoreErrors = [
+      reportStoreErrors(this, this.sessionStore),
+      reportStoreErrors(this, this.messageBus),
+    ];
     this.#catalog = new Catalog((kind) => this.#changed(kind));
     this.#subscriptions = new SubscriptionHub(checkMaxSubscriptions(options.maxSubscriptions ?? 10_000));
     this.#dispatcher = new Dispatcher({
@@ -306,7 +312,7 @@ export class McpServer {
     if (!local) {
       await this.messageBus.broadcast(this.instanceId, message, filter).catch((cause: unknown) => {
         const why = `${method} reached only this instance's sessions: ${errorText(cause)}`;
-        this.reportError(new McpLiveError('TRANSPORT', why, { cause }));
+        this.reportError(new McpLiveError('STORE_UNAVAILABLE', why, { cause }));
       });
     }
     return count;
@@ -399,6 +405,7 @@ export class McpServer {
     const unsubscribe = await this.#unsubscribe;
     this.#unsubscribe = Promise.resolve(undefined);
     await unsubscribe?.().catch((error: unknown) => void this.reportError(error));
+    for (const stop of this.#stopStoreErrors) stop();
   }
 
   /** Reports a failure to `error` listeners (or the console when there are none). */
@@ -419,7 +426,7 @@ export class McpServer {
       return await this.sessionStore.get(sessionId);
     } catch (error) {
       throw new McpLiveError(
-        'TRANSPORT',
+        'STORE_UNAVAILABLE',
         `Cannot send ${method} to session "${sessionId}": this instance does not hold it, and the session store failed: ${errorText(error)}`,
         { cause: error },
       );

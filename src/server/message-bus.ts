@@ -38,20 +38,25 @@ export type BusHandler = (message: BusMessage) => void;
 export interface MessageBus {
   /**
    * Delivers `message` to session `sessionId`, held by instance `owner`. Rejects with
-   * `SESSION_NOT_FOUND` when no instance `owner` listens, `TRANSPORT` when the bus cannot carry it.
+   * `SESSION_NOT_FOUND` when no instance `owner` listens, `STORE_UNAVAILABLE` when the bus cannot carry it.
    */
   publishToSession(owner: string, sessionId: string, message: JSONRPCMessage): Promise<void>;
   /** Delivers `message` to every listening instance except `origin` (which serves its own sessions). */
   broadcast(origin: string, message: JSONRPCMessage, selector?: SessionSelector): Promise<void>;
   /**
    * Delivers a relay packet to instance `instanceId`, in order with the packets this bus sent it before.
-   * Rejects with `INSTANCE_GONE` when that instance does not listen, `TRANSPORT` when the bus cannot carry it.
+   * Rejects with `INSTANCE_GONE` when that instance does not listen, `STORE_UNAVAILABLE` when the bus cannot carry it.
    */
   relay(instanceId: string, packet: RelayPacket): Promise<void>;
   /** Listens as instance `instanceId`; resolves to a function that stops listening. */
   subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>>;
   /** Stops every subscription and releases what the bus opened itself. */
   close(): Promise<void>;
+  /**
+   * Optional. Calls `listener` with failures that happen outside any call (a lost connection, told
+   * once); returns a function that stops. `McpServer` attaches here and tells its `error` listeners.
+   */
+  onError?(listener: (error: Error) => void): () => void;
 }
 
 /** Whether an initialized session is one a selector takes. */

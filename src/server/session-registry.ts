@@ -148,7 +148,7 @@ export class SessionRegistry {
       if (session.closed || this.#sessions.get(session.id) !== session) continue;
       this.#o.store.update(session.id, session.state).catch((cause: unknown) => {
         const why = `Could not record the state of session ${session.id}; another instance that takes it over would miss it: ${errorText(cause)}`;
-        this.#o.report(new McpLiveError('TRANSPORT', why, { cause }), session);
+        this.#o.report(new McpLiveError('STORE_UNAVAILABLE', why, { cause }), session);
       });
     }
   }

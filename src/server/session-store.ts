@@ -45,4 +45,9 @@ export interface SessionStore {
    * (after a network cut, say), so that this process lets go of its copy. Returns a function that stops.
    */
   onOwnershipLost?(listener: (sessionId: string) => void): () => void;
+  /**
+   * Optional. Calls `listener` with failures that happen outside any call (a lost connection, told
+   * once); returns a function that stops. `McpServer` attaches here and tells its `error` listeners.
+   */
+  onError?(listener: (error: Error) => void): () => void;
 }

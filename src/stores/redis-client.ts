@@ -1,5 +1,6 @@
 import { errorText } from '../protocol/error-text.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { BackgroundErrors } from './background-errors.ts';
 
 /** A listener of a Redis client's connection events. */
 export type RedisEventListener = (...args: unknown[]) => void;
@@ -28,16 +29,21 @@ export interface RedisOptions {
   client: RedisClientLike;
   /** Start of every key and channel name; must not contain `{` or `}`. @default 'mcp-live' */
   prefix?: string;
-  /** ms a command may take before it fails with `TRANSPORT`. @default 5_000 */
+  /** ms a command may take before it fails with `STORE_UNAVAILABLE`. @default 5_000 */
   commandTimeout?: number;
-  /** Told once when Redis becomes unreachable (and each time after it came back). @default console.error */
+  /**
+   * Told once when Redis becomes unreachable (and each time after it came back), and of messages the
+   * store cannot read. Without it, the `error` listeners of every `McpServer` (and HTTP transport) using
+   * the store are told; with none of those either, `console.error`.
+   * @default report to the servers using the store
+   */
   onError?: (error: McpLiveError) => void;
   /** Told when this store or bus works with Redis again after an outage. @default () => {} */
   onRecovered?: () => void;
 }
 
 /**
- * One client as a store uses it: commands fail at once with a clear `TRANSPORT` error while the
+ * One client as a store uses it: commands fail at once with a clear `STORE_UNAVAILABLE` error while the
  * client is reconnecting (instead of waiting in its offline queue), an outage is reported once, and
  * `onReady` hears every (re)connection.
  */
@@ -45,7 +51,7 @@ export class RedisLink {
   readonly client: RedisClientLike;
   readonly #owner: string;
   readonly #timeout: number;
-  readonly #onError: (error: McpLiveError) => void;
+  readonly #errors: BackgroundErrors;
   readonly #onRecovered: () => void;
   readonly #readyListeners = new Set<() => void>();
   #down = false;
@@ -56,11 +62,11 @@ export class RedisLink {
     this.markDown(error);
   };
 
-  constructor(owner: string, options: RedisOptions) {
+  constructor(owner: string, options: RedisOptions, errors = new BackgroundErrors(options.onError)) {
     this.client = options.client;
     this.#owner = owner;
     this.#timeout = options.commandTimeout ?? 5_000;
-    this.#onError = options.onError ?? ((error) => console.error(`mcp-live: ${error.message}`));
+    this.#errors = errors;
     this.#onRecovered = options.onRecovered ?? (() => {});
     this.client.on('ready', this.#onClientReady);
     this.client.on('error', this.#onClientError);
@@ -76,7 +82,7 @@ export class RedisLink {
     return this.#down;
   }
 
-  /** Runs one command; rejects with `TRANSPORT` when Redis is unreachable, slow or refuses it. */
+  /** Runs one command; rejects with `STORE_UNAVAILABLE` when Redis is unreachable, slow or refuses it. */
   command<T = unknown>(args: string[]): Promise<T> {
     return this.call(args[0]!, () => this.client.sendCommand(args) as Promise<T>);
   }
@@ -102,9 +108,9 @@ export class RedisLink {
     }
   }
 
-  /** Reports a problem that is not an outage (such as a malformed message) to `onError`. */
-  report(text: string, cause?: unknown): void {
-    this.#onError(this.#error(text, cause));
+  /** Reports a problem that is not an outage (such as a malformed message) where `onError` says. */
+  report(error: McpLiveError): void {
+    this.#errors.report(error);
   }
 
   /** Records an outage, reports it once, and returns the error that explains it. */
@@ -115,7 +121,7 @@ export class RedisLink {
     );
     if (!this.#down) {
       this.#down = true;
-      this.#onError(error);
+      this.#errors.report(error);
     }
     return error;
   }
@@ -141,14 +147,17 @@ export class RedisLink {
   }
 
   #error(text: string, cause?: unknown): McpLiveError {
-    return new McpLiveError('TRANSPORT', `${this.#owner}: ${text}`, { cause });
+    return new McpLiveError('STORE_UNAVAILABLE', `${this.#owner}: ${text}`, { cause });
   }
 }
 
 /** Key and channel names, all under one prefix. Braces mark the part Redis Cluster hashes to a slot. */
 export function redisNames(prefix = 'mcp-live') {
   if (/[{}]/.test(prefix)) {
-    throw new McpLiveError('INVALID_DEFINITION', `Redis prefix "${prefix}" must not contain "{" or "}"`);
+    throw new McpLiveError(
+      'INVALID_OPTION',
+      `Redis store option prefix must not contain "{" or "}", which Redis Cluster reads as a hash tag (got ${JSON.stringify(prefix)})`,
+    );
   }
   return {
     session: (id: string) => `${prefix}:session:{${id}}`,

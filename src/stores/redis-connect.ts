@@ -11,7 +11,7 @@ export interface ConnectRedisOptions
     Omit<RedisEventStoreOptions, keyof RedisOptions> {
   /** `redis[s]://[[user][:password]@]host[:port][/db]`. @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
   url?: string;
-  /** ms to wait for the first connection before failing with `TRANSPORT`. @default 10_000 */
+  /** ms to wait for the first connection before failing with `STORE_UNAVAILABLE`. @default 10_000 */
   connectTimeout?: number;
 }
 
@@ -41,11 +41,9 @@ export async function connectRedis(options: ConnectRedisOptions = {}): Promise<R
     ({ createClient } = await import('redis'));
   } catch (cause) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
-      'connectRedis needs the "redis" package: npm install redis',
-      {
-        cause,
-      },
+      'MISSING_DEPENDENCY',
+      'connectRedis needs the "redis" package, an optional peer dependency: npm install redis',
+      { cause },
     );
   }
   const address = url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -79,7 +77,7 @@ export async function connectRedis(options: ConnectRedisOptions = {}): Promise<R
   } catch (cause) {
     await close();
     throw new McpLiveError(
-      'TRANSPORT',
+      'STORE_UNAVAILABLE',
       `connectRedis could not reach ${redact(address)}: ${errorText(cause)}`,
       {
         cause,

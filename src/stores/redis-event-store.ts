@@ -1,6 +1,7 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore, ReplaySend } from '../server/event-store.ts';
+import { BackgroundErrors } from './background-errors.ts';
 import { RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
 import {
   compareEntries,
@@ -43,6 +44,7 @@ const MAX_REMEMBERED = 100_000;
  */
 export class RedisEventStore implements EventStore {
   readonly #link: RedisLink;
+  readonly #errors: BackgroundErrors;
   readonly #names: ReturnType<typeof redisNames>;
   readonly #max: number;
   readonly #maxAge: number;
@@ -58,7 +60,8 @@ export class RedisEventStore implements EventStore {
   #seq = Date.now();
 
   constructor(options: RedisEventStoreOptions) {
-    this.#link = new RedisLink('RedisEventStore', options);
+    this.#errors = new BackgroundErrors(options.onError);
+    this.#link = new RedisLink('RedisEventStore', options, this.#errors);
     this.#names = redisNames(options.prefix);
     this.#max = options.maxEventsPerStream ?? 1_000;
     this.#maxAge = options.maxAge ?? 300_000;
@@ -124,7 +127,7 @@ export class RedisEventStore implements EventStore {
       return this.#sendHeld(streamId, held ?? [], send);
     }
     throw new McpLiveError(
-      'TRANSPORT',
+      'STORE_UNAVAILABLE',
       `RedisEventStore: cannot replay stream ${streamId} after ${lastEventId}: the events after it are in Redis, which is unreachable; resume again once it is back`,
     );
   }
@@ -156,6 +159,14 @@ export class RedisEventStore implements EventStore {
   }
 
   /** Stops listening to the client (which stays open). Held events that were never written are dropped. */
+  /**
+   * Calls `listener` with failures outside any call (an outage, told once); the HTTP transports attach here.
+   * Returns a function that stops. Listeners are not told when the `onError` option is set.
+   */
+  onError(listener: (error: Error) => void): () => void {
+    return this.#errors.listen(listener);
+  }
+
   close(): void {
     this.#link.detach();
   }
@@ -168,7 +179,7 @@ export class RedisEventStore implements EventStore {
     ]);
     const entry = parseEntry(String(id));
     if (entry === undefined)
-      throw new McpLiveError('TRANSPORT', `RedisEventStore: XADD answered "${id}", not an entry id`);
+      throw new McpLiveError('STORE_UNAVAILABLE', `RedisEventStore: XADD answered "${id}", not an entry id`);
     this.#remember(this.#last, streamId, entry);
     return entry;
   }
@@ -265,7 +276,7 @@ export class RedisEventStore implements EventStore {
 function requireOption(ok: boolean, rule: string, value: number): void {
   if (!ok) {
     throw new McpLiveError(
-      'INVALID_DEFINITION',
+      'INVALID_OPTION',
       `RedisEventStore needs ${rule} (got ${value}); change that option`,
     );
   }

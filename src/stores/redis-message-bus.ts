@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
-import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
 import type {
   BusHandler,
   BusMessage,
@@ -7,6 +7,7 @@ import type {
   RelayPacket,
   SessionSelector,
 } from '../server/message-bus.ts';
+import { BackgroundErrors } from './background-errors.ts';
 import { type RedisClientLike, RedisLink, type RedisOptions, redisNames } from './redis-client.ts';
 
 /** Options of a `RedisMessageBus`. */
@@ -33,6 +34,7 @@ type Wire =
 export class RedisMessageBus implements MessageBus {
   readonly #link: RedisLink;
   readonly #sub: RedisLink;
+  readonly #errors: BackgroundErrors;
   readonly #ownsSubscriber: boolean;
   readonly #names: ReturnType<typeof redisNames>;
   readonly #timeout: number;
@@ -45,10 +47,15 @@ export class RedisMessageBus implements MessageBus {
   constructor(options: RedisMessageBusOptions) {
     const { onRecovered, ...rest } = options;
     this.#names = redisNames(options.prefix);
-    this.#link = new RedisLink('RedisMessageBus', rest);
+    this.#errors = new BackgroundErrors(options.onError);
+    this.#link = new RedisLink('RedisMessageBus', rest, this.#errors);
     this.#ownsSubscriber = options.subscriber === undefined;
     const subscriber = options.subscriber ?? options.client.duplicate();
-    this.#sub = new RedisLink('RedisMessageBus (subscriber)', { ...options, client: subscriber });
+    this.#sub = new RedisLink(
+      'RedisMessageBus (subscriber)',
+      { ...options, client: subscriber },
+      this.#errors,
+    );
     this.#timeout = options.commandTimeout ?? 5_000;
     this.#link.onReady(() => this.#link.recovered());
     this.#sub.onReady(() => {
@@ -98,8 +105,7 @@ export class RedisMessageBus implements MessageBus {
   }
 
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {
-    if (this.#closed)
-      throw new McpLiveError('TRANSPORT', 'This RedisMessageBus is closed; create another one');
+    if (this.#closed) throw new McpLiveError('CLOSED', 'This RedisMessageBus is closed; create another one');
     let handlers = this.#handlers.get(instanceId);
     if (handlers === undefined) {
       handlers = new Set();
@@ -122,12 +128,20 @@ export class RedisMessageBus implements MessageBus {
 
   /**
    * Resolves once every subscription asked for so far is active in Redis (for a readiness check before
-   * taking traffic); rejects with `TRANSPORT` if Redis is not reachable within `commandTimeout`.
+   * taking traffic); rejects with `STORE_UNAVAILABLE` if Redis is not reachable within `commandTimeout`.
    */
   async listening(): Promise<void> {
     this.#open();
     await this.#whenReady();
     await this.#sync();
+  }
+
+  /**
+   * Calls `listener` with failures outside any call (an outage, told once); `McpServer` attaches here.
+   * Returns a function that stops. Listeners are not told when the `onError` option is set.
+   */
+  onError(listener: (error: Error) => void): () => void {
+    return this.#errors.listen(listener);
   }
 
   async close(): Promise<void> {
@@ -203,7 +217,8 @@ export class RedisMessageBus implements MessageBus {
   #receive(text: string, channel: string): void {
     const message = parse(text);
     if (message === undefined) {
-      this.#sub.report(`dropped a message that is not a bus message on channel ${channel}`);
+      const why = `RedisMessageBus dropped a message on channel ${channel} that is not a bus message; is another program publishing under this prefix?`;
+      this.#errors.report(new McpLiveError('UNEXPECTED_MESSAGE', why));
       return;
     }
     const targets =
@@ -215,7 +230,10 @@ export class RedisMessageBus implements MessageBus {
         try {
           handler(message);
         } catch (error) {
-          this.#sub.report(`a handler failed on a message of channel ${channel}`, error);
+          const why = `RedisMessageBus: a handler failed on a message of channel ${channel}`;
+          this.#errors.report(
+            isMcpLiveError(error) ? error : new McpLiveError('TRANSPORT', why, { cause: error }),
+          );
         }
       }
     }

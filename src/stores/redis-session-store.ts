@@ -1,5 +1,6 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SessionRecord, SessionStore } from '../server/session-store.ts';
+import { BackgroundErrors } from './background-errors.ts';
 import { RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
 import { RedisOrphanSweeper } from './redis-orphan-sweeper.ts';
 import {
@@ -38,6 +39,7 @@ type Patch = Partial<Omit<SessionRecord, 'id'>>;
  */
 export class RedisSessionStore implements SessionStore {
   readonly #link: RedisLink;
+  readonly #errors: BackgroundErrors;
   readonly #names: ReturnType<typeof redisNames>;
   readonly #ttl: number;
   readonly #interval: number;
@@ -55,13 +57,14 @@ export class RedisSessionStore implements SessionStore {
   #closed = false;
 
   constructor(options: RedisSessionStoreOptions) {
-    this.#link = new RedisLink('RedisSessionStore', options);
+    this.#errors = new BackgroundErrors(options.onError);
+    this.#link = new RedisLink('RedisSessionStore', options, this.#errors);
     this.#names = redisNames(options.prefix);
     this.#ttl = options.heartbeatTtl ?? 15_000;
     this.#interval = options.heartbeatInterval ?? Math.max(1, Math.floor(this.#ttl / 3));
     if (!(this.#ttl > 0) || !(this.#interval > 0) || this.#interval >= this.#ttl) {
       throw new McpLiveError(
-        'INVALID_DEFINITION',
+        'INVALID_OPTION',
         `RedisSessionStore needs 0 < heartbeatInterval < heartbeatTtl (got ${this.#interval} and ${this.#ttl})`,
       );
     }
@@ -83,6 +86,14 @@ export class RedisSessionStore implements SessionStore {
   onOwnershipLost(listener: (sessionId: string) => void): () => void {
     this.#lost.add(listener);
     return () => this.#lost.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with failures outside any call (an outage, told once); `McpServer` attaches here.
+   * Returns a function that stops. Listeners are not told when the `onError` option is set.
+   */
+  onError(listener: (error: Error) => void): () => void {
+    return this.#errors.listen(listener);
   }
 
   /** How many records of sessions owned by this process are kept here. */

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
-import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
+import { reportStoreErrors } from '../server/store-errors.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import {
@@ -16,7 +16,13 @@ import { type ExchangeRelay, relayFor } from './http/relay.ts';
 import { createRequestChecks, type RequestChecks } from './http/request-checks.ts';
 import { respondText } from './http/respond.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
-import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
+import {
+  cannotListenAgain,
+  describeListening,
+  type ListenAddress,
+  type ListeningInfo,
+  listenNode,
+} from './listen.ts';
 import { buildEndpointURL, joinPath } from './sse-endpoint.ts';
 import { type ResolvedSSEOptions, resolveSSEOptions, type SSEServerOptions } from './sse-options.ts';
 import { acceptPost, type PostContext } from './sse-post.ts';
@@ -59,6 +65,7 @@ export class SSEServer {
   readonly #ownStore: MemoryEventStore | undefined;
   readonly #relay: ExchangeRelay;
   readonly #stopRelay: () => void;
+  readonly #stopStoreErrors: () => void;
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
@@ -108,6 +115,7 @@ export class SSEServer {
           };
     this.#relay = relayFor(server);
     this.#stopRelay = this.#relay.serve('sse', (exchange) => this.#handle(exchange));
+    this.#stopStoreErrors = reportStoreErrors(server, store);
   }
 
   /** How many sessions this transport holds: with an open stream, or waiting for their client to reconnect. */
@@ -133,8 +141,7 @@ export class SSEServer {
   /** Starts a `node:http` server on `address` (the seed's `Start(":8080")`). */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
     if (this.#http !== undefined || this.#closing) {
-      const why = this.#closing ? 'was closed' : 'is already listening';
-      throw new McpLiveError('TRANSPORT', `This SSEServer ${why}; create another SSEServer to listen again`);
+      throw cannotListenAgain('SSEServer', this.#closing);
     }
     this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
     return describeListening(this.#http, joinPath(this.#o.basePath, this.#o.sseEndpoint));
@@ -147,6 +154,7 @@ export class SSEServer {
   async close(options: SSECloseOptions = {}): Promise<void> {
     this.#closing = true;
     this.#stopRelay();
+    this.#stopStoreErrors();
     await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
     this.#ownStore?.clear();
     const http = this.#http;

@@ -4,6 +4,7 @@ import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
+import { reportStoreErrors } from '../server/store-errors.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import {
@@ -16,7 +17,13 @@ import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { type ExchangeRelay, relayFor } from './http/relay.ts';
 import { createRequestChecks, type RequestChecks } from './http/request-checks.ts';
 import { drainSessions, stopListening } from './http/shutdown.ts';
-import { describeListening, type ListenAddress, type ListeningInfo, listenNode } from './listen.ts';
+import {
+  cannotListenAgain,
+  describeListening,
+  type ListenAddress,
+  type ListeningInfo,
+  listenNode,
+} from './listen.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { StatelessRequestChannel } from './stateless-request-channel.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
@@ -69,6 +76,7 @@ export class StreamableHTTPServer {
   readonly #ownStore: MemoryEventStore | undefined;
   readonly #relay: ExchangeRelay;
   readonly #stopRelay: () => void;
+  readonly #stopStoreErrors: () => void;
   #opening = 0;
   #closing = false;
   #http: Server | undefined;
@@ -123,6 +131,7 @@ export class StreamableHTTPServer {
       find: (ex, base, cors, principal) => this.#find(ex, base, cors, principal),
     };
     this.#relay = relayFor(server);
+    this.#stopStoreErrors = reportStoreErrors(server, o.eventStore);
     this.#stopRelay = o.stateless
       ? () => {}
       : this.#relay.serve('streamable-http', (exchange) => this.#handle(exchange));
@@ -151,11 +160,7 @@ export class StreamableHTTPServer {
   /** Starts a `node:http` server on `address`. */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
     if (this.#http !== undefined || this.#closing) {
-      const why = this.#closing ? 'was closed' : 'is already listening';
-      throw new McpLiveError(
-        'TRANSPORT',
-        `This StreamableHTTPServer ${why}; create another StreamableHTTPServer to listen again`,
-      );
+      throw cannotListenAgain('StreamableHTTPServer', this.#closing);
     }
     this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
     return describeListening(this.#http, joinPath(this.#o.basePath, this.#o.endpoint));
@@ -168,6 +173,7 @@ export class StreamableHTTPServer {
   async close(options: StreamableHTTPCloseOptions = {}): Promise<void> {
     this.#closing = true;
     this.#stopRelay();
+    this.#stopStoreErrors();
     // Listen streams end with their completion result instead of holding the drain to its timeout.
     this.server.endSubscriptions((session) => this.#requests.has(session));
     await drainSessions(this.server, () => this.#sessions(), options.timeout ?? this.#o.shutdownTimeout);
@@ -391,7 +397,7 @@ export class StreamableHTTPServer {
     if (!stateless && !isValidSessionId(session.id)) {
       await this.server.closeSession(session, 'invalid session id');
       const error = new McpLiveError(
-        'TRANSPORT',
+        'INVALID_OPTION',
         `Session id ${JSON.stringify(session.id)} is not visible ASCII (0x21–0x7E); fix sessionIdGenerator`,
       );
       this.server.reportError(error);

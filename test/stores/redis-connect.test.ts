@@ -47,7 +47,7 @@ test('connectRedis makes the three stores over one connection, and close() close
   assert.equal(stores.client.isOpen, false);
 });
 
-test('connectRedis fails with TRANSPORT when nothing answers, and names the address without its password', {
+test('connectRedis fails with STORE_UNAVAILABLE when nothing answers, and names the address without its password', {
   skip: redis.skip,
 }, async () => {
   const gone = await startRedisServer();
@@ -59,7 +59,7 @@ test('connectRedis fails with TRANSPORT when nothing answers, and names the addr
       onError: () => {},
     }),
     (error: unknown) => {
-      assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+      assert.ok(isMcpLiveError(error, 'STORE_UNAVAILABLE'));
       assert.match(
         error.message,
         new RegExp(`connectRedis could not reach redis://\\*\\*\\*@127.0.0.1:${gone.port}`),

@@ -117,7 +117,7 @@ test('while Redis is away events are held here, still replayable, then written t
   await assert.rejects(
     store.replayAfter(start, () => {}),
     (error: unknown) => {
-      assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+      assert.ok(isMcpLiveError(error, 'STORE_UNAVAILABLE'));
       assert.match(error.message, /cannot replay stream s after .*Redis.*unreachable/);
       return true;
     },

@@ -131,8 +131,8 @@ describe('RedisMessageBus', { skip }, () => {
     const raw = await connectClient(t, redis.server!.url);
     await raw.sPublish(`${prefix}:bus:{X}`, 'not json');
     const error = await x.reported();
-    assert.ok(isMcpLiveError(error, 'TRANSPORT'));
-    assert.match(error.message, /dropped a message that is not a bus message on channel bus-\d+:bus:\{X\}/);
+    assert.ok(isMcpLiveError(error, 'UNEXPECTED_MESSAGE'));
+    assert.match(error.message, /dropped a message on channel bus-\d+:bus:\{X\} that is not a bus message/);
     assert.equal(x.got.length, 0);
   });
 });

@@ -36,7 +36,7 @@ test('without Redis, cross-instance notify fails clearly while local sessions ke
   await down;
 
   await assert.rejects(a.server.notify(b1.session.id, 'lost'), (error: unknown) => {
-    assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+    assert.ok(isMcpLiveError(error, 'STORE_UNAVAILABLE'));
     assert.match(
       error.message,
       new RegExp(
@@ -50,7 +50,7 @@ test('without Redis, cross-instance notify fails clearly while local sessions ke
   assert.equal(await a.server.broadcast('local-broadcast'), 1);
   assert.equal(methodOf(await a1.next()), 'local-broadcast');
   assert.equal(a.errors.length, 1);
-  assert.ok(isMcpLiveError(a.errors[0], 'TRANSPORT'));
+  assert.ok(isMcpLiveError(a.errors[0], 'STORE_UNAVAILABLE'));
   assert.match(
     (a.errors[0] as Error).message,
     /local-broadcast reached only this instance's sessions: .*Redis is unreachable/,

@@ -148,7 +148,7 @@ test('while Redis is away own records keep working; once it is back they are wri
   await a.delete('dropped');
   assert.equal((await a.get('kept'))?.lastActivity, 42);
   await assert.rejects(a.get('someone-else'), (error: unknown) => {
-    assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+    assert.ok(isMcpLiveError(error, 'STORE_UNAVAILABLE'));
     assert.match(error.message, /RedisSessionStore: Redis is unreachable.*HGETALL/);
     return true;
   });

@@ -60,8 +60,8 @@ export class SeverableBus implements MessageBus {
   async close(): Promise<void> {}
 
   #check(): Promise<never> | undefined {
-    if (this.#severed) return Promise.reject(new McpLiveError('TRANSPORT', 'this instance crashed'));
-    if (this.failSends) return Promise.reject(new McpLiveError('TRANSPORT', 'Redis is unreachable'));
+    if (this.#severed) return Promise.reject(new McpLiveError('STORE_UNAVAILABLE', 'this instance crashed'));
+    if (this.failSends) return Promise.reject(new McpLiveError('STORE_UNAVAILABLE', 'Redis is unreachable'));
     return undefined;
   }
 }

@@ -35,7 +35,7 @@ describe('SSEServer.listen', () => {
     assert.deepEqual(parseListenAddress('127.0.0.1:9000'), { port: 9000, host: '127.0.0.1' });
     assert.deepEqual(parseListenAddress('[::1]:9000'), { port: 9000, host: '::1' });
     assert.deepEqual(parseListenAddress({ host: 'localhost' }), { port: 0, host: 'localhost' });
-    assert.throws(() => parseListenAddress('nonsense'), { code: 'TRANSPORT' });
+    assert.throws(() => parseListenAddress('nonsense'), { code: 'INVALID_OPTION' });
   });
 
   test('serves the stream at the URL it reports, and close() stops the server', async (t) => {
@@ -44,10 +44,11 @@ describe('SSEServer.listen', () => {
     assert.equal(info.url, `${origin}/mcp/sse`);
     const stream = await EventStream.open(t, info.url);
     assert.match(await stream.endpoint(), /^\/mcp\/message\?sessionId=/);
-    await assert.rejects(sse.listen(0), { code: 'TRANSPORT' });
+    await assert.rejects(sse.listen(0), { code: 'ALREADY_LISTENING' });
     await sse.close();
     await stream.closed();
     await assert.rejects(send(info.url), { code: 'ECONNREFUSED' });
+    await assert.rejects(sse.listen(0), { code: 'CLOSED' });
   });
 
   test('a loopback bind refuses foreign Host and Origin headers by default', async (t) => {
