@@ -58,7 +58,7 @@ export function deliverPayload(text: string, source: string, sink: TransportSink
   if (!parsed.ok) {
     sink.error(
       new McpLiveError(
-        'TRANSPORT',
+        'UNEXPECTED_MESSAGE',
         `${source} sent something that is not JSON-RPC: ${parsed.error.error.message}`,
       ),
     );

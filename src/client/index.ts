@@ -52,5 +52,7 @@ export type {
 } from './client-types.ts';
 export type { ConnectOptions } from './connect.ts';
 export { connect } from './connect.ts';
+export type { HTTPErrorRequest, HTTPErrorResponse } from './http-error.ts';
+export { HTTPError, isHTTPError } from './http-error.ts';
 export { McpClient } from './mcp-client.ts';
 export type { TransportErrorData } from './transport-error.ts';

@@ -31,6 +31,7 @@ import type {
   ServerRequestHandler,
   ServerRequestMap,
 } from './client-types.ts';
+import { HTTPError, isHTTPError } from './http-error.ts';
 import { OutgoingRequests, toLiveError } from './outgoing-requests.ts';
 import { ServerRequestHandlers } from './server-request-handlers.ts';
 import { SSEClientTransport } from './sse-client-transport.ts';
@@ -266,6 +267,9 @@ export class McpClient {
         return await this.#handshake(sse());
       } catch (fallback) {
         const both = `${this.#options.url.href} speaks neither Streamable HTTP (${reasonOf(error)}) nor HTTP+SSE (${reasonOf(fallback)})`;
+        if (isHTTPError(fallback)) {
+          throw new HTTPError(fallback.request, fallback.response, { message: both, cause: fallback });
+        }
         throw new McpLiveError(toLiveError(fallback).code, both, {
           cause: fallback,
           data: toLiveError(fallback).data,

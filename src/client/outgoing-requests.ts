@@ -18,7 +18,7 @@ export interface OutgoingRequestsOptions {
   cancel(id: RequestId, reason: string): void;
 }
 
-/** Wraps anything thrown by a transport as a `TRANSPORT` error. */
+/** Wraps anything thrown by a transport that is not an `McpLiveError` as a `TRANSPORT` error. */
 export function toLiveError(error: unknown): McpLiveError {
   return isMcpLiveError(error) ? error : new McpLiveError('TRANSPORT', reasonOf(error), { cause: error });
 }

@@ -56,7 +56,7 @@ export class SSEClientTransport implements ClientTransport {
         const endpoint = new URL(event.data.trim(), url);
         if (endpoint.origin !== url.origin) {
           const message = `${label} named ${endpoint.href} as its message endpoint, on another origin than ${url.origin}; refusing to send messages there`;
-          const error = new McpLiveError('TRANSPORT', message);
+          const error = new McpLiveError('UNEXPECTED_MESSAGE', message);
           return started ? this.#sink.closed(error) : begin(error);
         }
         this.#endpoint = endpoint;
@@ -137,7 +137,7 @@ export class SSEClientTransport implements ClientTransport {
     if (mediaType(response) === 'text/event-stream') return response;
     await response.body?.cancel();
     throw new McpLiveError(
-      'TRANSPORT',
+      'UNEXPECTED_MESSAGE',
       `GET ${url.href} answered ${mediaType(response) || 'no content type'}; expected text/event-stream`,
     );
   }

@@ -78,7 +78,7 @@ export class StreamableHTTPClientTransport implements ClientTransport {
             ? 'JSON that does not answer it'
             : type || 'a body without content type';
       const error = `${source} answered request ${message.id} with ${what}; expected a JSON-RPC response as application/json or text/event-stream`;
-      this.#sink.lost(message.id, new McpLiveError('TRANSPORT', error));
+      this.#sink.lost(message.id, new McpLiveError('UNEXPECTED_MESSAGE', error));
     } finally {
       if (!streaming) scoped.release();
     }
@@ -163,7 +163,7 @@ export class StreamableHTTPClientTransport implements ClientTransport {
     await response.body?.cancel();
     const url = this.#options.url.href;
     throw new McpLiveError(
-      'TRANSPORT',
+      'UNEXPECTED_MESSAGE',
       `GET ${url} answered ${type || 'no content type'}; expected text/event-stream`,
     );
   }

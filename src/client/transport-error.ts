@@ -1,6 +1,7 @@
 import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
+import { HTTPError, isHTTPError } from './http-error.ts';
 
-/** What a `TRANSPORT` (or `SESSION_NOT_FOUND`) error from the client carries in `data`. */
+/** What the client's `HTTPError` (and its `TRANSPORT` errors) carry in `data`. */
 export interface TransportErrorData {
   /** The HTTP method of the request that failed. */
   method: string;
@@ -24,33 +25,16 @@ async function readSnippet(response: Response): Promise<string> {
   return text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text.trim();
 }
 
-function hintFor(status: number): string {
-  if (status === 401 || status === 403) return " (pass credentials in the client's `headers` option)";
-  if (status === 404) return ' (check the URL, or the session has expired: connect again)';
-  return '';
-}
-
 /** The error for an HTTP response that is not a success; reads (and so consumes) the body. */
 export async function httpError(
   method: string,
   url: URL,
   response: Response,
   options: { sessionId?: string | undefined } = {},
-): Promise<McpLiveError> {
+): Promise<HTTPError> {
+  const { status, statusText, headers } = response;
   const body = await readSnippet(response);
-  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  const data: TransportErrorData = {
-    method,
-    url: url.href,
-    status: response.status,
-    statusText: response.statusText,
-    body,
-  };
-  const expired = response.status === 404 && options.sessionId !== undefined;
-  const message = expired
-    ? `${method} ${url.href} answered 404: session ${options.sessionId} is unknown to the server (it expired or the server restarted); connect again`
-    : `${method} ${url.href} answered ${status}${body ? `: ${body}` : ''}${hintFor(response.status)}`;
-  return new McpLiveError(expired ? 'SESSION_NOT_FOUND' : 'TRANSPORT', message, { data });
+  return new HTTPError({ method, url: url.href }, { status, statusText, headers, body }, options);
 }
 
 /** The most telling message of a thrown value (fetch hides the socket's reason in `cause`). */
@@ -73,11 +57,9 @@ export function networkError(method: string, url: URL, cause: unknown): McpLiveE
   );
 }
 
-/** The HTTP status a transport error carries, if the server answered. */
+/** The HTTP status of an `HTTPError`; `undefined` when the server did not answer. */
 export function statusOf(error: unknown): number | undefined {
-  if (!isMcpLiveError(error)) return undefined;
-  const status = (error.data as Partial<TransportErrorData> | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
+  return isHTTPError(error) ? error.status : undefined;
 }
 
 /** True when trying the same request again later may succeed (no answer, 5xx, 408, 409, 425, 429). */

@@ -5,10 +5,12 @@ import * as client from '../../src/client/index.ts';
 test('mcp-live/client exports exactly this runtime API', () => {
   assert.deepEqual(Object.keys(client).sort(), [
     'ErrorCode',
+    'HTTPError',
     'McpClient',
     'McpLiveError',
     'ProtocolError',
     'connect',
+    'isHTTPError',
     'isMcpLiveError',
     'isProtocolError',
   ]);

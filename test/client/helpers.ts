@@ -112,7 +112,9 @@ async function listen(
           id: null,
           error: { code: -32001, message: 'Unauthorized: missing bearer token' },
         };
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify(error));
+        res
+          .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="peer"' })
+          .end(JSON.stringify(error));
         return;
       }
       await handle(req, res, recorded);

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { CreateMessageResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { connect } from '../../src/client/connect.ts';
+import { isHTTPError } from '../../src/client/http-error.ts';
 import { isMcpLiveError, type McpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import {
   clientFor,
@@ -69,7 +70,8 @@ describe('HTTP+SSE client against the SDK server', () => {
     const peer = await startStreamablePeer(t);
     const client = clientFor(t, { url: new URL('/nothing-here', peer.url) });
     await assert.rejects(client.connect(), (error: unknown) => {
-      assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+      assert.ok(isHTTPError(error) && isMcpLiveError(error, 'HTTP_STATUS'));
+      assert.equal(error.status, 404);
       assert.match(error.message, /speaks neither Streamable HTTP \(POST .*\/nothing-here answered 404/);
       assert.match(error.message, /nor HTTP\+SSE \(GET .*\/nothing-here answered 404/);
       return true;

@@ -4,6 +4,7 @@ import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CreateMessageResultSchema, SubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { connect } from '../../src/client/connect.ts';
+import { HTTPError, isHTTPError } from '../../src/client/http-error.ts';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import { isProtocolError } from '../../src/protocol/protocol-error.ts';
 import { clientFor, deferred, startStreamablePeer, waitFor } from './helpers.ts';
@@ -351,15 +352,21 @@ describe('Streamable HTTP client against the SDK server', () => {
     assert.deepEqual(wildcard, all);
   });
 
-  test('a 401 rejects connect with a TRANSPORT error naming the request and status; the headers option fixes it', async (t) => {
+  test('a 401 rejects connect with an HTTPError carrying the status, headers and body; the headers option fixes it', async (t) => {
     const peer = await startStreamablePeer(t, { auth: 'Bearer s3cret' });
     const refused = clientFor(t, { url: peer.url });
     await assert.rejects(refused.connect(), (error: unknown) => {
-      assert.ok(isMcpLiveError(error, 'TRANSPORT'));
+      assert.ok(error instanceof HTTPError && isHTTPError(error));
+      assert.ok(isMcpLiveError(error, 'HTTP_STATUS'));
+      assert.equal(error.status, 401);
       assert.equal(
         error.message,
         `POST ${peer.url.href} answered 401 Unauthorized: Unauthorized: missing bearer token (pass credentials in the client's \`headers\` option)`,
       );
+      assert.deepEqual(error.request, { method: 'POST', url: peer.url.href });
+      assert.equal(error.response.statusText, 'Unauthorized');
+      assert.equal(error.response.headers.get('www-authenticate'), 'Bearer realm="peer"');
+      assert.equal(error.response.body, 'Unauthorized: missing bearer token');
       assert.equal((error.data as { status: number }).status, 401);
       return true;
     });
