@@ -55,7 +55,7 @@ export class StdioTransport {
     const { stdin = process.stdin, stdout = process.stdout, maxLineBytes = 4 * 1024 * 1024 } = options;
     if (!(maxLineBytes >= 1)) {
       const message = `StdioTransport option maxLineBytes must be a number ≥ 1 (got ${maxLineBytes})`;
-      throw new McpLiveError('TRANSPORT', message);
+      throw new McpLiveError('INVALID_OPTION', message);
     }
     this.#o = { ...options, stdin, stdout, maxLineBytes, flushTimeout: options.flushTimeout ?? 5_000 };
   }
@@ -68,7 +68,8 @@ export class StdioTransport {
   /** Opens the session and starts reading stdin; resolves once it is listening. */
   async start(): Promise<void> {
     if (this.#opening !== undefined || this.#stopping !== undefined) {
-      throw new McpLiveError('TRANSPORT', 'This StdioTransport was already started; create a new one');
+      const code = this.#stopping === undefined ? 'ALREADY_LISTENING' : 'CLOSED';
+      throw new McpLiveError(code, 'This StdioTransport was already started; create a new one');
     }
     const { stdin, stdout, signal } = this.#o;
     const channel = { send: (m: JSONRPCMessage) => this.#write(m), close: (r: string) => void this.close(r) };

@@ -401,11 +401,11 @@ describe('stdio: StdioTransport in process', () => {
     const server = new McpServer({ name: 'x', version: '1.0.0' });
     assert.throws(
       () => new StdioTransport(server, { maxLineBytes: 0 }),
-      (e) => isMcpLiveError(e, 'TRANSPORT') && /maxLineBytes/.test(e.message),
+      (e) => isMcpLiveError(e, 'INVALID_OPTION') && /maxLineBytes/.test(e.message),
     );
     const h = inProcess(t);
     await h.stdio.start();
-    await assert.rejects(h.stdio.start(), (e) => isMcpLiveError(e, 'TRANSPORT'));
+    await assert.rejects(h.stdio.start(), (e) => isMcpLiveError(e, 'ALREADY_LISTENING'));
   });
 
   test('mcp-live/stdio exports the transport and serveStdio', async () => {
