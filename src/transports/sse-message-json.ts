@@ -21,7 +21,7 @@ export function encodeMessage(
     return { message, json: JSON.stringify(message) };
   } catch (error) {
     const what = `A message to SSE session ${sessionId ?? '(opening)'} is not JSON-encodable`;
-    report(new McpLiveError('TRANSPORT', what, { cause: error }));
+    report(new McpLiveError('NOT_ENCODABLE', what, { cause: error }));
     if ('method' in message || !('id' in message) || message.id === null) return undefined;
     const replacement: JSONRPCMessage = {
       jsonrpc: '2.0',

@@ -280,7 +280,7 @@ export class ResumableStream {
       return JSON.stringify(message);
     } catch (error) {
       this.#settings.report(
-        new McpLiveError('TRANSPORT', `A message to session ${this.session.id} is not JSON-encodable`, {
+        new McpLiveError('NOT_ENCODABLE', `A message to session ${this.session.id} is not JSON-encodable`, {
           cause: error,
         }),
         this.session,
