@@ -71,7 +71,8 @@ export function unsupportedVersionError(requested: unknown): ProtocolError {
  */
 export function readRequestMeta(params: Record<string, unknown>): RequestMeta {
   const envelope = readMetaEnvelope(params);
-  if (!isModernProtocolVersion(envelope.protocolVersion)) throw unsupportedVersionError(envelope.protocolVersion);
+  if (!isModernProtocolVersion(envelope.protocolVersion))
+    throw unsupportedVersionError(envelope.protocolVersion);
   return envelope as RequestMeta;
 }
 

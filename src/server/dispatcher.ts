@@ -1,3 +1,4 @@
+import { batchRefusal } from '../protocol/batches.ts';
 import { errorText } from '../protocol/error-text.ts';
 import {
   ErrorCode,
@@ -10,7 +11,7 @@ import type { ClientCapabilities, Implementation, ServerCapabilities } from '../
 import { isLoggingLevel, LOGGING_LEVELS } from '../protocol/logging.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
 import { claimedProtocolVersion } from '../protocol/request-meta.ts';
-import { negotiateProtocolVersion, supportsBatches } from '../protocol/versions.ts';
+import { negotiateProtocolVersion } from '../protocol/versions.ts';
 import type { Catalog } from './catalog.ts';
 import type { Hooks } from './hooks.ts';
 import type { McpServer } from './mcp-server.ts';
@@ -122,14 +123,8 @@ export class Dispatcher {
 
   /** Handles a JSON-RPC batch; refused unless the session negotiated a revision that has batches. */
   async handleBatch(session: Session, messages: JSONRPCMessage[], extra: MessageExtra = {}): Promise<void> {
-    if (!supportsBatches(session.protocolVersion)) {
-      throw ProtocolError.invalidRequest(
-        `JSON-RPC batches are not allowed in protocol revision ${session.protocolVersion ?? '(not initialized)'}; only 2025-03-26 has them`,
-      );
-    }
-    if (messages.some((m) => 'method' in m && m.method === 'initialize')) {
-      throw ProtocolError.invalidRequest('initialize must not be part of a JSON-RPC batch');
-    }
+    const refusal = batchRefusal(session.protocolVersion, messages);
+    if (refusal !== undefined) throw refusal;
     await Promise.all(messages.map((m) => this.handle(session, m, extra)));
   }
 
@@ -292,6 +287,7 @@ function requestSession(connection: Session, extra: MessageExtra): Session {
     principal: connection.principal,
     ephemeral: true,
     modern: true,
+    connection,
   });
 }
 

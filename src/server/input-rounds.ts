@@ -46,7 +46,8 @@ export class InputRounds {
     this.answers = { ...previous?.answers };
     this.state = structuredClone(previous?.state ?? {});
     // Answers are taken as they come; one no ask claims is ignored, a malformed one is asked again.
-    if (typeof responses === 'object' && responses !== null) this.#given = responses as Record<string, unknown>;
+    if (typeof responses === 'object' && responses !== null)
+      this.#given = responses as Record<string, unknown>;
   }
 
   /** Settles once the handler asked for input it does not have (the request then ends with `input_required`). */
@@ -69,7 +70,11 @@ export class InputRounds {
   ask(method: InputMethod, params: Record<string, unknown> | undefined, key?: string): Promise<unknown> {
     const index = this.#next++;
     key ??= `${KEY_PREFIX[method]}-${index}`;
-    if (!(key in this.answers) && Object.hasOwn(this.#given, key) && isValidAnswer(method, this.#given[key])) {
+    if (
+      !(key in this.answers) &&
+      Object.hasOwn(this.#given, key) &&
+      isValidAnswer(method, this.#given[key])
+    ) {
       this.answers[key] = this.#given[key];
     }
     if (key in this.answers) return Promise.resolve(this.answers[key]);

@@ -336,10 +336,13 @@ export class McpServer {
 
   /**
    * Ends `subscriptions/listen` streams gracefully (their requests answer with the completion result):
-   * every one, or those whose request came on a session `which` picks. Used by transports that close.
+   * every one, or those whose request came on a session `which` picks (the request's own, or the
+   * connection's it came on). Used by transports that close.
    */
   endSubscriptions(which?: (session: Session) => boolean): void {
-    this.#subscriptions.endAll(which === undefined ? undefined : (ctx) => which(ctx.session));
+    this.#subscriptions.endAll(
+      which === undefined ? undefined : ({ session }) => which(session.connection ?? session),
+    );
   }
 
   // ── Sessions (used by transports) ────────────────────────────────────────

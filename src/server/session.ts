@@ -42,6 +42,8 @@ export interface SessionInit {
   ephemeral?: boolean;
   /** The session of one stateless request (2026-07-28): every request on it must carry its own `_meta`. */
   modern?: boolean;
+  /** For the session of a stateless request that came on a connection with a session of its own (stdio): that session. */
+  connection?: Session;
   /** The transport's name for the session's streams in the event store (recorded for other instances). */
   streamKey?: string;
   /** The path prefix the session was opened under (recorded for other instances). */
@@ -80,6 +82,8 @@ export class Session {
   readonly ephemeral: boolean;
   /** True for the session of one stateless (2026-07-28) request, which lives as long as that request. */
   readonly modern: boolean;
+  /** The connection's session a stateless request's session belongs to (stdio), if any. */
+  readonly connection: Session | undefined;
   /** Values from the transport's context function for this connection. */
   readonly values: Record<string, unknown>;
   /** Free per-session storage for handlers. */
@@ -126,6 +130,7 @@ export class Session {
     this.values = init.values ?? {};
     this.ephemeral = init.ephemeral ?? false;
     this.modern = init.modern ?? false;
+    this.connection = init.connection;
     this.#channel = init.channel;
   }
 

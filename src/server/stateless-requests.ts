@@ -72,7 +72,8 @@ export async function prepareStateless(
     principal: principalFingerprint(session.principal),
   };
   const token = params.requestState;
-  if (token === undefined) return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
+  if (token === undefined)
+    return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
   if (typeof token !== 'string') {
     throw ProtocolError.invalidParams('"requestState" must be the string the server sent, echoed unchanged');
   }

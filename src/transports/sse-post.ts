@@ -1,6 +1,5 @@
-import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { batchRefusal } from '../protocol/batches.ts';
 import { parseMessages } from '../protocol/parse.ts';
-import { type ProtocolVersion, supportsBatches } from '../protocol/versions.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
@@ -67,14 +66,8 @@ export async function acceptPost(
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
   const { messages, batch } = parsed;
   const refusal = batch ? batchRefusal(session.protocolVersion, messages) : undefined;
-  if (refusal !== undefined) {
-    return respondJSON(
-      ex,
-      400,
-      { jsonrpc: '2.0', id: null, error: { code: ErrorCode.InvalidRequest, message: refusal } },
-      cors,
-    );
-  }
+  if (refusal !== undefined)
+    return respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: refusal.toJSON() }, cors);
 
   let requests = 0;
   let fromClient = false;
@@ -108,18 +101,4 @@ export async function acceptPost(
     : server.handleMessage(session, messages[0]!, extra);
   done.catch((error: unknown) => server.reportError(error, session));
   ex.respond(202, cors);
-}
-
-/** Why a batch cannot be taken in the session's revision: the dispatcher's rules, answered on the POST. */
-function batchRefusal(
-  version: ProtocolVersion | undefined,
-  messages: readonly JSONRPCMessage[],
-): string | undefined {
-  if (!supportsBatches(version)) {
-    return `Invalid Request: JSON-RPC batches are not allowed in protocol revision ${version ?? '(not initialized)'}; only 2025-03-26 has them`;
-  }
-  if (messages.some((m) => 'method' in m && m.method === 'initialize')) {
-    return 'Invalid Request: initialize must not be part of a JSON-RPC batch';
-  }
-  return undefined;
 }

@@ -1,3 +1,4 @@
+import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
@@ -9,7 +10,6 @@ import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { randomHex } from './http/random-hex.ts';
 import { andThen, SerialQueue } from './http/serial-queue.ts';
 import { encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
-import { encodeMessage } from './sse-message-json.ts';
 
 export interface SSEStreamSettings {
   keepAlive: KeepAliveSettings;

@@ -1,3 +1,4 @@
+import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage, JSONRPCResponse } from '../protocol/jsonrpc.ts';
 import { ModernErrorCode } from '../protocol/request-meta.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
@@ -6,7 +7,6 @@ import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { respondJSON } from './http/respond.ts';
 import { encodeSSEMessage } from './http/sse-encoder.ts';
-import { encodeMessage } from './sse-message-json.ts';
 import { SSE_HEADERS } from './streamable-http-answers.ts';
 
 export interface StatelessChannelSettings {

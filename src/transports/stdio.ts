@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { encodeMessage } from '../protocol/encode-message.ts';
 import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { parseMessages } from '../protocol/parse.ts';
@@ -99,6 +100,11 @@ export class StdioTransport {
     this.#detachInput();
     clearInterval(this.#touch);
     const session = await this.#opening?.catch(() => undefined);
+    if (session !== undefined && this.server.subscriptionCount > 0) {
+      // Listen streams of this connection end with their completion result, as the spec asks.
+      this.server.endSubscriptions((s) => s === session);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const closing = session && this.server.closeSession(session, reason);
     await closing?.catch((error) => this.server.reportError(error, session));
     if (this.#pendingWrites > 0) {
@@ -168,9 +174,13 @@ export class StdioTransport {
   }
 
   #write(message: JSONRPCMessage): void {
+    const encoded = encodeMessage(message, this.#session?.id, (e) =>
+      this.server.reportError(e, this.#session),
+    );
+    if (encoded === undefined) return;
     this.#pendingWrites++;
     // The stream keeps the order; we keep the pressure off it: no input is read until it drains.
-    if (!this.#o.stdout.write(`${JSON.stringify(message)}\n`, this.#afterWrite) && !this.#blocked) {
+    if (!this.#o.stdout.write(`${encoded.json}\n`, this.#afterWrite) && !this.#blocked) {
       this.#blocked = true;
       this.#o.stdin.pause();
       this.#o.stdout.once('drain', () => {

@@ -1,4 +1,10 @@
-import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '../protocol/jsonrpc.ts';
+import { encodeMessage } from '../protocol/encode-message.ts';
+import {
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  type JSONRPCResponse,
+  type RequestId,
+} from '../protocol/jsonrpc.ts';
 import { parseMessages } from '../protocol/parse.ts';
 import { isProtocolError } from '../protocol/protocol-error.ts';
 import { negotiateProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
@@ -162,7 +168,7 @@ export async function acceptStreamablePost(
       }
       return ex.respond(202, answer);
     }
-    return respondJSON(ex, 200, batch ? responses : responses[0], answer);
+    return respondResponses(ex, responses, batch, answer, (error) => server.reportError(error, session));
   }
   const sink = ex.stream(200, streamHeaders(cors, idHeader));
   const options: ConnectOptions = {
@@ -172,6 +178,23 @@ export async function acceptStreamablePost(
   };
   if (priming) options.priming = { retry: o.retryInterval };
   target.stream.connect(sink, options);
+}
+
+/** A JSON-mode answer: encoded like every other message, so an unencodable result is a -32603 for its id. */
+function respondResponses(
+  ex: Exchange,
+  responses: JSONRPCResponse[],
+  batch: boolean,
+  headers: ResponseHeaders,
+  report: (error: unknown) => void,
+): void {
+  const texts: string[] = [];
+  for (const response of responses) {
+    const encoded = encodeMessage(response, undefined, report);
+    if (encoded !== undefined) texts.push(encoded.json);
+  }
+  const body = batch ? `[${texts.join(',')}]` : texts[0];
+  ex.respond(200, { 'Content-Type': 'application/json', ...headers }, body);
 }
 
 /** The headers every answer to a POST carries: CORS, and the session's id unless stateless. */

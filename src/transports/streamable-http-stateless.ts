@@ -1,3 +1,4 @@
+import { batchRefusal } from '../protocol/batches.ts';
 import {
   ErrorCode,
   isJSONRPCRequest,
@@ -11,7 +12,7 @@ import {
   readMetaEnvelope,
   unsupportedVersionError,
 } from '../protocol/request-meta.ts';
-import { isModernProtocolVersion } from '../protocol/versions.ts';
+import { isModernProtocolVersion, LATEST_MODERN_PROTOCOL_VERSION } from '../protocol/versions.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
@@ -69,12 +70,9 @@ export async function acceptStatelessPost(
   extra: MessageExtra,
 ): Promise<void> {
   const message = messages[0]!;
-  if (batch) {
-    return invalid(
-      ex,
-      cors,
-      'protocol revision 2026-07-28 has no JSON-RPC batches: send each request as its own POST',
-    );
+  const unbatched = batch ? batchRefusal(LATEST_MODERN_PROTOCOL_VERSION, messages) : undefined;
+  if (unbatched !== undefined) {
+    return respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: unbatched.toJSON() }, cors);
   }
   if (!('method' in message)) {
     return invalid(ex, cors, 'a client sends no JSON-RPC responses in protocol revision 2026-07-28');

@@ -1,4 +1,5 @@
-import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { encodeMessage } from '../protocol/encode-message.ts';
+import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
 import type { Session } from '../server/session.ts';
@@ -276,24 +277,7 @@ export class ResumableStream {
   }
 
   #encode(message: JSONRPCMessage): string | undefined {
-    try {
-      return JSON.stringify(message);
-    } catch (error) {
-      this.#settings.report(
-        new McpLiveError('NOT_ENCODABLE', `A message to session ${this.session.id} is not JSON-encodable`, {
-          cause: error,
-        }),
-        this.session,
-      );
-      if ('method' in message || !('id' in message) || message.id === null) return undefined;
-      return JSON.stringify({
-        jsonrpc: '2.0',
-        id: message.id,
-        error: {
-          code: ErrorCode.InternalError,
-          message: `Internal error: the result of request ${JSON.stringify(message.id)} could not be encoded as JSON`,
-        },
-      });
-    }
+    return encodeMessage(message, this.session.id, (error) => this.#settings.report(error, this.session))
+      ?.json;
   }
 }

@@ -1,5 +1,5 @@
-import { ErrorCode, type JSONRPCMessage } from '../protocol/jsonrpc.ts';
-import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { ErrorCode, type JSONRPCMessage } from './jsonrpc.ts';
+import { McpLiveError } from './mcp-live-error.ts';
 
 /** A message and its JSON text, as it is stored and sent. */
 export interface EncodedMessage {
@@ -8,9 +8,9 @@ export interface EncodedMessage {
 }
 
 /**
- * Encodes one outgoing message. A message `JSON.stringify` refuses is reported; a response is then
- * replaced by an internal error for the same id (the caller still gets an answer), anything else is
- * dropped (`undefined`).
+ * Encodes one outgoing message, the same way on every wire. A message `JSON.stringify` refuses (a
+ * BigInt, a cycle) is reported; a response is then replaced by an internal error (-32603) for the
+ * same id, so that the caller still gets an answer; anything else is dropped (`undefined`).
  */
 export function encodeMessage(
   message: JSONRPCMessage,
@@ -20,7 +20,7 @@ export function encodeMessage(
   try {
     return { message, json: JSON.stringify(message) };
   } catch (error) {
-    const what = `A message to SSE session ${sessionId ?? '(opening)'} is not JSON-encodable`;
+    const what = `A message to session ${sessionId ?? '(opening)'} is not JSON-encodable`;
     report(new McpLiveError('NOT_ENCODABLE', what, { cause: error }));
     if ('method' in message || !('id' in message) || message.id === null) return undefined;
     const replacement: JSONRPCMessage = {
