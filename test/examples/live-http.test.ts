@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { bundlePageScript } from '../../examples/live/bundle.ts';
 import { startLiveServer } from '../../examples/live/live-server.ts';
 import { CONTENT_SECURITY_POLICY } from '../../examples/live/page.ts';
-import { connectPeer, jsonOf, startLive, WIRES } from './live-harness.ts';
+import { connectPeer, jsonOf, startLive, textOf, until, WIRES } from './live-harness.ts';
 
 const INITIALIZE = JSON.stringify({
   jsonrpc: '2.0',
@@ -174,4 +174,29 @@ test('npm start refuses a non-loopback HOST without MCP_LIVE_TOKEN, and a bad po
     assert.equal(code, 2, output());
     assert.match(output(), expected);
   }
+});
+
+test('a 2026-07-28 client (the official SDK v2) uses the example on the same /mcp as 2025 clients', async (t) => {
+  const live = await startLive(t);
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const client = new Client(
+    { name: 'sdk-v2', version: '2.4.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  await client.connect(new StreamableHTTPClientTransport(new URL(live.mcpUrl)));
+  t.after(() => client.close());
+  const { tools } = await client.listTools();
+  assert.ok(tools.some((tool) => tool.name === 'stream_data'));
+  const peer = await connectPeer(t, live, 'streamable-http');
+  const before = peer.notices.length;
+  const sent = jsonOf<{ delivered: number }>(
+    await client.callTool({ name: 'send_message', arguments: { message: 'from 2026' } }),
+  );
+  // The 2025 session on the same endpoint hears the chat message the 2026 request sent.
+  assert.equal(sent.delivered, 1);
+  await until(() => peer.notices.length > before, 'the chat_message reaching the 2025 session');
+  // Topic subscriptions need a session; a 2026 request is told so instead of being dropped silently.
+  const refused = await client.callTool({ name: 'subscribe_updates', arguments: { topic: 'metrics' } });
+  assert.equal(refused.isError, true);
+  assert.match(textOf(refused), /subscriptions\/listen/);
 });
