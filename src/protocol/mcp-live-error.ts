@@ -42,7 +42,7 @@ export type McpLiveErrorCode =
   | 'INSTANCE_GONE'
   /** A stateless (2026-07-28) request was answered with `input_required` while its handler waited for input. */
   | 'INPUT_REQUIRED'
-  /** A connection failed: no answer from the peer, a stream that broke or ended, a client that stopped reading. */
+  /** A connection or delivery failed: no answer from the peer, a stream that broke or ended, a client that stopped reading, a response whose request's connection is gone, a bus message its handler threw on. */
   | 'TRANSPORT';
 
 /** A local error with a string code; it never goes on the wire as is. */
