@@ -78,7 +78,7 @@ for (const { name, transport, url } of TRANSPORTS) {
       };
       const names = result.tools.map((tool) => tool.name);
       assert.ok(names.includes('test_simple_text') && names.includes('test_sampling'), names.join(', '));
-      assert.equal(names.length, 14);
+      assert.equal(names.length, 28);
       const sampling = result.tools.find((tool) => tool.name === 'test_sampling');
       assert.deepEqual(sampling?.inputSchema.required, ['prompt']);
       const schema = result.tools.find((tool) => tool.name === 'json_schema_2020_12_tool')?.inputSchema;
@@ -95,8 +95,11 @@ for (const { name, transport, url } of TRANSPORTS) {
         '--tool-arg',
         'name=Ada',
         'address={"street":"1 Main St","city":"Paris"}',
+        'email=ada@example.com',
       ]);
-      assert.deepEqual(result, { content: [{ type: 'text', text: 'Hello, Ada from Paris' }] });
+      assert.deepEqual(result, {
+        content: [{ type: 'text', text: 'Contact Ada by email: ada@example.com' }],
+      });
     });
 
     test('tools/call of a failing tool shows isError and its message', async (t) => {

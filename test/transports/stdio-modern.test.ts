@@ -3,7 +3,7 @@
 // streams, then a spawned server driven by raw lines and by the official v2 and v1 SDK clients.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Client as ClientV2 } from '@modelcontextprotocol/client';
@@ -15,6 +15,7 @@ import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { StdioTransport } from '../../src/stdio.ts';
 import { until } from './harness.ts';
+import { LineReader, type Message } from './line-reader.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/stdio-modern-server.ts', import.meta.url));
@@ -22,14 +23,6 @@ const ARGS = ['--import', 'tsx', FIXTURE];
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
-
-type Message = Record<string, unknown> & {
-  id?: unknown;
-  method?: string;
-  params?: Record<string, unknown>;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string; data?: Record<string, unknown> };
-};
 
 /** A 2026-07-28 request: everything about the client rides in `_meta`; `meta` adds to it. */
 function modern(
@@ -56,52 +49,6 @@ const cancel = (requestId: number | string) => ({
 });
 const isServerRequest = (m: Message) => 'method' in m && 'id' in m;
 const text = (m: Message) => (m.result!.content as Array<{ text: string }>)[0]!.text;
-
-/** Reads newline-delimited JSON from a stream, keeping the raw text too. */
-class LineReader {
-  text = '';
-  #partial = '';
-  #lines: string[] = [];
-  #waiting: Array<() => void> = [];
-  #ended = false;
-
-  constructor(stream: Readable) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      this.text += chunk;
-      const lines = (this.#partial + chunk).split('\n');
-      this.#partial = lines.pop()!;
-      this.#lines.push(...lines);
-      for (const wake of this.#waiting.splice(0)) wake();
-    });
-    stream.on('end', () => {
-      this.#ended = true;
-      for (const wake of this.#waiting.splice(0)) wake();
-    });
-  }
-
-  async next(): Promise<Message> {
-    while (this.#lines.length === 0) {
-      if (this.#ended) throw new Error(`stdout ended after: ${this.text}`);
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
-    return JSON.parse(this.#lines.shift()!) as Message;
-  }
-
-  /** Reads up to the first message `match` accepts; returns it and the ones before it. */
-  async until(match: (m: Message) => boolean): Promise<{ found: Message; before: Message[] }> {
-    const before: Message[] = [];
-    for (;;) {
-      const message = await this.next();
-      if (match(message)) return { found: message, before };
-      before.push(message);
-    }
-  }
-
-  response(id: unknown): Promise<{ found: Message; before: Message[] }> {
-    return this.until((m) => m.id === id && !('method' in m));
-  }
-}
 
 /** What the in-process server's handlers saw. */
 interface Seen {
@@ -166,7 +113,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     const { server } = inProcess(t);
     const c = await connectStdio(t, server);
     c.send(modern(1, 'server/discover'));
-    const { found: discovered, before } = await c.out.response(1);
+    const { found: discovered, before } = await c.out.answer(1);
     assert.deepEqual(before, []);
     const result = discovered.result!;
     assert.equal(result.resultType, 'complete');
@@ -182,18 +129,18 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     });
 
     c.send(callTool(2, 'era'));
-    assert.equal(text((await c.out.response(2)).found), 'stateless 2026-07-28');
+    assert.equal(text((await c.out.answer(2)).found), 'stateless 2026-07-28');
     assert.equal(c.stdio.session?.protocolVersion, undefined, 'the connection itself stays uninitialized');
     // A request without _meta is of the 2025 revisions, which need initialize first.
     c.send({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
-    assert.equal((await c.out.response(3)).found.error?.code, -32600);
+    assert.equal((await c.out.answer(3)).found.error?.code, -32600);
   });
 
   test('a probe naming a version the server does not speak gets -32022 listing the ones it does', async (t) => {
     const { server } = inProcess(t);
     const c = await connectStdio(t, server);
     c.send(modern(1, 'server/discover', {}, { 'io.modelcontextprotocol/protocolVersion': '2099-01-01' }));
-    const { error } = (await c.out.response(1)).found;
+    const { error } = (await c.out.answer(1)).found;
     assert.equal(error?.code, -32022);
     assert.equal(error?.data?.requested, '2099-01-01');
     assert.ok((error!.data!.supported as string[]).includes('2026-07-28'));
@@ -203,7 +150,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     const { server } = inProcess(t);
     const c = await connectStdio(t, server);
     c.send(callTool(1, 'ask_name'));
-    const { found: asked, before } = await c.out.response(1);
+    const { found: asked, before } = await c.out.answer(1);
     assert.deepEqual(before, [], 'no elicitation/create request is written to stdout');
     assert.equal(asked.result?.resultType, 'input_required');
     assert.deepEqual(asked.result?.inputRequests, {
@@ -220,7 +167,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
 
     const inputResponses = { name: { action: 'accept', content: { name: 'Ada' } } };
     c.send(callTool(2, 'ask_name', {}, { inputResponses, requestState }));
-    const { found: done, before: between } = await c.out.response(2);
+    const { found: done, before: between } = await c.out.answer(2);
     assert.deepEqual(between, [], 'nothing more for the first round');
     assert.equal(done.result?.resultType, 'complete');
     assert.equal(text(done), 'hello Ada (run 2)');
@@ -244,7 +191,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
 
     // Other requests share the channel while the listen stays open.
     c.send(callTool(2, 'era'));
-    assert.equal(text((await c.out.response(2)).found), 'stateless 2026-07-28');
+    assert.equal(text((await c.out.answer(2)).found), 'stateless 2026-07-28');
     server.tool('late', {}, () => 'late');
     assert.deepEqual(await c.out.next(), {
       jsonrpc: '2.0',
@@ -256,7 +203,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     await until(() => server.subscriptionCount === 0, 3_000, 'the listen to end');
     server.tool('later', {}, () => 'later');
     c.send(modern(3, 'tools/list'));
-    const { found: listed, before } = await c.out.response(3);
+    const { found: listed, before } = await c.out.answer(3);
     assert.deepEqual(before, [], 'a cancelled listen gets no more frames');
     assert.ok((listed.result!.tools as Array<{ name: string }>).some((tool) => tool.name === 'later'));
     assert.doesNotMatch(c.out.text, /"id":"sub-1"/, 'nor a response');
@@ -268,7 +215,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     c.send(modern('sub-1', 'subscriptions/listen', { notifications: { toolsListChanged: true } }));
     await c.out.next();
     server.endSubscriptions();
-    const { found: ended, before } = await c.out.response('sub-1');
+    const { found: ended, before } = await c.out.answer('sub-1');
     assert.deepEqual(before, []);
     assert.equal(ended.result?.resultType, 'complete');
     assert.equal((ended.result!._meta as Record<string, unknown>)[SUBSCRIPTION_ID], 'sub-1');
@@ -285,7 +232,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     assert.equal(server.subscriptionCount, 2);
     server.endSubscriptions((session) => session === a.stdio.session);
     assert.equal(server.subscriptionCount, 1, 'the listen that came on connection a is ended');
-    const { found: ended } = await a.out.response('sub-a');
+    const { found: ended } = await a.out.answer('sub-a');
     assert.equal((ended.result!._meta as Record<string, unknown>)[SUBSCRIPTION_ID], 'sub-a');
   });
 
@@ -297,7 +244,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     c.send(cancel(1));
     await until(() => seen.aborted.length === 1, 3_000, 'the tool to be aborted');
     c.send(callTool(2, 'era'));
-    const { before } = await c.out.response(2);
+    const { before } = await c.out.answer(2);
     assert.deepEqual(before, []);
     assert.doesNotMatch(c.out.text, /"id":1[,}]/);
   });
@@ -306,7 +253,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     const { server } = inProcess(t);
     const c = await connectStdio(t, server);
     c.send(callTool(1, 'count', { progressToken: 'tok-1' }));
-    const counted = await c.out.response(1);
+    const counted = await c.out.answer(1);
     assert.equal(text(counted.found), 'counted to 3');
     assert.deepEqual(
       counted.before,
@@ -319,7 +266,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
 
     const logged = async (id: number, meta: Record<string, unknown>) => {
       c.send(callTool(id, 'chatty', meta));
-      const { found, before } = await c.out.response(id);
+      const { found, before } = await c.out.answer(id);
       assert.equal(text(found), 'logged');
       return before.map((m) => (m.method === 'notifications/message' ? m.params?.level : m.method));
     };
@@ -349,7 +296,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
         clientInfo: { name: 'legacy', version: '1.0.0' },
       },
     });
-    const initialized = (await legacy.out.response(0)).found.result!;
+    const initialized = (await legacy.out.answer(0)).found.result!;
     assert.equal(initialized.protocolVersion, '2025-11-25');
     assert.deepEqual(initialized.serverInfo, { name: 'stdio-modern', version: '1.0.0' });
     legacy.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
@@ -358,8 +305,8 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     await fresh.out.next();
     fresh.send(callTool(1, 'era'));
     legacy.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'era', arguments: {} } });
-    assert.equal(text((await fresh.out.response(1)).found), 'stateless 2026-07-28');
-    assert.equal(text((await legacy.out.response(1)).found), 'session 2025-11-25');
+    assert.equal(text((await fresh.out.answer(1)).found), 'stateless 2026-07-28');
+    assert.equal(text((await legacy.out.answer(1)).found), 'session 2025-11-25');
 
     // In the session the elicitation is a real request to the client, answered on stdin.
     legacy.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'ask_name', arguments: {} } });
@@ -367,9 +314,9 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     assert.equal(request.method, 'elicitation/create');
     assert.equal(request.params?.message, 'Your name?');
     legacy.send({ jsonrpc: '2.0', id: request.id, result: { action: 'accept', content: { name: 'Bob' } } });
-    assert.equal(text((await legacy.out.response(2)).found), 'hello Bob (run 1)');
+    assert.equal(text((await legacy.out.answer(2)).found), 'hello Bob (run 1)');
     fresh.send(callTool(2, 'ask_name'));
-    assert.equal((await fresh.out.response(2)).found.result?.resultType, 'input_required');
+    assert.equal((await fresh.out.answer(2)).found.result?.resultType, 'input_required');
 
     // One change: the listen hears it tagged with its id, the session untagged.
     server.tool('late', {}, () => 'late');
@@ -394,11 +341,11 @@ describe('stdio 2026-07-28: a spawned server', () => {
     const out = new LineReader(child.stdout);
     const send = (message: unknown) => void child.stdin.write(`${JSON.stringify(message)}\n`);
     send(modern('probe', 'server/discover'));
-    const { found: discovered, before } = await out.response('probe');
+    const { found: discovered, before } = await out.answer('probe');
     assert.deepEqual(before, []);
     assert.equal((discovered.result!.supportedVersions as string[])[0], '2026-07-28');
     send(callTool(1, 'era'));
-    assert.equal(text((await out.response(1)).found), 'stateless 2026-07-28');
+    assert.equal(text((await out.answer(1)).found), 'stateless 2026-07-28');
     child.stdin.end();
     assert.equal(await exited, 0);
   });

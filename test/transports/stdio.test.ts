@@ -2,7 +2,7 @@
 // a spawned server's stdin and stdout, and in-process checks with PassThrough streams.
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -15,17 +15,11 @@ import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { StdioTransport } from '../../src/stdio.ts';
+import { LineReader, type Message } from './line-reader.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/stdio-server.ts', import.meta.url));
 const ARGS = ['--import', 'tsx', FIXTURE];
-
-type Message = Record<string, unknown> & {
-  id?: unknown;
-  method?: string;
-  params?: Record<string, unknown>;
-  error?: { code: number; message: string };
-};
 
 const initialize = (id: number | string = 0, protocolVersion = '2025-06-18') => ({
   jsonrpc: '2.0',
@@ -40,57 +34,6 @@ const call = (id: number, name: string, args: Record<string, unknown> = {}) => (
   method: 'tools/call',
   params: { name, arguments: args },
 });
-
-/** Reads newline-delimited JSON from a stream, keeping the raw text too. */
-class LineReader {
-  text = '';
-  #partial = '';
-  #lines: string[] = [];
-  #waiting: Array<() => void> = [];
-  #ended = false;
-
-  constructor(stream: Readable) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      this.text += chunk;
-      const lines = (this.#partial + chunk).split('\n');
-      this.#partial = lines.pop()!;
-      this.#lines.push(...lines);
-      this.#wake();
-    });
-    stream.on('end', () => {
-      this.#ended = true;
-      this.#wake();
-    });
-  }
-
-  #wake(): void {
-    for (const wake of this.#waiting.splice(0)) wake();
-  }
-
-  /** The next message; throws once the stream ended. */
-  async next(): Promise<Message> {
-    while (this.#lines.length === 0) {
-      if (this.#ended) throw new Error(`stdout ended after: ${this.text}`);
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
-    return JSON.parse(this.#lines.shift()!) as Message;
-  }
-
-  /** Reads up to the first message `match` accepts; returns it and the ones before it. */
-  async until(match: (m: Message) => boolean): Promise<{ found: Message; before: Message[] }> {
-    const before: Message[] = [];
-    for (;;) {
-      const message = await this.next();
-      if (match(message)) return { found: message, before };
-      before.push(message);
-    }
-  }
-
-  response(id: unknown): Promise<Message> {
-    return this.until((m) => m.id === id && !('method' in m)).then(({ found }) => found);
-  }
-}
 
 interface RawServer {
   child: ChildProcessWithoutNullStreams;
