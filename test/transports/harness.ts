@@ -270,7 +270,7 @@ export const INITIALIZE = {
 /** Opens a stream and initializes its session over raw HTTP; returns the stream and its POST URL. */
 export async function openSession(
   t: TestContext,
-  h: Harness,
+  h: Pick<Harness, 'origin'>,
   options: { path?: string; headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {},
 ) {
   const headers = options.headers ?? {};

@@ -97,6 +97,28 @@ for (const mode of MODES) {
       assert.equal(answer.status, 200);
       assert.equal(answer.headers['mcp-session-id'], undefined);
     });
+
+    test("the seed's layout: Streamable HTTP at /mcp, HTTP+SSE at /mcp/sse and /mcp/message", async (t) => {
+      const h = await start(t, mode, { sse: { basePath: '/mcp' } });
+      const modern = await connect(t, new StreamableHTTPClientTransport(new URL(`${h.origin}/mcp`)));
+      const legacy = await connect(t, new SSEClientTransport(new URL(`${h.origin}/mcp/sse`)));
+      assert.equal(text(await modern.callTool({ name: 'whoami' })), 'streamable-http');
+      assert.equal(text(await legacy.callTool({ name: 'whoami' })), 'sse');
+      assert.equal((await send(`${h.origin}/sse`)).status, 404);
+      // The same with the endpoint at the prefix itself.
+      const prefixed = await start(t, mode, { basePath: '/mcp', streamableHTTP: { endpoint: '' } });
+      await connect(t, new StreamableHTTPClientTransport(new URL(`${prefixed.origin}/mcp`)));
+      await connect(t, new SSEClientTransport(new URL(`${prefixed.origin}/mcp/sse`)));
+      assert.equal(prefixed.both.sessionCount, 2);
+    });
+
+    test('maxSessions counts the sessions of both wires', async (t) => {
+      const h = await start(t, mode, { maxSessions: 1 });
+      await connect(t, new SSEClientTransport(new URL(`${h.origin}/sse`)));
+      const refused = await mcpPost(`${h.origin}/mcp`, initializeMessage());
+      assert.equal(refused.status, 503);
+      assert.match(refused.body, /maximum of 1 sessions/);
+    });
   });
 }
 

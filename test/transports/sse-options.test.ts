@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { MemoryEventStore } from '../../src/stores/memory-event-store.ts';
 import * as transports from '../../src/transports/index.ts';
-import { resolveSSEOptions, samePrincipal } from '../../src/transports/sse-options.ts';
+import { samePrincipal } from '../../src/transports/http/http-options.ts';
+import { resolveSSEOptions } from '../../src/transports/sse-options.ts';
 
 describe('SSEServer options', () => {
   test('defaults are the documented ones', () => {

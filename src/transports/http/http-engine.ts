@@ -1,0 +1,158 @@
+import type { Server } from 'node:http';
+import type { McpServer } from '../../server/mcp-server.ts';
+import {
+  cannotListenAgain,
+  describeListening,
+  type ListenAddress,
+  type ListeningInfo,
+  listenNode,
+} from '../listen.ts';
+import {
+  createFetchHandler,
+  createNodeHandler,
+  type FetchHandler,
+  type NodeHandler,
+} from './entry-points.ts';
+import type { Exchange } from './exchange.ts';
+import type { ResolvedHTTPOptions } from './http-options.ts';
+import { type ExchangeRelay, relayFor } from './relay.ts';
+import { createRequestChecks, type RequestChecks } from './request-checks.ts';
+import { drainSessions, stopListening } from './shutdown.ts';
+import type { Wire, WireContext } from './wire.ts';
+
+interface Mounted {
+  readonly wire: Wire;
+  readonly checks: RequestChecks;
+}
+
+/**
+ * The one HTTP engine under every wire: it finds the wire a request is for, applies the checks every
+ * wire shares (Host/Origin guard, CORS preflights, then authentication inside the wire), relays a
+ * request for a session another instance holds (or takes the session over), counts sessions across
+ * wires against `maxSessions`, listens, and shuts down. A wire only frames and answers its requests.
+ */
+export class HttpEngine {
+  readonly server: McpServer;
+  readonly #owner: string;
+  readonly #wires: Mounted[];
+  readonly #relay: ExchangeRelay;
+  readonly #stopRelay: Array<() => void>;
+  readonly #maxSessions: number;
+  readonly #shutdownTimeout: number;
+  #closing = false;
+  #http: Server | undefined;
+
+  /** `owner` names the public class in errors; `build` makes the wires with the engine's context. */
+  constructor(
+    server: McpServer,
+    owner: string,
+    shared: ResolvedHTTPOptions,
+    build: (context: WireContext) => Wire[],
+  ) {
+    this.server = server;
+    this.#owner = owner;
+    this.#maxSessions = shared.maxSessions;
+    this.#shutdownTimeout = shared.shutdownTimeout;
+    const engine = this;
+    const auth = createRequestChecks(shared, server, '').auth;
+    const context: WireContext = {
+      server,
+      auth,
+      get closing() {
+        return engine.#closing;
+      },
+      hasRoom: () => this.#load() < this.#maxSessions,
+    };
+    this.#wires = build(context).map((wire) => ({
+      wire,
+      checks: createRequestChecks(wire.options, server, wire.allow),
+    }));
+    this.#relay = relayFor(server);
+    const handle = (exchange: Exchange) => this.#handle(exchange);
+    this.#stopRelay = [...new Set(this.#wires.map((m) => m.wire.name))].map((name) =>
+      this.#relay.serve(name, handle),
+    );
+  }
+
+  /** Sessions held and stateless requests in flight, across wires. */
+  get load(): number {
+    return this.#load();
+  }
+
+  /** Handles a `node:http` request; other paths go to `next` when given, or get 404. */
+  readonly handleNode: NodeHandler = createNodeHandler(
+    (exchange) => this.#handle(exchange),
+    (error) => this.server.reportError(error),
+  );
+
+  /** Handles a web `Request`; other paths get 404. */
+  readonly fetch: FetchHandler = createFetchHandler(
+    (exchange) => this.#handle(exchange),
+    (error) => this.server.reportError(error),
+  );
+
+  /** Starts a `node:http` server on `address`; it reports the first wire's endpoint. */
+  async listen(address: ListenAddress): Promise<ListeningInfo> {
+    if (this.#http !== undefined || this.#closing) throw cannotListenAgain(this.#owner, this.#closing);
+    this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
+    return describeListening(this.#http, this.#wires[0]!.wire.path);
+  }
+
+  /**
+   * Stops taking new sessions and requests (503), ends listen streams with their completion result,
+   * waits up to `timeout` for in-flight handlers, then closes every session (aborting what still runs)
+   * and the server `listen` started.
+   */
+  async close(timeout = this.#shutdownTimeout): Promise<void> {
+    this.#closing = true;
+    for (const stop of this.#stopRelay) stop();
+    for (const { wire } of this.#wires) wire.beforeDrain();
+    await drainSessions(this.server, () => this.#wires.flatMap((m) => m.wire.sessions()), timeout);
+    for (const { wire } of this.#wires) wire.dispose();
+    const http = this.#http;
+    this.#http = undefined;
+    await stopListening(http);
+  }
+
+  #load(): number {
+    let load = 0;
+    for (const { wire } of this.#wires) load += wire.load;
+    return load;
+  }
+
+  /** Answers one exchange if one of the wires takes it; false when the path is none of theirs. */
+  async #handle(entered: Exchange): Promise<boolean> {
+    let ex = entered;
+    const req = ex.request;
+    for (const { wire, checks } of this.#wires) {
+      const route = wire.route(req);
+      if (route === undefined) continue;
+      const origin = req.headers.get('origin');
+      const cors = checks.cors?.headers(origin);
+      const refused = checks.guard(req.headers, ex.loopbackBind);
+      if (refused !== undefined) {
+        wire.refuse(ex, 403, `Forbidden: ${refused}`, cors);
+        return true;
+      }
+      if (req.method === 'OPTIONS' && checks.cors !== undefined) {
+        ex.respond(204, checks.cors.preflight(origin));
+        return true;
+      }
+      const sessionId = wire.elsewhere(ex, route);
+      if (sessionId !== undefined) {
+        const routed = await this.#relay.route(ex, sessionId, {
+          transport: wire.name,
+          maxBodyBytes: wire.options.maxBodyBytes,
+          maxBufferedBytes: wire.options.maxBufferedBytes,
+          refuse: (e, status, message, headers) => wire.refuse(e, status, message, { ...cors, ...headers }),
+          adopt: (record, gone, exchange) => wire.adopt(record, gone, exchange, route.base),
+        });
+        if (routed === undefined) return true;
+        ex = routed;
+      }
+      await wire.serve(ex, route, cors);
+      return true;
+    }
+    return false;
+  }
+}

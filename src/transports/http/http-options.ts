@@ -1,0 +1,136 @@
+import { McpLiveError } from '../../protocol/mcp-live-error.ts';
+import type { CORSOptions } from './cors.ts';
+import type { HTTPRequestInfo } from './exchange.ts';
+import type { KeepAliveMode } from './keep-alive.ts';
+
+/**
+ * What every HTTP wire of mcp-live shares (`SSEServer`, `StreamableHTTPServer`, `McpHttpServer`): where
+ * it answers, whom it lets in, how streams stay alive, and its limits.
+ */
+export interface HTTPServerOptions {
+  /** Path prefix of the endpoints, such as `/api`. @default '' */
+  basePath?: string;
+  /**
+   * Computes the prefix for each request, for multi-tenant mounts such as `/t/acme`; overrides
+   * `basePath`. Return `undefined` for requests that are not this server's (404, or `next()`).
+   */
+  dynamicBasePath?: (req: HTTPRequestInfo) => string | undefined;
+  /** ms between keep-alives on each open stream; 0 turns them off. @default 15_000 */
+  keepAliveInterval?: number;
+  /**
+   * What keeps a session's own stream alive (the HTTP+SSE stream, the Streamable HTTP GET stream): an
+   * SSE `'comment'`, or a JSON-RPC `'ping'` the client must answer within `pingTimeout`, whose session
+   * is closed when it does not. Streams of one request always use comments. @default 'comment'
+   */
+  keepAlive?: KeepAliveMode;
+  /** ms a client has to answer a keep-alive `ping`. @default 10_000 */
+  pingTimeout?: number;
+  /**
+   * Values handlers see in `ctx.values`: called for the request that opens a session (its result is
+   * kept as `session.values`) and for every POST (merged over the session's for that message).
+   */
+  contextFunc?: (
+    req: HTTPRequestInfo,
+  ) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
+  /** Makes session ids: unguessable, visible ASCII only. @default the McpServer's generator */
+  sessionIdGenerator?: () => string;
+  /**
+   * Who is calling: return a principal (kept as `session.principal`, given to stateless requests), or
+   * `undefined`, `null` or `false` to answer 401. Called for every request.
+   */
+  authenticate?: (req: HTTPRequestInfo) => unknown;
+  /** The `WWW-Authenticate` challenge of 401 answers, such as `Bearer resource_metadata="…"`. @default 'Bearer' */
+  wwwAuthenticate?: string;
+  /** Whether a request's principal is its session's; anyone else gets 403. @default the same value, or equal JSON */
+  samePrincipal?: (sessionPrincipal: unknown, requestPrincipal: unknown) => boolean;
+  /** CORS headers for browser clients on other origins; `true` allows any origin. @default false */
+  cors?: boolean | CORSOptions;
+  /** `Origin` values accepted (`'*'` for any); others get 403. Requests without `Origin` pass. */
+  allowedOrigins?: string[];
+  /** `Host` values accepted (an entry without a port accepts any port); others get 403. */
+  allowedHosts?: string[];
+  /**
+   * Without `allowedHosts`/`allowedOrigins`, accept only loopback `Host` and `Origin` values: `'auto'`
+   * when the server listens on a loopback address (known to `listen()` and `handleNode`), `true`
+   * always, `false` never (the lists are then ignored too). @default 'auto'
+   */
+  dnsRebindingProtection?: boolean | 'auto';
+  /** Largest POST body in bytes; larger ones get 413 without being read. @default 4_194_304 (4 MiB) */
+  maxBodyBytes?: number;
+  /** Bytes of events that may wait for a client that stopped reading before it is disconnected. @default 4_194_304 (4 MiB) */
+  maxBufferedBytes?: number;
+  /**
+   * Sessions, and stateless requests in flight, one server holds at most, counted across its wires;
+   * one more gets 503 with `Retry-After`. @default 10_000
+   */
+  maxSessions?: number;
+  /** Requests of one session handled at once; a POST that would pass it gets 429. @default 100 */
+  maxInFlightPerSession?: number;
+  /** ms `close()` waits for in-flight handlers before aborting them. @default 5_000 */
+  shutdownTimeout?: number;
+}
+
+type Kept =
+  | 'dynamicBasePath'
+  | 'contextFunc'
+  | 'sessionIdGenerator'
+  | 'authenticate'
+  | 'allowedOrigins'
+  | 'allowedHosts';
+
+/** The shared options with their defaults applied. */
+export type ResolvedHTTPOptions = Required<Omit<HTTPServerOptions, Kept | 'cors'>> &
+  Pick<HTTPServerOptions, Kept> & { cors: CORSOptions | undefined };
+
+/** Applies the shared defaults and checks the values, once, at construction; errors name `owner`. */
+export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): ResolvedHTTPOptions {
+  const fail = (message: string): never => {
+    throw new McpLiveError('INVALID_OPTION', `${owner} option ${message}`);
+  };
+  const limit = (name: string, value: number, min: number): number => {
+    if (!Number.isFinite(value) || value < min) fail(`${name} must be a number ≥ ${min} (got ${value})`);
+    return value;
+  };
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  if (basePath !== '' && !basePath.startsWith('/')) {
+    fail(`basePath must start with "/" (got ${JSON.stringify(options.basePath)})`);
+  }
+  const { cors } = options;
+  const resolved: ResolvedHTTPOptions = {
+    basePath,
+    keepAliveInterval: limit('keepAliveInterval', options.keepAliveInterval ?? 15_000, 0),
+    keepAlive: options.keepAlive ?? 'comment',
+    pingTimeout: limit('pingTimeout', options.pingTimeout ?? 10_000, 1),
+    wwwAuthenticate: options.wwwAuthenticate ?? 'Bearer',
+    samePrincipal: options.samePrincipal ?? samePrincipal,
+    cors: cors === true ? {} : cors === false || cors === undefined ? undefined : cors,
+    dnsRebindingProtection: options.dnsRebindingProtection ?? 'auto',
+    maxBodyBytes: limit('maxBodyBytes', options.maxBodyBytes ?? 4 * 1024 * 1024, 0),
+    maxBufferedBytes: limit('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 0),
+    maxSessions: limit('maxSessions', options.maxSessions ?? 10_000, 1),
+    maxInFlightPerSession: limit('maxInFlightPerSession', options.maxInFlightPerSession ?? 100, 1),
+    shutdownTimeout: limit('shutdownTimeout', options.shutdownTimeout ?? 5_000, 0),
+  };
+  for (const key of [
+    'dynamicBasePath',
+    'contextFunc',
+    'sessionIdGenerator',
+    'authenticate',
+    'allowedOrigins',
+    'allowedHosts',
+  ] as const) {
+    if (options[key] !== undefined) (resolved as Record<string, unknown>)[key] = options[key];
+  }
+  return resolved;
+}
+
+/** The default principal comparison: the same value, or plain data that serializes the same. */
+export function samePrincipal(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
