@@ -116,6 +116,7 @@ export { MemoryEventStore, MemoryMessageBus, MemorySessionStore } from './stores
 export type {
   CORSOptions,
   HTTPRequestInfo,
+  HTTPServerOptions,
   KeepAliveMode,
   ListenAddress,
   ListeningInfo,
@@ -125,5 +126,6 @@ export type {
   SSEServerOptions,
   StreamableHTTPCloseOptions,
   StreamableHTTPServerOptions,
+  WireView,
 } from './transports/index.ts';
 export { McpHttpServer, SSEServer, StreamableHTTPServer } from './transports/index.ts';

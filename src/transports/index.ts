@@ -1,9 +1,10 @@
 export type { CORSOptions } from './http/cors.ts';
 export type { HTTPRequestInfo } from './http/exchange.ts';
+export type { HTTPServerOptions } from './http/http-options.ts';
 export type { KeepAliveMode } from './http/keep-alive.ts';
 export type { NodeRequest } from './http/node-exchange.ts';
 export type { ListenAddress, ListeningInfo } from './listen.ts';
-export type { McpHttpServerOptions, SharedHTTPOptionName } from './mcp-http-server.ts';
+export type { McpHttpServerOptions, SharedHTTPOptionName, WireView } from './mcp-http-server.ts';
 export { McpHttpServer } from './mcp-http-server.ts';
 export type { SSEServerOptions } from './sse-options.ts';
 export type { SSECloseOptions } from './sse-server.ts';
