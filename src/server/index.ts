@@ -4,7 +4,7 @@ export type { EventStore, ReplaySend } from './event-store.ts';
 export type { ServerEvents } from './hooks.ts';
 export type { McpServerOptions, Registered, RegisterOptions } from './mcp-server.ts';
 export { McpServer } from './mcp-server.ts';
-export type { BusHandler, BusMessage, MessageBus, SessionSelector } from './message-bus.ts';
+export type { BusHandler, BusMessage, MessageBus, RelayPayload, SessionSelector } from './message-bus.ts';
 export type {
   PromptArgs,
   PromptArgumentConfig,

@@ -15,7 +15,7 @@ import {
   type BusMessage,
   type MessageBus,
   matchesSelector,
-  type RelayPacket,
+  type RelayPayload,
   type SessionSelector,
 } from './message-bus.ts';
 import {
@@ -107,7 +107,7 @@ export class McpServer {
   readonly #sessions: SessionRegistry;
   readonly #options: McpServerOptions;
   #pendingChanges = new Set<CatalogKind>();
-  readonly #relayListeners = new Set<(packet: RelayPacket) => void>();
+  readonly #relayListeners = new Set<(payload: RelayPayload) => void>();
   readonly #subscriptions: SubscriptionHub;
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
@@ -437,17 +437,17 @@ export class McpServer {
   }
 
   /**
-   * Listens to relay packets this instance gets on the bus (for the HTTP transports, which relay
+   * Listens to relay payloads this instance gets on the bus (for the HTTP transports, which relay
    * requests for sessions another instance holds); returns a function that stops listening.
    */
-  onRelayPacket(listener: (packet: RelayPacket) => void): () => void {
+  onRelayPayload(listener: (payload: RelayPayload) => void): () => void {
     this.#relayListeners.add(listener);
     return () => this.#relayListeners.delete(listener);
   }
 
   #fromBus(bus: BusMessage): void {
     if (bus.type === 'relay') {
-      for (const listener of this.#relayListeners) listener(bus.packet);
+      for (const listener of this.#relayListeners) listener(bus.payload);
       return;
     }
     if (bus.type === 'session') {

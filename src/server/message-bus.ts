@@ -11,21 +11,16 @@ export interface SessionSelector {
 }
 
 /**
- * A piece of an HTTP exchange relayed between two instances (a request that landed on one for a
- * session the other holds, and the pieces of its answer). `k` says which piece, `x` names the exchange;
- * the bus carries the other fields as they are (JSON).
+ * What the HTTP transports send each other to serve a request on the instance that holds its session:
+ * a JSON object that is opaque to the bus, which carries it as it is, in order, to one instance.
  */
-export interface RelayPacket {
-  readonly k: string;
-  readonly x: string;
-  readonly [field: string]: unknown;
-}
+export type RelayPayload = Readonly<Record<string, unknown>>;
 
 /** One message on a bus: for one session, for the sessions of every instance, or a relayed exchange's. */
 export type BusMessage =
   | { type: 'session'; sessionId: string; message: JSONRPCMessage }
   | { type: 'broadcast'; origin: string; message: JSONRPCMessage; selector?: SessionSelector }
-  | { type: 'relay'; packet: RelayPacket };
+  | { type: 'relay'; payload: RelayPayload };
 
 /** Receives what the bus delivers to one instance. */
 export type BusHandler = (message: BusMessage) => void;
@@ -44,10 +39,10 @@ export interface MessageBus {
   /** Delivers `message` to every listening instance except `origin` (which serves its own sessions). */
   broadcast(origin: string, message: JSONRPCMessage, selector?: SessionSelector): Promise<void>;
   /**
-   * Delivers a relay packet to instance `instanceId`, in order with the packets this bus sent it before.
+   * Delivers a relay payload to instance `instanceId`, in order with the payloads this bus sent it before.
    * Rejects with `INSTANCE_GONE` when that instance does not listen, `STORE_UNAVAILABLE` when the bus cannot carry it.
    */
-  relay(instanceId: string, packet: RelayPacket): Promise<void>;
+  relay(instanceId: string, payload: RelayPayload): Promise<void>;
   /** Listens as instance `instanceId`; resolves to a function that stops listening. */
   subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>>;
   /** Stops every subscription and releases what the bus opened itself. */

@@ -4,7 +4,7 @@ import type {
   BusHandler,
   BusMessage,
   MessageBus,
-  RelayPacket,
+  RelayPayload,
   SessionSelector,
 } from '../server/message-bus.ts';
 
@@ -37,12 +37,12 @@ export class MemoryMessageBus implements MessageBus {
     }
   }
 
-  async relay(instanceId: string, packet: RelayPacket): Promise<void> {
+  async relay(instanceId: string, payload: RelayPayload): Promise<void> {
     const handlers = this.#instances.get(instanceId);
     if (handlers === undefined) {
       throw new McpLiveError('INSTANCE_GONE', `Instance "${instanceId}" does not listen on this bus`);
     }
-    this.#deliver(handlers, { type: 'relay', packet });
+    this.#deliver(handlers, { type: 'relay', payload });
   }
 
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {

@@ -4,7 +4,7 @@ import type {
   BusHandler,
   BusMessage,
   MessageBus,
-  RelayPacket,
+  RelayPayload,
   SessionSelector,
 } from '../server/message-bus.ts';
 import { BackgroundErrors } from './background-errors.ts';
@@ -19,7 +19,7 @@ export interface RedisMessageBusOptions extends RedisOptions {
 type Wire =
   | { t: 's'; s: string; m: JSONRPCMessage }
   | { t: 'b'; o: string; m: JSONRPCMessage; f?: SessionSelector }
-  | { t: 'r'; p: RelayPacket };
+  | { t: 'r'; p: RelayPayload };
 
 /**
  * A `MessageBus` over Redis sharded pub/sub (Redis 7 or later): each instance listens on its own
@@ -89,8 +89,8 @@ export class RedisMessageBus implements MessageBus {
     await this.#link.command(['SPUBLISH', this.#names.broadcast, JSON.stringify(wire)]);
   }
 
-  async relay(instanceId: string, packet: RelayPacket): Promise<void> {
-    const wire: Wire = { t: 'r', p: packet };
+  async relay(instanceId: string, payload: RelayPayload): Promise<void> {
+    const wire: Wire = { t: 'r', p: payload };
     const receivers = await this.#link.command<number>([
       'SPUBLISH',
       this.#names.inbox(instanceId),
@@ -248,7 +248,11 @@ function parse(text: string): BusMessage | undefined {
     return undefined;
   }
   if (typeof wire !== 'object' || wire === null) return undefined;
-  if (wire.t === 'r') return isRelayPacket(wire.p) ? { type: 'relay', packet: wire.p } : undefined;
+  if (wire.t === 'r') {
+    return typeof wire.p === 'object' && wire.p !== null && !Array.isArray(wire.p)
+      ? { type: 'relay', payload: wire.p as RelayPayload }
+      : undefined;
+  }
   if (typeof wire.m !== 'object' || wire.m === null) return undefined;
   const message = wire.m as JSONRPCMessage;
   if (wire.t === 's' && typeof wire.s === 'string') return { type: 'session', sessionId: wire.s, message };
@@ -257,10 +261,4 @@ function parse(text: string): BusMessage | undefined {
   return selector === undefined
     ? { type: 'broadcast', origin: wire.o, message }
     : { type: 'broadcast', origin: wire.o, message, selector };
-}
-
-function isRelayPacket(value: unknown): value is RelayPacket {
-  if (typeof value !== 'object' || value === null) return false;
-  const packet = value as Record<string, unknown>;
-  return typeof packet.k === 'string' && typeof packet.x === 'string';
 }

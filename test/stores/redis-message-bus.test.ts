@@ -73,7 +73,7 @@ describe('RedisMessageBus', { skip }, () => {
     assert.deepEqual(await atZ, { type: 'session', sessionId: 'sz', message: note('fence') });
   });
 
-  test('relay packets reach the instance named, in order; one that does not listen is gone', async (t) => {
+  test('relay payloads reach the instance named, in order; one that does not listen is gone', async (t) => {
     const prefix = `bus-${++prefixes}`;
     const [x, y] = await Promise.all([listeningBus(t, prefix, 'X'), listeningBus(t, prefix, 'Y')]);
     const first = y.next();
@@ -81,7 +81,7 @@ describe('RedisMessageBus', { skip }, () => {
     for (let n = 0; n < 3; n++) await x.bus.relay('Y', { k: 'data', x: 'X/1', chunk: `c${n}` });
     const got = [await first, ...(await Promise.all(rest))];
     assert.deepEqual(
-      got.map((m) => (m.type === 'relay' ? m.packet.chunk : m.type)),
+      got.map((m) => (m.type === 'relay' ? m.payload.chunk : m.type)),
       ['c0', 'c1', 'c2'],
     );
     const gone = await x.bus.relay('Z', { k: 'ping', x: '-' }).catch((error: unknown) => error);

@@ -6,7 +6,7 @@ import type { JSONRPCMessage } from '../../src/protocol/jsonrpc.ts';
 import { McpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
-import type { BusHandler, MessageBus, RelayPacket, SessionSelector } from '../../src/server/message-bus.ts';
+import type { BusHandler, MessageBus, RelayPayload, SessionSelector } from '../../src/server/message-bus.ts';
 import { MemoryEventStore } from '../../src/stores/memory-event-store.ts';
 import { MemoryMessageBus } from '../../src/stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../../src/stores/memory-session-store.ts';
@@ -46,8 +46,8 @@ export class SeverableBus implements MessageBus {
     return this.#check() ?? this.#bus.broadcast(origin, message, selector);
   }
 
-  relay(instanceId: string, packet: RelayPacket): Promise<void> {
-    return this.#check() ?? this.#bus.relay(instanceId, packet);
+  relay(instanceId: string, payload: RelayPayload): Promise<void> {
+    return this.#check() ?? this.#bus.relay(instanceId, payload);
   }
 
   async subscribe(instanceId: string, handler: BusHandler): Promise<() => Promise<void>> {

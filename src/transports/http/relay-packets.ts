@@ -1,4 +1,4 @@
-import type { RelayPacket } from '../../server/message-bus.ts';
+import type { RelayPayload } from '../../server/message-bus.ts';
 import type { ResponseHeaders } from './exchange.ts';
 
 /**
@@ -41,7 +41,7 @@ export type Packet =
   | { k: 'end'; x: string; drop?: true };
 
 /** A packet off the bus, or `undefined` for one this version does not know. */
-export function readPacket(packet: RelayPacket): Packet | undefined {
+export function readPacket(packet: RelayPayload): Packet | undefined {
   switch (packet.k) {
     case 'open':
       return typeof packet.from === 'string' &&

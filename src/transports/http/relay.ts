@@ -1,7 +1,7 @@
 import { errorText } from '../../protocol/error-text.ts';
 import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
-import type { RelayPacket } from '../../server/message-bus.ts';
+import type { RelayPayload } from '../../server/message-bus.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
 import type { ExchangeHandler } from './entry-points.ts';
 import type { BodyResult, Exchange, ResponseHeaders, StreamSink } from './exchange.ts';
@@ -94,7 +94,7 @@ export class ExchangeRelay {
 
   constructor(server: McpServer) {
     this.#server = server;
-    server.onRelayPacket((packet) => this.#receive(packet));
+    server.onRelayPayload((packet) => this.#receive(packet));
   }
 
   /** Serves exchanges relayed to this instance for `transport`; returns a function that stops. */
@@ -195,7 +195,7 @@ export class ExchangeRelay {
       this.#outgoing.set(x, outgoing);
       const since = Date.now();
       const publish = (): void => {
-        server.messageBus.relay(owner, open as unknown as RelayPacket).then(
+        server.messageBus.relay(owner, open as unknown as RelayPayload).then(
           () => {
             outgoing.sent = true;
             this.#startChecks();
@@ -220,7 +220,7 @@ export class ExchangeRelay {
     });
   }
 
-  #receive(raw: RelayPacket): void {
+  #receive(raw: RelayPayload): void {
     const packet = readPacket(raw);
     if (packet === undefined) return;
     if (packet.k === 'open') this.#serveIncoming(packet);
@@ -236,7 +236,7 @@ export class ExchangeRelay {
     const bus = this.#server.messageBus;
     const ex = new RelayExchange(
       open,
-      (reply) => bus.relay(open.from, reply as unknown as RelayPacket),
+      (reply) => bus.relay(open.from, reply as unknown as RelayPayload),
       () => this.#incoming.delete(open.x),
     );
     this.#incoming.set(open.x, ex);
@@ -255,7 +255,7 @@ export class ExchangeRelay {
     const lost = (ping.open ?? []).filter((x) => !this.#incoming.has(x));
     if (lost.length === 0 || ping.from === undefined) return;
     this.#server.messageBus
-      .relay(ping.from, { k: 'lost', x: '-', xs: lost } as unknown as RelayPacket)
+      .relay(ping.from, { k: 'lost', x: '-', xs: lost } as unknown as RelayPayload)
       .catch(() => {});
   }
 
@@ -339,7 +339,7 @@ export class ExchangeRelay {
     }
     const from = this.#server.instanceId;
     for (const [owner, open] of byOwner) {
-      const ping = { k: 'ping', x: '-', from, open } as unknown as RelayPacket;
+      const ping = { k: 'ping', x: '-', from, open } as unknown as RelayPayload;
       this.#server.messageBus.relay(owner, ping).catch((error: unknown) => {
         this.#lost(open, `the instance that holds the session stopped answering (${errorText(error)})`);
       });
