@@ -101,7 +101,7 @@ export class RedisEventStore implements EventStore {
     return redisEventId(streamId, this.#last.get(streamId) ?? FIRST_ENTRY);
   }
 
-  streamOf(eventId: string): string | undefined {
+  async streamOf(eventId: string): Promise<string | undefined> {
     return parseEventId(eventId)?.streamId;
   }
 

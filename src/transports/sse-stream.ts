@@ -4,6 +4,7 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionChannel } from '../server/session.ts';
+import { type StreamEventStore, streamEventStore } from '../server/sync-event-store.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
@@ -45,6 +46,8 @@ export class SSEStream implements SessionChannel {
   readonly #settings: SSEStreamSettings;
   readonly #onEnded: (stream: SSEStream) => void;
   readonly #queue: SerialQueue;
+  /** The settings' store, through its fast path when it has one. */
+  readonly #store: StreamEventStore | undefined;
   #session: Session | undefined;
   #endpointEvent = '';
   /** The client's connection; before `open`, one that holds what is sent until the stream opens. */
@@ -68,7 +71,8 @@ export class SSEStream implements SessionChannel {
     this.key = init.key ?? `sse-${randomHex(12)}`;
     this.#queue = new SerialQueue((error) => server.reportError(error, this.#session));
     this.#connection = this.#newConnection();
-    const store = settings.store;
+    const store = settings.store === undefined ? undefined : streamEventStore(settings.store);
+    this.#store = store;
     if (store !== undefined) {
       this.#queue.run(() =>
         andThen(store.lastEventId(this.key), (id) => {
@@ -84,7 +88,7 @@ export class SSEStream implements SessionChannel {
 
   /** Whether a dropped connection leaves the session waiting for its client to come back. */
   get resumable(): boolean {
-    return this.#settings.store !== undefined && this.#settings.gracePeriod > 0;
+    return this.#store !== undefined && this.#settings.gracePeriod > 0;
   }
 
   send(message: JSONRPCMessage): void {
@@ -92,7 +96,7 @@ export class SSEStream implements SessionChannel {
       this.#server.reportError(error, this.#session),
     );
     if (encoded === undefined) return;
-    const store = this.#settings.store;
+    const store = this.#store;
     if (store === undefined) {
       this.#connection?.writer.write(encodeSSEMessage(++this.#nextEventId, encoded.json));
       return;
@@ -105,7 +109,7 @@ export class SSEStream implements SessionChannel {
   close(): void {
     this.#stopGrace();
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-    const store = this.#settings.store;
+    const store = this.#store;
     this.#queue.run(() => {
       const connection = this.#connection;
       this.#connection = undefined;
@@ -147,7 +151,7 @@ export class SSEStream implements SessionChannel {
    * `clientGone` tells whether the client left while the missed events were read from the store.
    */
   resume(sink: StreamSink, lastEventId: string | undefined, clientGone: () => boolean): void {
-    const store = this.#settings.store;
+    const store = this.#store;
     const session = this.#session;
     if (store === undefined || session === undefined) return;
     this.#queue.run(() => {

@@ -3,6 +3,7 @@ import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
 import type { Session } from '../server/session.ts';
+import { type StreamEventStore, streamEventStore } from '../server/sync-event-store.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
@@ -61,6 +62,8 @@ export class ResumableStream {
   readonly id: string;
   readonly session: Session;
   readonly #settings: StreamSettings;
+  /** The settings' store, through its fast path when it has one. */
+  readonly #store: StreamEventStore | undefined;
   #connection: Connection | undefined;
   #connecting = 0;
   readonly #queue = new SerialQueue((error) => this.#settings.report(error, this.session));
@@ -77,7 +80,8 @@ export class ResumableStream {
     this.session = session;
     this.#settings = settings;
     if (options.eager === true) this.#connection = this.#newConnection();
-    const store = settings.store;
+    const store = settings.store === undefined ? undefined : streamEventStore(settings.store);
+    this.#store = store;
     if (store !== undefined && options.markStart !== false) {
       this.#queue.run(() => {
         const mark = store.lastEventId(id);
@@ -96,7 +100,7 @@ export class ResumableStream {
   send(message: JSONRPCMessage): void {
     const json = this.#encode(message);
     if (json === undefined) return;
-    const store = this.#settings.store;
+    const store = this.#store;
     if (store === undefined) {
       this.#queue.run(
         () => void this.#connection?.writer.write(encodeSSEEvent({ event: 'message', data: json })),
@@ -128,7 +132,7 @@ export class ResumableStream {
         if (this.#connection !== undefined) this.#end(this.#connection);
         this.#connection = connection;
       }
-      const store = this.#settings.store;
+      const store = this.#store;
       const after = options.replayAfter === 'backlog' ? this.#backlogStart() : options.replayAfter;
       // Nothing to look up or replay (a POST's stream, most often): the connection starts in this task.
       if (store === undefined || (options.priming === undefined && after === undefined)) {
@@ -140,7 +144,7 @@ export class ResumableStream {
 
   /** The priming event and the replay of what the client missed, read from the store, then `#attach`. */
   async #replayThenAttach(
-    store: EventStore,
+    store: StreamEventStore,
     connection: Connection,
     sink: StreamSink,
     reuse: boolean,
@@ -207,7 +211,7 @@ export class ResumableStream {
   /** Ends the connection and forgets the stream's events (unless another instance holds the session now). */
   close(): void {
     this.end();
-    const store = this.#settings.store;
+    const store = this.#store;
     if (store !== undefined && !this.session.released) this.#queue.run(() => store.deleteStream(this.id));
   }
 
@@ -242,7 +246,7 @@ export class ResumableStream {
   }
 
   #ended(): void {
-    const store = this.#settings.store;
+    const store = this.#store;
     const told = store?.streamEnded?.(this.id);
     if (told !== undefined) told.catch((error: unknown) => this.#settings.report(error, this.session));
   }

@@ -17,12 +17,12 @@ async function replay(store: MemoryEventStore, after: string) {
 test('event ids name their stream, and replay covers that stream only, after the given event', async (t) => {
   const store = new MemoryEventStore();
   t.after(() => store.clear());
-  const a1 = store.append('a', note(1));
-  store.append('b', note(10));
-  const a2 = store.append('a', note(2));
-  const a3 = store.append('a', note(3));
-  assert.equal(store.streamOf(a1), 'a');
-  assert.equal(store.streamOf(a2), 'a');
+  const a1 = await store.append('a', note(1));
+  await store.append('b', note(10));
+  const a2 = await store.append('a', note(2));
+  const a3 = await store.append('a', note(3));
+  assert.equal(await store.streamOf(a1), 'a');
+  assert.equal(await store.streamOf(a2), 'a');
   assert.equal(new Set([a1, a2, a3]).size, 3);
   assert.deepEqual(await replay(store, a1), {
     stream: 'a',
@@ -37,10 +37,10 @@ test('event ids name their stream, and replay covers that stream only, after the
 test('stream ids may contain the separator', async (t) => {
   const store = new MemoryEventStore();
   t.after(() => store.clear());
-  const id = store.append('key_with_underscores-1', note(1));
-  assert.equal(store.streamOf(id), 'key_with_underscores-1');
-  const before = store.lastEventId('key_with_underscores-1');
-  store.append('key_with_underscores-1', note(2));
+  const id = await store.append('key_with_underscores-1', note(1));
+  assert.equal(await store.streamOf(id), 'key_with_underscores-1');
+  const before = await store.lastEventId('key_with_underscores-1');
+  await store.append('key_with_underscores-1', note(2));
   assert.deepEqual(
     (await replay(store, before)).seen.map(([, n]) => n),
     [2],
@@ -50,11 +50,11 @@ test('stream ids may contain the separator', async (t) => {
 test('lastEventId of a new stream replays everything appended later', async (t) => {
   const store = new MemoryEventStore();
   t.after(() => store.clear());
-  store.append('other', note(0));
-  const start = store.lastEventId('fresh');
-  assert.equal(store.streamOf(start), 'fresh');
-  store.append('fresh', note(1));
-  store.append('fresh', note(2));
+  await store.append('other', note(0));
+  const start = await store.lastEventId('fresh');
+  assert.equal(await store.streamOf(start), 'fresh');
+  await store.append('fresh', note(1));
+  await store.append('fresh', note(2));
   assert.deepEqual(
     (await replay(store, start)).seen.map(([, n]) => n),
     [1, 2],
@@ -65,7 +65,7 @@ test('ids this store cannot have made are refused', async (t) => {
   const store = new MemoryEventStore();
   t.after(() => store.clear());
   for (const id of ['', 'plain', '_5', 'a_', 'a_x', 'a_1e3']) {
-    assert.equal(store.streamOf(id), undefined, id);
+    assert.equal(await store.streamOf(id), undefined, id);
     assert.equal((await replay(store, id)).stream, undefined, id);
   }
 });
@@ -73,9 +73,9 @@ test('ids this store cannot have made are refused', async (t) => {
 test('each stream keeps at most maxEventsPerStream events, the newest', async (t) => {
   const store = new MemoryEventStore({ maxEventsPerStream: 3 });
   t.after(() => store.clear());
-  const start = store.lastEventId('s');
-  for (let n = 1; n <= 5; n++) store.append('s', note(n));
-  store.append('t', note(100));
+  const start = await store.lastEventId('s');
+  for (let n = 1; n <= 5; n++) await store.append('s', note(n));
+  await store.append('t', note(100));
   assert.equal(store.size, 4);
   assert.deepEqual(
     (await replay(store, start)).seen.map(([, n]) => n),
@@ -87,9 +87,9 @@ test('events older than maxAge are dropped, and ids stay meaningful after a stre
   let now = 1_000;
   const store = new MemoryEventStore({ maxAge: 100, now: () => now });
   t.after(() => store.clear());
-  const old = store.append('s', note(1));
+  const old = await store.append('s', note(1));
   now += 50;
-  store.append('s', note(2));
+  await store.append('s', note(2));
   now += 60;
   assert.deepEqual(
     (await replay(store, old)).seen.map(([, n]) => n),
@@ -100,8 +100,8 @@ test('events older than maxAge are dropped, and ids stay meaningful after a stre
   assert.equal(store.size, 0);
   assert.equal(store.streamCount, 0);
   // A client still holding an old cursor gets only what came after it, never a renumbered past.
-  const cursor = store.lastEventId('s');
-  store.append('s', note(3));
+  const cursor = await store.lastEventId('s');
+  await store.append('s', note(3));
   assert.deepEqual(
     (await replay(store, old)).seen.map(([, n]) => n),
     [3],
@@ -115,10 +115,10 @@ test('events older than maxAge are dropped, and ids stay meaningful after a stre
 test('deleteStream forgets a stream', async (t) => {
   const store = new MemoryEventStore();
   t.after(() => store.clear());
-  const first = store.append('s', note(1));
-  store.append('s', note(2));
-  store.append('t', note(3));
-  store.deleteStream('s');
+  const first = await store.append('s', note(1));
+  await store.append('s', note(2));
+  await store.append('t', note(3));
+  await store.deleteStream('s');
   assert.equal(store.size, 1);
   assert.deepEqual((await replay(store, first)).seen, []);
 });
@@ -147,12 +147,12 @@ test('an ended stream is forgotten endedStreamMaxAge after it ended, not before;
   let now = 1_000;
   const store = new MemoryEventStore({ maxAge: 60_000, endedStreamMaxAge: 100, now: () => now });
   t.after(() => store.clear());
-  const start = store.lastEventId('post-1');
-  store.append('post-1', note(1));
-  store.append('post-1', note(2));
-  store.append('get', note(3));
+  const start = await store.lastEventId('post-1');
+  await store.append('post-1', note(1));
+  await store.append('post-1', note(2));
+  await store.append('get', note(3));
   now += 10;
-  store.streamEnded('post-1');
+  await store.streamEnded('post-1');
   now += 99;
   assert.deepEqual(
     (await replay(store, start)).seen.map(([, n]) => n),
@@ -165,22 +165,22 @@ test('an ended stream is forgotten endedStreamMaxAge after it ended, not before;
   assert.equal(store.streamCount, 1);
   // A running stream keeps maxAge.
   now += 59_000;
-  store.append('post-2', note(4));
+  await store.append('post-2', note(4));
   assert.equal(store.size, 2);
 });
 
-test('an append is enough to forget ended streams that are due', (t) => {
+test('an append is enough to forget ended streams that are due', async (t) => {
   let now = 0;
   const store = new MemoryEventStore({ endedStreamMaxAge: 50, now: () => now });
   t.after(() => store.clear());
   for (let i = 0; i < 100; i++) {
-    store.append(`post-${i}`, note(i));
-    store.streamEnded(`post-${i}`);
+    await store.append(`post-${i}`, note(i));
+    await store.streamEnded(`post-${i}`);
     now += 1;
   }
   assert.equal(store.size, 50, 'the first 50 were due at their own 50 ms');
   now += 50;
-  store.append('other', note(0));
+  await store.append('other', note(0));
   assert.equal(store.size, 1);
   assert.equal(store.streamCount, 1);
 });
@@ -189,24 +189,24 @@ test('an ended stream is not kept past maxAge, and one written again after it en
   let now = 0;
   const store = new MemoryEventStore({ maxAge: 100, endedStreamMaxAge: 1_000, now: () => now });
   t.after(() => store.clear());
-  store.append('s', note(1));
-  store.streamEnded('s');
+  await store.append('s', note(1));
+  await store.streamEnded('s');
   now += 100;
   assert.equal((await replay(store, 's_0')).seen.length, 0);
 
   const short = new MemoryEventStore({ maxAge: 1_000, endedStreamMaxAge: 100, now: () => now });
   t.after(() => short.clear());
-  short.append('s', note(1));
-  short.streamEnded('s');
+  await short.append('s', note(1));
+  await short.streamEnded('s');
   now += 50;
-  short.append('s', note(2));
+  await short.append('s', note(2));
   now += 50;
   assert.deepEqual(
     (await replay(short, 's_0')).seen.map(([, n]) => n),
     [1, 2],
     'it runs again',
   );
-  short.streamEnded('s');
+  await short.streamEnded('s');
   now += 100;
   assert.deepEqual((await replay(short, 's_0')).seen, []);
 });
@@ -216,13 +216,13 @@ test('past maxBytes the oldest events of the whole store go first, and size show
   const each = text(1).length + 64;
   const store = new MemoryEventStore({ maxBytes: each * 3 });
   t.after(() => store.clear());
-  const startA = store.lastEventId('a');
-  const startB = store.lastEventId('b');
-  store.append('a', note(1), text(1));
-  store.append('b', note(2), text(2));
-  store.append('a', note(3), text(3));
+  const startA = await store.lastEventId('a');
+  const startB = await store.lastEventId('b');
+  await store.append('a', note(1), text(1));
+  await store.append('b', note(2), text(2));
+  await store.append('a', note(3), text(3));
   assert.equal(store.size, 3);
-  store.append('b', note(4), text(4));
+  await store.append('b', note(4), text(4));
   assert.equal(store.size, 3);
   assert.deepEqual(
     (await replay(store, startA)).seen.map(([, n]) => n),
@@ -233,8 +233,8 @@ test('past maxBytes the oldest events of the whole store go first, and size show
     (await replay(store, startB)).seen.map(([, n]) => n),
     [2, 4],
   );
-  store.append('c', note(5), text(5));
-  store.append('c', note(6), text(6));
+  await store.append('c', note(5), text(5));
+  await store.append('c', note(6), text(6));
   assert.equal(store.size, 3);
   assert.equal(store.streamCount, 2, 'a lost its last event, then its stream');
   assert.deepEqual((await replay(store, startA)).seen, []);
@@ -247,7 +247,7 @@ test('past maxBytes the oldest events of the whole store go first, and size show
 test('a resume from an evicted event gets what remains of its stream, in order', async (t) => {
   const store = new MemoryEventStore({ maxBytes: (JSON.stringify(note(1)).length + 64) * 4 });
   t.after(() => store.clear());
-  const ids = [1, 2, 3, 4, 5, 6].map((n) => store.append('s', note(n)));
+  const ids = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store.append('s', note(n))));
   assert.equal(store.size, 4);
   assert.deepEqual(await replay(store, ids[0]!), {
     stream: 's',
@@ -259,8 +259,8 @@ test('messages given without their JSON text are kept and replayed as copies', a
   const store = new MemoryEventStore();
   t.after(() => store.clear());
   const message = { jsonrpc: '2.0' as const, method: 'n', params: { n: 1 } };
-  const start = store.lastEventId('s');
-  store.append('s', message);
+  const start = await store.lastEventId('s');
+  await store.append('s', message);
   message.params.n = 99;
   assert.deepEqual(
     (await replay(store, start)).seen.map(([, n]) => n),
@@ -268,19 +268,19 @@ test('messages given without their JSON text are kept and replayed as copies', a
   );
 });
 
-test('at scale, expiry keeps up and the store empties', (t) => {
+test('at scale, expiry keeps up and the store empties', async (t) => {
   let now = 0;
   const store = new MemoryEventStore({ maxAge: 1_000, endedStreamMaxAge: 10, now: () => now });
   t.after(() => store.clear());
   for (let i = 0; i < 50_000; i++) {
-    store.append(`k-${i}`, note(i));
-    if (i % 2 === 0) store.streamEnded(`k-${i}`);
-    if (i % 10 === 0) store.deleteStream(`k-${i - 5}`);
+    await store.append(`k-${i}`, note(i));
+    if (i % 2 === 0) await store.streamEnded(`k-${i}`);
+    if (i % 10 === 0) await store.deleteStream(`k-${i - 5}`);
     if (i % 100 === 0) now += 1;
   }
   assert.ok(store.size < 50_000 && store.size > 0, `size ${store.size}`);
   now += 1_000;
-  store.append('last', note(0));
+  await store.append('last', note(0));
   assert.equal(store.size, 1);
   assert.equal(store.streamCount, 1);
 });
@@ -350,13 +350,13 @@ test('any mix of appends, ends, deletes and replays matches the plain rules', as
       const action = random(10);
       if (action < 6) {
         const text = JSON.stringify({ ...note(step), pad: 'x'.repeat(random(80)) });
-        store.append(id, JSON.parse(text), text);
+        await store.append(id, JSON.parse(text), text);
         model.append(id, text, now);
       } else if (action < 8) {
-        store.streamEnded(id);
+        await store.streamEnded(id);
         model.ended(id, now);
       } else if (action < 9) {
-        store.deleteStream(id);
+        await store.deleteStream(id);
         model.streams.delete(id);
       } else {
         const { seen } = await replay(store, `${id}_0`);

@@ -240,12 +240,14 @@ for (const mode of MODES) {
 
     test('an asynchronous event store keeps the order of events, before and after a reconnection', async (t) => {
       const memory = new MemoryEventStore();
-      const later = <T>(value: () => T) => new Promise<T>((resolve) => setImmediate(() => resolve(value())));
+      const later = <T>(value: () => Promise<T>) =>
+        new Promise<T>((resolve) => setImmediate(() => resolve(value())));
       const store: EventStore = {
         append: (streamId, message) => later(() => memory.append(streamId, message)),
         lastEventId: (streamId) => later(() => memory.lastEventId(streamId)),
         streamOf: (eventId) => later(() => memory.streamOf(eventId)),
-        replayAfter: (eventId, replay) => later(() => eventId).then((id) => memory.replayAfter(id, replay)),
+        replayAfter: (eventId, replay) =>
+          later(async () => eventId).then((id) => memory.replayAfter(id, replay)),
         deleteStream: (streamId) => later(() => memory.deleteStream(streamId)),
       };
       const h = await startSSE(t, mode, { ...RESUME, eventStore: store });

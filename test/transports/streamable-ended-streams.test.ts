@@ -17,13 +17,13 @@ import {
   until,
 } from './streamable-harness.ts';
 
-/** A MemoryEventStore that records the streams it is told have ended. */
+/** A MemoryEventStore that records the streams it is told have ended (an override: the plain path). */
 class RecordingStore extends MemoryEventStore {
   readonly ended: string[] = [];
 
-  override streamEnded(streamId: string): void {
+  override streamEnded(streamId: string): Promise<void> {
     this.ended.push(streamId);
-    super.streamEnded(streamId);
+    return super.streamEnded(streamId);
   }
 }
 
@@ -64,7 +64,7 @@ for (const mode of MODES) {
         messagesOf(answer.body).map((m) => m.id ?? 'progress'),
         ['progress', 'progress', 1],
       );
-      const streamId = store.streamOf(eventsOf(answer.body).at(-1)!.id!);
+      const streamId = await store.streamOf(eventsOf(answer.body).at(-1)!.id!);
       await until(() => store.ended.length === 2);
       assert.equal(store.ended[1], streamId);
       await mcpPost(h.url, call(2, 'count', { n: 1 }), headers);
@@ -84,7 +84,7 @@ for (const mode of MODES) {
       await delay(200);
       release();
       // The answer lands in the store with nobody to write it to.
-      const streamId = store.streamOf(priming.id!)!;
+      const streamId = (await store.streamOf(priming.id!))!;
       await until(() => store.size > 1);
       assert.equal(store.ended.includes(streamId), false);
       const resumed = await LiveStream.open(t, h.url, {
