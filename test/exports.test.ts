@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as root from '../src/index.ts';
 import * as testing from '../src/testing/index.ts';
+import * as transport from '../src/transport.ts';
 
 // Changing the public API is a decision: update these lists on purpose, with the docs.
 test('the root entry exports exactly the documented runtime values', () => {
@@ -23,7 +24,6 @@ test('the root entry exports exactly the documented runtime values', () => {
     'RequestContext',
     'SSEServer',
     'SUPPORTED_PROTOCOL_VERSIONS',
-    'Session',
     'StreamableHTTPServer',
     'UriTemplate',
     'audio',
@@ -49,4 +49,8 @@ test('the root entry exports exactly the documented runtime values', () => {
 
 test('mcp-live/testing exports the in-memory client pair', () => {
   assert.deepEqual(Object.keys(testing).sort(), ['TestClient', 'connectTestClient']);
+});
+
+test('mcp-live/transport exports what a transport of your own needs, and nothing a handler does', () => {
+  assert.deepEqual(Object.keys(transport).sort(), ['Session', 'asSession', 'transportHost']);
 });

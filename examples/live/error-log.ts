@@ -1,9 +1,9 @@
 // Server errors as one line each. With Redis, an outage makes the same failure every second (each
 // metrics sample's resources/updated cannot reach the other instances): a line seen again within
 // `quiet` ms is counted, and the count is printed with its next appearance.
-import { isMcpLiveError, type JSONRPCRequest, type Session } from '../../src/index.ts';
+import { isMcpLiveError, type JSONRPCRequest, type SessionView } from '../../src/index.ts';
 
-type ErrorListener = (error: unknown, context: { session?: Session; request?: JSONRPCRequest }) => void;
+type ErrorListener = (error: unknown, context: { session?: SessionView; request?: JSONRPCRequest }) => void;
 
 export function quietErrorLog(print: (line: string) => void = console.error, quiet = 30_000): ErrorListener {
   const printedAt = new Map<string, number>();

@@ -4,7 +4,8 @@
 // instance, so chat and document updates travel over the message bus; and a session store that keeps
 // subscriptions hands them to the instance that takes the session over. No client can subscribe to
 // these URIs itself: no resource has them.
-import { type McpServer, type Session, s, toolError } from '../../src/index.ts';
+import { type McpServer, type SessionView, s, toolError } from '../../src/index.ts';
+import { asSession } from '../../src/transport.ts';
 import { METRIC_FIELDS } from './metrics.ts';
 
 export const TOPICS = ['metrics', 'chat', 'documents'] as const;
@@ -30,7 +31,7 @@ export function topicMarker(topic: Topic, key?: string): string {
   return `${MARKER}${topic}/${key ?? ALL}`;
 }
 
-function markersOf(session: Session, topic?: Topic): string[] {
+function markersOf(session: SessionView, topic?: Topic): string[] {
   const prefix = topic === undefined ? MARKER : `${MARKER}${topic}/`;
   return [...session.subscriptions].filter((uri) => uri.startsWith(prefix));
 }
@@ -49,8 +50,8 @@ export class TopicHub {
   }
 
   /** Sets a session's filter for `topic`, replacing the one before. */
-  subscribe(session: Session, topic: Topic, filter: TopicFilter): void {
-    for (const uri of markersOf(session, topic)) session.subscriptions.delete(uri);
+  subscribe(session: SessionView, topic: Topic, filter: TopicFilter): void {
+    for (const uri of markersOf(session, topic)) asSession(session).subscriptions.delete(uri);
     const keys = filter === 'all' ? [undefined] : [...filter];
     this.#mark(
       session,
@@ -58,27 +59,28 @@ export class TopicHub {
     );
   }
 
-  unsubscribe(session: Session, topic: Topic): boolean {
-    const markers = markersOf(session, topic);
+  unsubscribe(view: SessionView, topic: Topic): boolean {
+    const markers = markersOf(view, topic);
+    const session = asSession(view);
     for (const uri of markers) session.subscriptions.delete(uri);
     if (markers.length > 0) session.stateChanged();
     return markers.length > 0;
   }
 
   /** Adds one key (a channel, a document) to a session's filter; a session that gets everything keeps that. */
-  join(session: Session, topic: Topic, key: string): void {
+  join(session: SessionView, topic: Topic, key: string): void {
     if (this.filterOf(session, topic) === 'all' || session.subscriptions.has(topicMarker(topic, key))) return;
     this.#mark(session, [topicMarker(topic, key)]);
   }
 
-  filterOf(session: Session, topic: Topic): TopicFilter | undefined {
+  filterOf(session: SessionView, topic: Topic): TopicFilter | undefined {
     const keys = markersOf(session, topic).map((uri) => uri.slice(`${MARKER}${topic}/`.length));
     if (keys.length === 0) return undefined;
     return keys.includes(ALL) ? 'all' : new Set(keys);
   }
 
   /** Every subscription of a session, as plain JSON. */
-  describe(session: Session): Record<string, string[] | 'all'> {
+  describe(session: SessionView): Record<string, string[] | 'all'> {
     const out: Record<string, string[] | 'all'> = {};
     for (const topic of TOPICS) {
       const filter = this.filterOf(session, topic);
@@ -118,9 +120,13 @@ export class TopicHub {
     return delivered;
   }
 
-  #mark(session: Session, markers: string[]): void {
+  #mark(view: SessionView, markers: string[]): void {
+    // Topics ride on the session's subscription set, which the session store records, so that an
+    // instance taking the session over keeps them: changing what the protocol records takes the whole
+    // session (mcp-live/transport).
+    const session = asSession(view);
     for (const uri of markers) session.subscriptions.add(uri);
-    session.stateChanged(); // recorded, so that an instance taking the session over keeps its topics
+    session.stateChanged();
   }
 }
 

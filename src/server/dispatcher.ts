@@ -42,7 +42,8 @@ export interface MessageExtra {
 }
 
 type Params = Record<string, unknown>;
-type MethodHandler = (params: Params, ctx: RequestContext) => unknown;
+/** A method's handler; `session` is the one the request came on (the handler-facing `ctx.session` is read-only). */
+type MethodHandler = (params: Params, ctx: RequestContext, session: Session) => unknown;
 
 interface Route {
   /** The server capability (and, for resources, sub-capability) the method needs. */
@@ -90,17 +91,21 @@ export class Dispatcher {
         {
           capability: 'resources',
           subCapability: 'subscribe',
-          handler: (p, ctx) => subscribe(catalog, p, ctx),
+          handler: (p, _ctx, session) => subscribe(catalog, p, session),
         },
       ],
       [
         'resources/unsubscribe',
-        { capability: 'resources', subCapability: 'subscribe', handler: (p, ctx) => unsubscribe(p, ctx) },
+        {
+          capability: 'resources',
+          subCapability: 'subscribe',
+          handler: (p, _ctx, session) => unsubscribe(p, session),
+        },
       ],
       ['prompts/list', { capability: 'prompts', handler: (p) => listPrompts(catalog, p, pageSize) }],
       ['prompts/get', { capability: 'prompts', handler: (p, ctx) => getPrompt(catalog, p, ctx) }],
       ['completion/complete', { capability: 'completions', handler: (p, ctx) => complete(catalog, p, ctx) }],
-      ['logging/setLevel', { capability: 'logging', handler: setLevel }],
+      ['logging/setLevel', { capability: 'logging', handler: (p, _ctx, session) => setLevel(p, session) }],
       ['server/discover', { handler: () => discover(settings.stateless) }],
       [
         'subscriptions/listen',
@@ -168,7 +173,7 @@ export class Dispatcher {
       const result =
         run === undefined
           ? await this.#route(session, method, params, ctx)
-          : await this.#routeStateless(run, method, params, ctx);
+          : await this.#routeStateless(run, session, method, params, ctx);
       response = { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> };
     } catch (error) {
       if (!isProtocolError(error) && !controller.signal.aborted)
@@ -185,14 +190,20 @@ export class Dispatcher {
     }
   }
 
-  async #routeStateless(run: StatelessRun, method: string, params: Params, ctx: RequestContext) {
+  async #routeStateless(
+    run: StatelessRun,
+    session: Session,
+    method: string,
+    params: Params,
+    ctx: RequestContext,
+  ) {
     if (REMOVED_METHODS.has(method)) {
       throw ProtocolError.methodNotFound(method, 'does not exist in protocol revision 2026-07-28');
     }
     const route = this.#routes.get(method);
     if (route === undefined) throw ProtocolError.methodNotFound(method);
     this.#checkCapability(method, route, this.#s.capabilities());
-    const result = await runStateless(this.#s.stateless, run, () => route.handler(params, ctx));
+    const result = await runStateless(this.#s.stateless, run, () => route.handler(params, ctx, session));
     return finishStateless(this.#s.stateless, method, params, result ?? {});
   }
 
@@ -206,7 +217,7 @@ export class Dispatcher {
     const route = STATELESS_METHODS.has(method) ? undefined : this.#routes.get(method);
     if (route === undefined) throw ProtocolError.methodNotFound(method);
     this.#checkCapability(method, route, session.serverCapabilities ?? this.#s.capabilities());
-    return route.handler(params, ctx);
+    return route.handler(params, ctx, session);
   }
 
   #checkCapability(method: string, route: Route, capabilities: ServerCapabilities): void {
@@ -291,14 +302,14 @@ function requestSession(connection: Session, extra: MessageExtra): Session {
   });
 }
 
-function setLevel(params: Params, ctx: RequestContext) {
+function setLevel(params: Params, session: Session) {
   if (!isLoggingLevel(params.level)) {
     throw ProtocolError.invalidParams(
       `logging/setLevel needs "level", one of ${LOGGING_LEVELS.join(', ')} (got ${JSON.stringify(params.level)})`,
     );
   }
-  ctx.session.logLevel = params.level;
-  ctx.session.stateChanged();
+  session.logLevel = params.level;
+  session.stateChanged();
   return {};
 }
 

@@ -1,18 +1,23 @@
 import type { JSONRPCRequest, JSONRPCResponse } from '../protocol/jsonrpc.ts';
-import type { Session } from './session.ts';
+import type { SessionView } from './session.ts';
 
 /** The events an `McpServer` emits, with their listeners' arguments. */
 export interface ServerEvents {
-  sessionOpened: [session: Session];
-  sessionClosed: [session: Session, reason: string];
+  sessionOpened: [session: SessionView];
+  sessionClosed: [session: SessionView, reason: string];
   /** Before a request is handled; a listener that throws (a `ProtocolError`, say) refuses it. */
-  beforeRequest: [request: JSONRPCRequest, session: Session];
+  beforeRequest: [request: JSONRPCRequest, session: SessionView];
   /** After a request was answered (not for cancelled ones). */
-  afterRequest: [request: JSONRPCRequest, response: JSONRPCResponse, session: Session, durationMs: number];
+  afterRequest: [
+    request: JSONRPCRequest,
+    response: JSONRPCResponse,
+    session: SessionView,
+    durationMs: number,
+  ];
   /** A handler failed, or a listener or transport reported a problem. */
-  error: [error: unknown, context: { session?: Session; request?: JSONRPCRequest }];
+  error: [error: unknown, context: { session?: SessionView; request?: JSONRPCRequest }];
   /** A client notification the core does not handle itself (`notifications/roots/list_changed`, custom ones). */
-  notification: [method: string, params: Record<string, unknown> | undefined, session: Session];
+  notification: [method: string, params: Record<string, unknown> | undefined, session: SessionView];
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void | Promise<void>;

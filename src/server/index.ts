@@ -37,8 +37,14 @@ export {
   textResource,
   toolError,
 } from './results.ts';
-export type { SendOptions, SessionChannel, SessionInit, SessionRequestOptions } from './session.ts';
-export { Session } from './session.ts';
+export type {
+  SendOptions,
+  SessionChannel,
+  SessionInit,
+  SessionRequestOptions,
+  SessionView,
+} from './session.ts';
+export { asSession, Session } from './session.ts';
 export type { SessionRecord, SessionStore } from './session-store.ts';
 export type { SubscriptionFilter } from './subscription-hub.ts';
 export type { ToolArgs, ToolConfig, ToolHandler, ToolReturn } from './tool-definition.ts';

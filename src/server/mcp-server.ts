@@ -1,5 +1,5 @@
 import { errorText } from '../protocol/error-text.ts';
-import type { JSONRPCMessage, JSONRPCRequest } from '../protocol/jsonrpc.ts';
+import type { JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
@@ -8,9 +8,8 @@ import { MemoryMessageBus } from '../stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../stores/memory-session-store.ts';
 import { type CacheOptions, resolveCacheOptions } from './cache-hints.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
-import { Dispatcher, type MessageExtra } from './dispatcher.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
-import type { McpParamHeader } from './mcp-header-params.ts';
 import {
   type BusMessage,
   type MessageBus,
@@ -33,13 +32,14 @@ import {
   type ResourceTemplateConfig,
   type ResourceTemplateHandler,
 } from './resource-definition.ts';
-import type { Session, SessionInit } from './session.ts';
+import type { Session, SessionView } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
-import type { SessionRecord, SessionStore } from './session-store.ts';
+import type { SessionStore } from './session-store.ts';
 import { reportStoreErrors } from './store-errors.ts';
 import { checkMaxSubscriptions, SubscriptionHub } from './subscription-hub.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
+import { TRANSPORT_HOST, type TransportHost } from './transport-host.ts';
 
 /** Options of an `McpServer`. */
 export interface McpServerOptions {
@@ -109,6 +109,7 @@ export class McpServer {
   #pendingChanges = new Set<CatalogKind>();
   readonly #relayListeners = new Set<(payload: RelayPayload) => void>();
   readonly #subscriptions: SubscriptionHub;
+  #host: TransportHost | undefined;
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
   readonly #stopStoreErrors: Array<() => void>;
@@ -300,7 +301,7 @@ export class McpServer {
   async broadcast(
     method: string,
     params?: Record<string, unknown>,
-    filter?: ((session: Session) => boolean) | SessionSelector,
+    filter?: ((session: SessionView) => boolean) | SessionSelector,
   ): Promise<number> {
     const message = toNotification(method, params);
     const local = typeof filter === 'function';
@@ -334,41 +335,21 @@ export class McpServer {
     return this.#subscriptions.size;
   }
 
-  /**
-   * Ends `subscriptions/listen` streams gracefully (their requests answer with the completion result):
-   * every one, or those whose request came on a session `which` picks (the request's own, or the
-   * connection's it came on). Used by transports that close.
-   */
-  endSubscriptions(which?: (session: Session) => boolean): void {
-    this.#subscriptions.endAll(
-      which === undefined ? undefined : ({ session }) => which(session.connection ?? session),
-    );
-  }
+  // ── Sessions ─────────────────────────────────────────────────────────────
 
-  // ── Sessions (used by transports) ────────────────────────────────────────
-
-  /** Opens a session for a transport. */
-  openSession(init: SessionInit): Promise<Session> {
-    return this.#sessions.open(init);
-  }
-
-  /**
-   * Takes over a session whose instance is gone (`gone`, found unreachable, or one the store no longer
-   * counts as alive): claims it in the store, then opens it here with the state its record kept, on
-   * `init`'s channel. `undefined` when the store cannot hand sessions over or another instance holds it.
-   * Fires `sessionOpened`.
-   */
-  adoptSession(record: SessionRecord, init: SessionInit, gone?: string): Promise<Session | undefined> {
-    return this.#sessions.adopt(record, init, gone);
+  /** What this server's transports use of it (`transportHost(server)` from `mcp-live/transport`). */
+  get [TRANSPORT_HOST](): TransportHost {
+    this.#host ??= this.#makeHost();
+    return this.#host;
   }
 
   /** The open session with this id held by this server, if any. */
-  getSession(id: string): Session | undefined {
+  getSession(id: string): SessionView | undefined {
     return this.#sessions.get(id);
   }
 
   /** Every open session this server holds. */
-  get sessions(): IterableIterator<Session> {
+  get sessions(): IterableIterator<SessionView> {
     return this.#sessions.values();
   }
 
@@ -376,24 +357,10 @@ export class McpServer {
     return this.#sessions.size;
   }
 
-  /** The arguments of tool `name` that Streamable HTTP clients mirror into `Mcp-Param-*` headers. */
-  toolHeaderParams(name: string): readonly McpParamHeader[] {
-    return this.#catalog.tools.get(name)?.headerParams ?? [];
-  }
-
-  /** Hands one incoming message of a session to the server; answers go out through the session. */
-  handleMessage(session: Session, message: JSONRPCMessage, extra?: MessageExtra): Promise<void> {
-    return this.#dispatcher.handle(session, message, extra);
-  }
-
-  /** Hands a JSON-RPC batch to the server; throws a `ProtocolError` where batches are not allowed. */
-  handleBatch(session: Session, messages: JSONRPCMessage[], extra?: MessageExtra): Promise<void> {
-    return this.#dispatcher.handleBatch(session, messages, extra);
-  }
-
   /** Closes a session: aborts its handlers, ends its streams, forgets it and fires `sessionClosed`. */
-  closeSession(sessionOrId: Session | string, reason = 'closed'): Promise<void> {
-    return this.#sessions.close(sessionOrId, reason);
+  closeSession(sessionOrId: SessionView | string, reason = 'closed'): Promise<void> {
+    // Every SessionView this server hands out is one of its sessions.
+    return this.#sessions.close(sessionOrId as Session | string, reason);
   }
 
   /** Closes every session and stops the server's timers. */
@@ -412,8 +379,8 @@ export class McpServer {
   }
 
   /** Reports a failure to `error` listeners (or the console when there are none). */
-  reportError(error: unknown, session?: Session, request?: JSONRPCRequest): void {
-    const context: { session?: Session; request?: JSONRPCRequest } = {};
+  reportError(error: unknown, session?: SessionView, request?: JSONRPCRequest): void {
+    const context: { session?: SessionView; request?: JSONRPCRequest } = {};
     if (session !== undefined) context.session = session;
     if (request !== undefined) context.request = request;
     if (this.#hooks.has('error')) this.#hooks.emit('error', error, context);
@@ -436,13 +403,30 @@ export class McpServer {
     }
   }
 
-  /**
-   * Listens to relay payloads this instance gets on the bus (for the HTTP transports, which relay
-   * requests for sessions another instance holds); returns a function that stops listening.
-   */
-  onRelayPayload(listener: (payload: RelayPayload) => void): () => void {
-    this.#relayListeners.add(listener);
-    return () => this.#relayListeners.delete(listener);
+  #makeHost(): TransportHost {
+    const sessions = this.#sessions;
+    const dispatcher = this.#dispatcher;
+    const subscriptions = this.#subscriptions;
+    const relayListeners = this.#relayListeners;
+    const catalog = this.#catalog;
+    return {
+      openSession: (init) => sessions.open(init),
+      adoptSession: (record, init, gone) => sessions.adopt(record, init, gone),
+      handleMessage: (session, message, extra) => dispatcher.handle(session, message, extra),
+      handleBatch: (session, messages, extra) => dispatcher.handleBatch(session, messages, extra),
+      toolHeaderParams: (name) => catalog.tools.get(name)?.headerParams ?? [],
+      endSubscriptions(which) {
+        subscriptions.endAll(
+          which === undefined
+            ? undefined
+            : ({ session }) => which((session.connection ?? session) as Session),
+        );
+      },
+      onRelayPayload(listener) {
+        relayListeners.add(listener);
+        return () => relayListeners.delete(listener);
+      },
+    };
   }
 
   #fromBus(bus: BusMessage): void {

@@ -10,7 +10,7 @@ import type { CreateMessageParams, CreateMessageResult } from '../protocol/sampl
 import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { InputMethod, InputRounds } from './input-rounds.ts';
 import type { McpServer } from './mcp-server.ts';
-import type { Session } from './session.ts';
+import type { Session, SessionView } from './session.ts';
 
 /** What a stateless (2026-07-28) request brings to its context. */
 export interface StatelessRequest {
@@ -36,7 +36,9 @@ export interface ClientRequestOptions {
 export class RequestContext {
   readonly requestId: RequestId;
   readonly method: string;
-  readonly session: Session;
+  /** The client's session, read-only (for a stateless request: a session of this request alone). */
+  readonly session: SessionView;
+  readonly #session: Session;
   /** This message's HTTP request headers; the session's (stream's) headers where there is no request of its own. */
   readonly headers: Headers;
   /** Values the transport's context function produced for this message, over the session's. */
@@ -63,6 +65,7 @@ export class RequestContext {
   }) {
     this.server = init.server;
     this.session = init.session;
+    this.#session = init.session;
     this.requestId = init.requestId;
     this.method = init.method;
     this.#controller = init.controller;
@@ -216,7 +219,7 @@ export class RequestContext {
   #request(method: string, params: Record<string, unknown> | undefined, options: ClientRequestOptions) {
     const signal =
       options.signal === undefined ? this.signal : AbortSignal.any([this.signal, options.signal]);
-    return this.session.request(method, params, {
+    return this.#session.request(method, params, {
       signal,
       relatedRequestId: this.requestId,
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),

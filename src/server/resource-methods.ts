@@ -5,6 +5,7 @@ import type { Catalog } from './catalog.ts';
 import { paginate } from './cursor.ts';
 import type { RequestContext } from './request-context.ts';
 import { toReadResult } from './resource-definition.ts';
+import type { Session } from './session.ts';
 
 function requireUri(params: Record<string, unknown>, method: string): string {
   const uri = params.uri;
@@ -56,17 +57,15 @@ export async function readResource(
   return toReadResult(value, uri, match.entry.description.mimeType);
 }
 
-export function subscribe(catalog: Catalog, params: Record<string, unknown>, ctx: RequestContext) {
+export function subscribe(catalog: Catalog, params: Record<string, unknown>, session: Session) {
   const uri = requireUri(params, 'resources/subscribe');
   if (!resourceExists(catalog, uri)) throw notFound(uri);
-  ctx.session.subscriptions.add(uri);
-  ctx.session.stateChanged();
+  session.subscriptions.add(uri);
+  session.stateChanged();
   return {};
 }
 
-export function unsubscribe(params: Record<string, unknown>, ctx: RequestContext) {
-  if (ctx.session.subscriptions.delete(requireUri(params, 'resources/unsubscribe'))) {
-    ctx.session.stateChanged();
-  }
+export function unsubscribe(params: Record<string, unknown>, session: Session) {
+  if (session.subscriptions.delete(requireUri(params, 'resources/unsubscribe'))) session.stateChanged();
   return {};
 }

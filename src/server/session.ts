@@ -73,8 +73,65 @@ interface Pending {
   cleanup(): void;
 }
 
-/** One connected client: its identity, negotiated state, in-flight work and outgoing path. */
-export class Session {
+/**
+ * What handlers and applications see of a session: who the client is, what it negotiated, its own
+ * storage (`data`), and the messages they may send it. The state is read-only here: only the
+ * protocol (`initialize`, `logging/setLevel`, subscriptions) changes it.
+ */
+export interface SessionView {
+  readonly id: string;
+  /** `sse`, `streamable-http`, `stdio`, `memory`, or a transport's own name. */
+  readonly transport: string;
+  /** The headers of the request that opened the session (the SSE stream's, or `initialize`'s POST). */
+  readonly headers: Headers;
+  /** Whoever the transport authenticated, if anyone. */
+  readonly principal: unknown;
+  /** Not stored, swept or announced: the session of one stateless request, or of stateless HTTP. */
+  readonly ephemeral: boolean;
+  /** The session of one stateless (2026-07-28) request, which lives as long as that request. */
+  readonly modern: boolean;
+  /** For a stateless request that came on a connection with a session of its own (stdio): that session. */
+  readonly connection: SessionView | undefined;
+  /** Values from the transport's context function for this connection. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Free per-session storage for handlers. */
+  readonly data: Map<string, unknown>;
+  /** Resource URIs this session subscribed to (`resources/subscribe`). */
+  readonly subscriptions: ReadonlySet<string>;
+  readonly createdAt: number;
+  readonly lastActivity: number;
+  readonly clientInfo: Implementation | undefined;
+  readonly clientCapabilities: ClientCapabilities | undefined;
+  readonly protocolVersion: ProtocolVersion | undefined;
+  /** What the server declared to this session in its `initialize` answer. */
+  readonly serverCapabilities: ServerCapabilities | undefined;
+  /** True once the client has sent `notifications/initialized`. */
+  readonly initialized: boolean;
+  /** The level below which log messages are not sent; `undefined` until the client sets one. */
+  readonly logLevel: LoggingLevel | undefined;
+  /** Aborts when the session closes. */
+  readonly signal: AbortSignal;
+  readonly closed: boolean;
+  readonly closeReason: string;
+  /** How many client requests are being handled now. */
+  readonly inFlightCount: number;
+  /** Sends a message to the client; false once the session is closed. */
+  send(message: JSONRPCMessage, options?: SendOptions): boolean;
+  /** Sends a notification (any method) to the client; false once the session is closed. */
+  notify(method: string, params?: Record<string, unknown>, options?: SendOptions): boolean;
+  /** Sends a request to the client and waits for its answer (a session of the 2025 revisions only). */
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options?: SessionRequestOptions,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * One connected client: its identity, negotiated state, in-flight work and outgoing path. Transports
+ * (`mcp-live/transport`) work with the whole class; handlers and applications see a `SessionView`.
+ */
+export class Session implements SessionView {
   readonly id: string;
   readonly transport: string;
   readonly headers: Headers;
@@ -330,4 +387,16 @@ export class Session {
     this.#closed?.abort(error);
     this.#channel.close?.(reason);
   }
+}
+
+/**
+ * The whole session behind a `SessionView` (for transports, and for code that changes what the
+ * protocol records, such as subscription markers); throws for an object that is not a session.
+ */
+export function asSession(view: SessionView): Session {
+  if (view instanceof Session) return view;
+  throw new McpLiveError(
+    'SESSION_NOT_FOUND',
+    `${String((view as { id?: unknown }).id)} is not a session of this copy of mcp-live`,
+  );
 }

@@ -13,6 +13,7 @@ import type { CallToolResult } from '../protocol/tools.ts';
 import { isModernProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
+import { transportHost } from '../server/transport-host.ts';
 
 export interface TestClientOptions {
   /** @default { name: 'mcp-live-test-client', version: '0.0.0' } */
@@ -102,7 +103,7 @@ export class TestClient {
       };
       if (options.logLevel !== undefined) this.#meta[MetaKey.LogLevel] = options.logLevel;
     }
-    this.#session = await this.server.openSession({
+    this.#session = await transportHost(this.server).openSession({
       transport: 'memory',
       headers: new Headers(options.headers),
       principal: options.principal,
@@ -265,7 +266,7 @@ export class TestClient {
     const session = this.session;
     const extra = headers === undefined ? {} : { headers: new Headers(headers) };
     queueMicrotask(() => {
-      this.server
+      transportHost(this.server)
         .handleMessage(session, message, extra)
         .catch((error) => this.server.reportError(error, session));
     });

@@ -2,6 +2,7 @@ import { batchRefusal } from '../protocol/batches.ts';
 import { parseMessages } from '../protocol/parse.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
+import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, isJSONMediaType, queryParam, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON, respondText } from './http/respond.ts';
@@ -97,8 +98,8 @@ export async function acceptPost(
   const headers = ex.request.headers;
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   const done = batch
-    ? server.handleBatch(session, messages, extra)
-    : server.handleMessage(session, messages[0]!, extra);
+    ? transportHost(server).handleBatch(session, messages, extra)
+    : transportHost(server).handleMessage(session, messages[0]!, extra);
   done.catch((error: unknown) => server.reportError(error, session));
   ex.respond(202, cors);
 }

@@ -1,6 +1,7 @@
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
+import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, type HTTPRequestInfo, queryParam, type ResponseHeaders } from './http/exchange.ts';
@@ -145,7 +146,7 @@ export class SSEWire implements Wire {
     };
     let session: Session | undefined;
     try {
-      session = await server.adoptSession(record, init, gone);
+      session = await transportHost(server).adoptSession(record, init, gone);
     } catch (error) {
       server.reportError(error);
       return true;
@@ -203,7 +204,7 @@ export class SSEWire implements Wire {
       if (values !== undefined) init.values = values;
       const id = o.sessionIdGenerator?.();
       if (id !== undefined) init.id = id;
-      session = await server.openSession(init);
+      session = await transportHost(server).openSession(init);
     } catch (error) {
       server.reportError(error);
       return respondText(ex, 500, 'Internal Server Error: could not open a session', cors);

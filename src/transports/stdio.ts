@@ -6,6 +6,7 @@ import { parseMessages } from '../protocol/parse.ts';
 import { isProtocolError } from '../protocol/protocol-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
+import { transportHost } from '../server/transport-host.ts';
 
 /** Options of a `StdioTransport`. */
 export interface StdioTransportOptions {
@@ -74,7 +75,7 @@ export class StdioTransport {
     }
     const { stdin, stdout, signal } = this.#o;
     const channel = { send: (m: JSONRPCMessage) => this.#write(m), close: (r: string) => void this.close(r) };
-    this.#opening = this.server.openSession({ channel, transport: 'stdio' });
+    this.#opening = transportHost(this.server).openSession({ channel, transport: 'stdio' });
     const session = await this.#opening;
     if (this.#stopping !== undefined) return;
     this.#session = session;
@@ -102,7 +103,7 @@ export class StdioTransport {
     const session = await this.#opening?.catch(() => undefined);
     if (session !== undefined && this.server.subscriptionCount > 0) {
       // Listen streams of this connection end with their completion result, as the spec asks.
-      this.server.endSubscriptions((s) => s === session);
+      transportHost(this.server).endSubscriptions((s) => s === session);
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const closing = session && this.server.closeSession(session, reason);
@@ -165,8 +166,8 @@ export class StdioTransport {
     const parsed = parseMessages(text.endsWith('\r') ? text.slice(0, -1) : text);
     if (!parsed.ok) return void session.send(parsed.error);
     const done = parsed.batch
-      ? this.server.handleBatch(session, parsed.messages)
-      : this.server.handleMessage(session, parsed.messages[0]!);
+      ? transportHost(this.server).handleBatch(session, parsed.messages)
+      : transportHost(this.server).handleMessage(session, parsed.messages[0]!);
     done.catch((error: unknown) => {
       if (isProtocolError(error)) session.send({ jsonrpc: '2.0', id: null, error: error.toJSON() });
       else this.server.reportError(error, session);

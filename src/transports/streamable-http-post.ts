@@ -11,6 +11,7 @@ import { negotiateProtocolVersion, type ProtocolVersion } from '../protocol/vers
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
+import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
@@ -244,8 +245,8 @@ interface Post {
 function dispatch(post: Post, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtra) {
   const { server, session } = post;
   return batch
-    ? server.handleBatch(session, messages, extra)
-    : server.handleMessage(session, messages[0]!, extra);
+    ? transportHost(server).handleBatch(session, messages, extra)
+    : transportHost(server).handleMessage(session, messages[0]!, extra);
 }
 
 /** Everything the POST carried was handled: its ephemeral session, or a failed `initialize`'s, closes. */

@@ -16,6 +16,7 @@ import { isModernProtocolVersion, LATEST_MODERN_PROTOCOL_VERSION } from '../prot
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
+import { transportHost } from '../server/transport-host.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { validateModernHeaders } from './http/modern-headers.ts';
 import { respondJSON } from './http/respond.ts';
@@ -91,7 +92,7 @@ export async function acceptStatelessPost(
     session.cancelRequest(message.id, 'the client closed the stream of its request'),
   );
   ex.onClientGone(() => channel.clientGone());
-  const handled = context.server
+  const handled = transportHost(context.server)
     .handleMessage(session, message, extra)
     .catch((error: unknown) => context.channel.report(error, session))
     .finally(() => context.server.closeSession(session, 'stateless request answered'));
@@ -128,7 +129,9 @@ function checkRequest(ex: Exchange, message: JSONRPCRequest, server: McpServer) 
   if (!isModernProtocolVersion(claimed)) return unsupportedVersionError(claimed).toJSON();
   const name = message.params?.name;
   const tool =
-    message.method === 'tools/call' && typeof name === 'string' ? server.toolHeaderParams(name) : [];
+    message.method === 'tools/call' && typeof name === 'string'
+      ? transportHost(server).toolHeaderParams(name)
+      : [];
   return validateModernHeaders(headers, message, tool)?.error;
 }
 

@@ -3,6 +3,7 @@ import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
+import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import type { Exchange, HTTPRequestInfo, ResponseHeaders } from './http/exchange.ts';
@@ -143,7 +144,7 @@ export class StreamableWire implements Wire {
 
   beforeDrain(): void {
     // Listen streams end with their completion result instead of holding the drain to its timeout.
-    this.#context.server.endSubscriptions((session) => this.#requests.has(session));
+    transportHost(this.#context.server).endSubscriptions((session) => this.#requests.has(session));
   }
 
   dispose(): void {
@@ -166,7 +167,7 @@ export class StreamableWire implements Wire {
     };
     let session: Session | undefined;
     try {
-      session = await this.#context.server.adoptSession(record, init, gone);
+      session = await transportHost(this.#context.server).adoptSession(record, init, gone);
     } catch (error) {
       this.#context.server.reportError(error);
       return true;
@@ -282,7 +283,7 @@ export class StreamableWire implements Wire {
     try {
       const id = stateless ? undefined : this.#o.sessionIdGenerator?.();
       if (id !== undefined) sessionInit.id = id;
-      session = await this.#context.server.openSession(sessionInit);
+      session = await transportHost(this.#context.server).openSession(sessionInit);
     } catch (error) {
       this.#context.server.reportError(error);
       return void fail(ex, 500, 'Internal Server Error: could not open a session', cors);
@@ -328,7 +329,7 @@ export class StreamableWire implements Wire {
       const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions and requests (maxSessions)`;
       return void fail(ex, 503, message, { ...cors, 'Retry-After': '5' });
     }
-    const session = await this.#context.server.openSession({
+    const session = await transportHost(this.#context.server).openSession({
       channel,
       transport: 'streamable-http',
       headers: ex.request.headers,

@@ -10,6 +10,7 @@ import { isProtocolError } from '../../src/protocol/protocol-error.ts';
 import type { MessageExtra } from '../../src/server/dispatcher.ts';
 import type { McpServer } from '../../src/server/mcp-server.ts';
 import type { Session, SessionInit } from '../../src/server/session.ts';
+import { transportHost } from '../../src/server/transport-host.ts';
 
 /** Asserts that `promise` rejects with a `ProtocolError` of `code` whose message matches every pattern. */
 export async function rejectsWithCode(
@@ -60,7 +61,7 @@ export async function openRawSession(
   init: Partial<Omit<SessionInit, 'channel'>> = {},
 ): Promise<RawSession> {
   const sent: JSONRPCMessage[] = [];
-  const session = await server.openSession({
+  const session = await transportHost(server).openSession({
     transport: 'raw',
     ...init,
     channel: { send: (message) => sent.push(message) },
@@ -68,7 +69,7 @@ export async function openRawSession(
   const responsesTo = (id: RequestId) =>
     sent.filter((m): m is JSONRPCResponse => !('method' in m) && 'id' in m && m.id === id);
   const handle = (message: JSONRPCMessage, extra?: MessageExtra) =>
-    server.handleMessage(session, message, extra);
+    transportHost(server).handleMessage(session, message, extra);
   return {
     session,
     sent,

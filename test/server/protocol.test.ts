@@ -5,6 +5,7 @@ import { parseMessages, readMessages } from '../../src/protocol/parse.ts';
 import { isProtocolError } from '../../src/protocol/protocol-error.ts';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
+import { transportHost } from '../../src/server/transport-host.ts';
 import { connectTestClient } from '../../src/testing/test-client.ts';
 import {
   errorOf,
@@ -215,7 +216,7 @@ describe('JSON-RPC batches', () => {
   test('are handled in 2025-03-26, with one response per request', async () => {
     const server = echoServer();
     const raw = await openInitializedRawSession(server, '2025-03-26');
-    await server.handleBatch(raw.session, batch());
+    await transportHost(server).handleBatch(raw.session, batch());
     assert.deepEqual(resultOf(raw.responsesTo('b1')[0]!).content, [{ type: 'text', text: 'first' }]);
     assert.deepEqual(resultOf(raw.responsesTo('b2')[0]!), {});
     assert.deepEqual(resultOf(raw.responsesTo('b3')[0]!).contents, [{ uri: 'memo://one', text: 'one' }]);
@@ -227,7 +228,7 @@ describe('JSON-RPC batches', () => {
       const server = echoServer();
       const raw = await openInitializedRawSession(server, version);
       const before = raw.sent.length;
-      await assert.rejects(server.handleBatch(raw.session, batch()), (error: unknown) => {
+      await assert.rejects(transportHost(server).handleBatch(raw.session, batch()), (error: unknown) => {
         assert.ok(isProtocolError(error));
         assert.equal(error.code, -32600);
         assert.match(error.message, new RegExp(version));
@@ -241,7 +242,7 @@ describe('JSON-RPC batches', () => {
     const server = echoServer();
     const raw = await openRawSession(server);
     await assert.rejects(
-      server.handleBatch(raw.session, [{ jsonrpc: '2.0', id: 1, method: 'ping' }]),
+      transportHost(server).handleBatch(raw.session, [{ jsonrpc: '2.0', id: 1, method: 'ping' }]),
       (error: unknown) => {
         assert.ok(isProtocolError(error));
         assert.equal(error.code, -32600);
@@ -264,7 +265,7 @@ describe('JSON-RPC batches', () => {
         params: { protocolVersion: '2025-03-26', clientInfo: { name: 'x', version: '1' } },
       },
     ];
-    await assert.rejects(server.handleBatch(raw.session, messages), (error: unknown) => {
+    await assert.rejects(transportHost(server).handleBatch(raw.session, messages), (error: unknown) => {
       assert.ok(isProtocolError(error));
       assert.equal(error.code, -32600);
       assert.match(error.message, /initialize must not be part of a JSON-RPC batch/);

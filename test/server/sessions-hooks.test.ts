@@ -5,7 +5,7 @@ import { ProtocolError } from '../../src/protocol/protocol-error.ts';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import type { RequestContext } from '../../src/server/request-context.ts';
-import type { Session } from '../../src/server/session.ts';
+import type { SessionView } from '../../src/server/session.ts';
 import { MemorySessionStore } from '../../src/stores/memory-session-store.ts';
 import { connectTestClient } from '../../src/testing/test-client.ts';
 import { firstText, isLiveError, openRawSession, rejectsWithCode, resultOf } from './helpers.ts';
@@ -108,7 +108,7 @@ describe('sessions', () => {
   test('an idle session is closed by the server and reported by sessionClosed', async () => {
     const server = new McpServer({ name: 'idle', version: '1' }, { sessionIdleTimeout: 1500 });
     let guard: ReturnType<typeof setTimeout> | undefined;
-    const closed = new Promise<[Session, string]>((resolve, reject) => {
+    const closed = new Promise<[SessionView, string]>((resolve, reject) => {
       server.on('sessionClosed', (session, reason) => resolve([session, reason]));
       // The sweeper's timer does not hold the process open (a transport does); this one does, and bounds the wait.
       guard = setTimeout(() => reject(new Error('the idle session was never closed')), 20_000);

@@ -6,6 +6,7 @@ import { McpServer } from '../../src/server/mcp-server.ts';
 import type { MessageBus } from '../../src/server/message-bus.ts';
 import type { Session } from '../../src/server/session.ts';
 import type { SessionStore } from '../../src/server/session-store.ts';
+import { transportHost } from '../../src/server/transport-host.ts';
 import { MemoryMessageBus } from '../../src/stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../../src/stores/memory-session-store.ts';
 import type { RedisClientLike } from '../../src/stores/redis-client.ts';
@@ -32,7 +33,7 @@ export async function openRecorded(server: McpServer, initialized = true): Promi
   const sent: JSONRPCMessage[] = [];
   const waiting: Array<(message: JSONRPCMessage) => void> = [];
   let taken = 0;
-  const session = await server.openSession({
+  const session = await transportHost(server).openSession({
     transport: 'test',
     channel: {
       send(message) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import type { RequestContext } from '../../src/server/request-context.ts';
+import { asSession } from '../../src/server/session.ts';
 import { delay, MODES, openSession, post, splitEventId, startSSE, until } from './harness.ts';
 
 const call = (id: number, name: string, args: Record<string, unknown> = {}) =>
@@ -46,7 +47,7 @@ for (const mode of MODES) {
     test('keep-alive comments flow on an idle stream and mark the session active', async (t) => {
       const h = await startSSE(t, mode, { keepAliveInterval: 20 });
       const { stream, sessionId } = await openSession(t, h);
-      const session = h.server.getSession(sessionId)!;
+      const session = asSession(h.server.getSession(sessionId)!);
       session.lastActivity = 0;
       await until(() => stream.parser.comments.length >= 2, 2_000, 'two keep-alive comments');
       assert.equal(stream.parser.comments[0], 'keep-alive');

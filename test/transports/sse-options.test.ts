@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { MemoryEventStore } from '../../src/stores/memory-event-store.ts';
-import * as transports from '../../src/transports/index.ts';
 import { samePrincipal } from '../../src/transports/http/http-options.ts';
+import * as transports from '../../src/transports/index.ts';
 import { resolveSSEOptions } from '../../src/transports/sse-options.ts';
 
 describe('SSEServer options', () => {

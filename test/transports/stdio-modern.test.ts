@@ -13,6 +13,7 @@ import { StdioClientTransport as StdioClientTransportV1 } from '@modelcontextpro
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
+import { transportHost } from '../../src/server/transport-host.ts';
 import { StdioTransport } from '../../src/stdio.ts';
 import { until } from './harness.ts';
 import { LineReader, type Message } from './line-reader.ts';
@@ -214,7 +215,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     const c = await connectStdio(t, server);
     c.send(modern('sub-1', 'subscriptions/listen', { notifications: { toolsListChanged: true } }));
     await c.out.next();
-    server.endSubscriptions();
+    transportHost(server).endSubscriptions();
     const { found: ended, before } = await c.out.answer('sub-1');
     assert.deepEqual(before, []);
     assert.equal(ended.result?.resultType, 'complete');
@@ -230,7 +231,7 @@ describe('stdio 2026-07-28: stateless requests on a StdioTransport in process', 
     b.send(modern('sub-b', 'subscriptions/listen', { notifications: { toolsListChanged: true } }));
     await Promise.all([a.out.next(), b.out.next()]);
     assert.equal(server.subscriptionCount, 2);
-    server.endSubscriptions((session) => session === a.stdio.session);
+    transportHost(server).endSubscriptions((session) => session === a.stdio.session);
     assert.equal(server.subscriptionCount, 1, 'the listen that came on connection a is ended');
     const { found: ended } = await a.out.answer('sub-a');
     assert.equal((ended.result!._meta as Record<string, unknown>)[SUBSCRIPTION_ID], 'sub-a');

@@ -3,6 +3,7 @@ import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
 import type { RelayPayload } from '../../server/message-bus.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
+import { transportHost } from '../../server/transport-host.ts';
 import type { ExchangeHandler } from './entry-points.ts';
 import type { BodyResult, Exchange, ResponseHeaders, StreamSink } from './exchange.ts';
 import { RelayExchange } from './relay-exchange.ts';
@@ -94,7 +95,7 @@ export class ExchangeRelay {
 
   constructor(server: McpServer) {
     this.#server = server;
-    server.onRelayPayload((packet) => this.#receive(packet));
+    transportHost(server).onRelayPayload((packet) => this.#receive(packet));
   }
 
   /** Serves exchanges relayed to this instance for `transport`; returns a function that stops. */
