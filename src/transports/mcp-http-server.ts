@@ -1,10 +1,9 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
-import type { FetchHandler, NodeHandler } from './http/entry-points.ts';
 import { HttpEngine } from './http/http-engine.ts';
 import type { HTTPServerOptions } from './http/http-options.ts';
+import { HTTPTransport } from './http/http-transport.ts';
 import type { Wire } from './http/wire.ts';
-import type { ListenAddress, ListeningInfo } from './listen.ts';
 import { resolveSSEOptions, type SSEServerOptions } from './sse-options.ts';
 import { SSEWire } from './sse-wire.ts';
 import { resolveStreamableOptions, type StreamableHTTPServerOptions } from './streamable-http-options.ts';
@@ -46,20 +45,17 @@ export interface McpHttpServerOptions extends HTTPServerOptions {
  * // The seed's layout: Streamable HTTP at /mcp, HTTP+SSE at /mcp/sse and /mcp/message.
  * new McpHttpServer(server, { sse: { basePath: '/mcp' } });
  */
-export class McpHttpServer {
-  readonly server: McpServer;
+export class McpHttpServer extends HTTPTransport {
   /** The Streamable HTTP wire, unless `streamableHTTP: false`. */
   readonly streamableHTTP: WireView | undefined;
   /** The HTTP+SSE wire, unless `sse: false`. */
   readonly sse: WireView | undefined;
-  readonly #engine: HttpEngine;
 
   constructor(server: McpServer, options: McpHttpServerOptions = {}) {
     const { sse, streamableHTTP, ...shared } = options;
     if (sse === false && streamableHTTP === false) {
       throw new McpLiveError('INVALID_OPTION', 'McpHttpServer needs at least one of sse and streamableHTTP');
     }
-    this.server = server;
     // Each wire's options are checked as its own server would check them.
     const streamable =
       streamableHTTP === false ? undefined : resolveStreamableOptions({ ...shared, ...streamableHTTP });
@@ -69,7 +65,7 @@ export class McpHttpServer {
     const ownSSEStore = sse === undefined || sse === false || sse.eventStore === undefined;
     let streamableWire: StreamableWire | undefined;
     let sseWire: SSEWire | undefined;
-    this.#engine = new HttpEngine(server, 'McpHttpServer', (streamable ?? legacy)!, (context) => {
+    const engine = new HttpEngine(server, 'McpHttpServer', (streamable ?? legacy)!, (context) => {
       const wires: Wire[] = [];
       if (streamable !== undefined) {
         streamableWire = new StreamableWire(context, streamable, ownStreamableStore);
@@ -81,30 +77,13 @@ export class McpHttpServer {
       }
       return wires;
     });
+    super(server, engine);
     this.streamableHTTP = streamableWire;
     this.sse = sseWire;
-    this.handleNode = this.#engine.handleNode;
-    this.fetch = this.#engine.fetch;
   }
 
   /** How many sessions both wires hold open. */
   get sessionCount(): number {
     return (this.streamableHTTP?.sessionCount ?? 0) + (this.sse?.sessionCount ?? 0);
-  }
-
-  /** Handles a `node:http` request; paths of neither wire go to `next` when given, or get 404. */
-  readonly handleNode: NodeHandler;
-
-  /** Handles a web `Request`; paths of neither wire get 404. */
-  readonly fetch: FetchHandler;
-
-  /** Starts a `node:http` server on `address`; the URL it resolves is the Streamable HTTP endpoint's (or `/sse`). */
-  listen(address: ListenAddress): Promise<ListeningInfo> {
-    return this.#engine.listen(address);
-  }
-
-  /** Closes both wires (see `StreamableHTTPServer.close`) and the server `listen` started. */
-  close(options: { timeout?: number } = {}): Promise<void> {
-    return this.#engine.close(options.timeout);
   }
 }

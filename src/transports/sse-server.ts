@@ -1,15 +1,11 @@
 import type { McpServer } from '../server/mcp-server.ts';
-import type { FetchHandler, NodeHandler } from './http/entry-points.ts';
 import { HttpEngine } from './http/http-engine.ts';
-import type { ListenAddress, ListeningInfo } from './listen.ts';
+import { type HTTPCloseOptions, HTTPTransport } from './http/http-transport.ts';
 import { resolveSSEOptions, type SSEServerOptions } from './sse-options.ts';
 import { SSEWire } from './sse-wire.ts';
 
 /** Options of `SSEServer.close`. */
-export interface SSECloseOptions {
-  /** ms to wait for in-flight handlers before aborting them. @default the `shutdownTimeout` option */
-  timeout?: number;
-}
+export type SSECloseOptions = HTTPCloseOptions;
 
 /**
  * The HTTP+SSE transport (MCP 2024-11-05, the one mcp-go's `SSEServer` speaks): a client opens
@@ -22,48 +18,22 @@ export interface SSECloseOptions {
  * const sse = new SSEServer(server, { basePath: '/mcp', keepAliveInterval: 30_000 });
  * await sse.listen(':8080'); // or http.createServer(sse.handleNode), or Bun.serve({ fetch: sse.fetch })
  */
-export class SSEServer {
-  readonly server: McpServer;
-  readonly #engine: HttpEngine;
+export class SSEServer extends HTTPTransport {
   readonly #wire: SSEWire;
 
   constructor(server: McpServer, options: SSEServerOptions = {}) {
-    this.server = server;
     const o = resolveSSEOptions(options);
     let wire: SSEWire | undefined;
-    this.#engine = new HttpEngine(server, 'SSEServer', o, (context) => {
+    const engine = new HttpEngine(server, 'SSEServer', o, (context) => {
       wire = new SSEWire(context, o, options.eventStore === undefined);
       return [wire];
     });
+    super(server, engine);
     this.#wire = wire!;
-    this.handleNode = this.#engine.handleNode;
-    this.fetch = this.#engine.fetch;
   }
 
   /** How many sessions this transport holds: with an open stream, or waiting for their client to reconnect. */
   get sessionCount(): number {
     return this.#wire.sessionCount;
-  }
-
-  /**
-   * Handles a `node:http` request (also Express's and, with `reply.hijack()`, Fastify's `raw` ones).
-   * A request for another path goes to `next` when given, or gets 404.
-   */
-  readonly handleNode: NodeHandler;
-
-  /** Handles a web `Request` (Hono, Bun, Deno, workers); other paths get 404. */
-  readonly fetch: FetchHandler;
-
-  /** Starts a `node:http` server on `address` (the seed's `Start(":8080")`). */
-  listen(address: ListenAddress): Promise<ListeningInfo> {
-    return this.#engine.listen(address);
-  }
-
-  /**
-   * Stops taking new streams and requests (503), waits up to `timeout` for in-flight handlers, then
-   * closes every session of this transport (aborting what still runs) and the server `listen` started.
-   */
-  close(options: SSECloseOptions = {}): Promise<void> {
-    return this.#engine.close(options.timeout);
   }
 }
