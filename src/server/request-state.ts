@@ -161,7 +161,16 @@ export function principalFingerprint(principal: unknown): string {
 
 /** A stable digest of a request's JSON arguments (SHA-256 of sorted-key JSON, base64url). */
 export async function digestArguments(args: unknown): Promise<string> {
-  const text = canonicalJSON(args, 'digestArguments') ?? '';
+  return digestCanonical(canonicalArguments(args));
+}
+
+/** The sorted-key JSON text `digestArguments` hashes: taken when a request arrives, hashed only if needed. */
+export function canonicalArguments(args: unknown): string {
+  return canonicalJSON(args, 'digestArguments') ?? '';
+}
+
+/** The digest of a `canonicalArguments` text. */
+export async function digestCanonical(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return toBase64url(new Uint8Array(digest));
 }

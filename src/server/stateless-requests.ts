@@ -7,7 +7,8 @@ import { cacheHintFor, type ResolvedCacheOptions } from './cache-hints.ts';
 import type { Catalog } from './catalog.ts';
 import { checkInputResponses, InputRounds, isRoundState } from './input-rounds.ts';
 import {
-  digestArguments,
+  canonicalArguments,
+  digestCanonical,
   principalFingerprint,
   type RequestStateBinding,
   type RequestStateSealer,
@@ -46,7 +47,8 @@ export interface StatelessSettings {
 export interface StatelessRun {
   meta: RequestMeta;
   rounds: InputRounds | undefined;
-  binding: RequestStateBinding | undefined;
+  /** What a sealed state of this request is bound to; worked out only when a state is opened or sealed. */
+  binding: (() => Promise<RequestStateBinding>) | undefined;
 }
 
 /**
@@ -65,19 +67,22 @@ export async function prepareStateless(
   if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
   checkInputResponses(params.inputResponses);
   const target = params[targetKey];
-  const binding: RequestStateBinding = {
+  // The arguments as they arrived (a handler may change the object), hashed only by a request that
+  // opens or seals a state: most calls never do.
+  const args = canonicalArguments(method === 'resources/read' ? null : (params.arguments ?? null));
+  const binding = async (): Promise<RequestStateBinding> => ({
     method,
     target: typeof target === 'string' ? target : '',
-    argsDigest: await digestArguments(method === 'resources/read' ? null : (params.arguments ?? null)),
+    argsDigest: await digestCanonical(args),
     principal: principalFingerprint(session.principal),
-  };
+  });
   const token = params.requestState;
   if (token === undefined)
     return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
   if (typeof token !== 'string') {
     throw ProtocolError.invalidParams('"requestState" must be the string the server sent, echoed unchanged');
   }
-  const previous = await settings.sealer.open(token, binding);
+  const previous = await settings.sealer.open(token, await binding());
   if (!isRoundState(previous)) {
     throw ProtocolError.invalidParams('"requestState" was not issued by this server for an input round');
   }
@@ -103,7 +108,7 @@ export async function runStateless(
   // The handler is left waiting; what it does after its asks fail is not answered.
   handled.catch(() => {});
   rounds.close();
-  const requestState = await settings.sealer.seal(rounds.toState(), run.binding!);
+  const requestState = await settings.sealer.seal(rounds.toState(), await run.binding!());
   return { resultType: 'input_required', inputRequests: rounds.missing, requestState };
 }
 
