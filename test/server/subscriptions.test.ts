@@ -113,3 +113,20 @@ test('maxSubscriptions refuses one listen more, and a malformed filter is invali
   await server.close();
   assert.equal((await first).resultType, 'complete');
 });
+
+test('server.resourceUpdated on one instance reaches a listen stream held by another', async () => {
+  const { MemoryMessageBus } = await import('../../src/index.ts');
+  const messageBus = new MemoryMessageBus();
+  const a = newServer({ messageBus, instanceId: 'a' });
+  const b = newServer({ messageBus, instanceId: 'b' });
+  const client = await listenClient(b);
+  const listening = client.request('subscriptions/listen', {
+    notifications: { resourceSubscriptions: ['test://a'] },
+  });
+  await client.waitForNotification('notifications/subscriptions/acknowledged');
+  await a.resourceUpdated('test://a');
+  const updated = await client.waitForNotification('notifications/resources/updated');
+  assert.deepEqual(updated.params, { uri: 'test://a', _meta: { [SUBSCRIPTION]: 1 } });
+  await Promise.all([a.close(), b.close()]);
+  assert.equal((await listening).resultType, 'complete');
+});
