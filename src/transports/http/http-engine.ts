@@ -16,7 +16,7 @@ import {
 import type { Exchange } from './exchange.ts';
 import type { ResolvedHTTPOptions } from './http-options.ts';
 import { type ExchangeRelay, relayFor } from './relay.ts';
-import { createRequestChecks, type RequestChecks } from './request-checks.ts';
+import { createAuthSettings, createRequestChecks, type RequestChecks } from './request-checks.ts';
 import { drainSessions, stopListening } from './shutdown.ts';
 import type { Wire, WireContext } from './wire.ts';
 
@@ -54,7 +54,7 @@ export class HttpEngine {
     this.#maxSessions = shared.maxSessions;
     this.#shutdownTimeout = shared.shutdownTimeout;
     const engine = this;
-    const auth = createRequestChecks(shared, server, '').auth;
+    const auth = createAuthSettings(shared, server);
     const context: WireContext = {
       server,
       auth,

@@ -31,10 +31,19 @@ export function createRequestChecks(o: RequestCheckOptions, server: McpServer, a
     dnsRebindingProtection: o.dnsRebindingProtection,
   });
   const cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, allow);
+  return { guard, cors, auth: createAuthSettings(o, server) };
+}
+
+/** Who is calling, as every wire of an engine checks it; `undefined` without an `authenticate` option. */
+export function createAuthSettings(
+  o: Pick<RequestCheckOptions, 'authenticate' | 'wwwAuthenticate'>,
+  server: McpServer,
+): AuthenticateSettings | undefined {
   const { authenticate } = o;
-  const auth =
-    authenticate === undefined
-      ? undefined
-      : { authenticate, challenge: o.wwwAuthenticate, report: (error: unknown) => server.reportError(error) };
-  return { guard, cors, auth };
+  if (authenticate === undefined) return undefined;
+  return {
+    authenticate,
+    challenge: o.wwwAuthenticate,
+    report: (error: unknown) => server.reportError(error),
+  };
 }
