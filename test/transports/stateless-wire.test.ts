@@ -609,3 +609,21 @@ for (const mode of MODES) {
     });
   });
 }
+
+test('a browser on another origin may send the 2026-07-28 headers: the CORS preflight allows them', async (t) => {
+  const h = await startStreamable(t, 'node', { cors: true });
+  const answer = await send(h.url, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: 'http://127.0.0.1:5173',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers':
+        'content-type, mcp-protocol-version, mcp-method, mcp-name, mcp-param-region',
+    },
+  });
+  assert.equal(answer.status, 204);
+  const allowed = String(answer.headers['access-control-allow-headers']).toLowerCase();
+  for (const name of ['content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-param-region']) {
+    assert.ok(allowed.split(', ').includes(name), `${name} in ${allowed}`);
+  }
+});

@@ -4,7 +4,11 @@ import type { ResponseHeaders } from './exchange.ts';
 export interface CORSOptions {
   /** Origins that may read responses: `'*'`, a list, or a predicate. @default '*' */
   origin?: string | readonly string[] | ((origin: string) => boolean);
-  /** Request headers a browser may send. @default ['Content-Type', 'Authorization', 'Last-Event-ID', 'Mcp-Protocol-Version', 'Mcp-Session-Id'] */
+  /**
+   * Request headers a browser may send; the `Mcp-Param-*` headers a 2026-07-28 client mirrors tool
+   * arguments into are allowed as a preflight names them.
+   * @default ['Content-Type', 'Authorization', 'Last-Event-ID', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'Mcp-Method', 'Mcp-Name']
+   */
   allowHeaders?: readonly string[];
   /** Response headers a browser may read. @default ['Mcp-Session-Id', 'WWW-Authenticate'] */
   exposeHeaders?: readonly string[];
@@ -20,6 +24,8 @@ const DEFAULT_ALLOW_HEADERS = [
   'Last-Event-ID',
   'Mcp-Protocol-Version',
   'Mcp-Session-Id',
+  'Mcp-Method',
+  'Mcp-Name',
 ];
 const DEFAULT_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate'];
 
@@ -30,6 +36,7 @@ export class CORSPolicy {
   readonly #credentials: boolean;
   readonly #expose: string;
   readonly #preflight: ResponseHeaders;
+  readonly #allowHeaders: string;
 
   constructor(options: CORSOptions, methods: string) {
     const origin = options.origin ?? '*';
@@ -44,9 +51,10 @@ export class CORSPolicy {
             ? (o) => o === origin
             : (o) => origin.includes(o);
     this.#expose = (options.exposeHeaders ?? DEFAULT_EXPOSE_HEADERS).join(', ');
+    this.#allowHeaders = (options.allowHeaders ?? DEFAULT_ALLOW_HEADERS).join(', ');
     this.#preflight = {
       'Access-Control-Allow-Methods': methods,
-      'Access-Control-Allow-Headers': (options.allowHeaders ?? DEFAULT_ALLOW_HEADERS).join(', '),
+      'Access-Control-Allow-Headers': this.#allowHeaders,
       'Access-Control-Max-Age': String(options.maxAge ?? 600),
     };
   }
@@ -62,9 +70,22 @@ export class CORSPolicy {
     return out;
   }
 
-  /** Headers for the answer to a preflight (`OPTIONS`) request. */
-  preflight(origin: string | null): ResponseHeaders {
+  /**
+   * Headers for the answer to a preflight (`OPTIONS`) request; `requested` is its
+   * `Access-Control-Request-Headers`, whose `Mcp-Param-*` names are allowed too.
+   */
+  preflight(origin: string | null, requested: string | null = null): ResponseHeaders {
     const base = this.headers(origin);
-    return base === undefined ? { Vary: 'Origin' } : { ...base, ...this.#preflight };
+    if (base === undefined) return { Vary: 'Origin' };
+    const params = (requested ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => /^mcp-param-[!#$%&'*+\-.^_`|~0-9a-z]+$/i.test(name));
+    if (params.length === 0) return { ...base, ...this.#preflight };
+    return {
+      ...base,
+      ...this.#preflight,
+      'Access-Control-Allow-Headers': `${this.#allowHeaders}, ${params.join(', ')}`,
+    };
   }
 }

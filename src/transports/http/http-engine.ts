@@ -135,7 +135,7 @@ export class HttpEngine {
         return true;
       }
       if (req.method === 'OPTIONS' && checks.cors !== undefined) {
-        ex.respond(204, checks.cors.preflight(origin));
+        ex.respond(204, checks.cors.preflight(origin, req.headers.get('access-control-request-headers')));
         return true;
       }
       const sessionId = wire.elsewhere(ex, route);

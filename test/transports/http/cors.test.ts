@@ -16,6 +16,17 @@ describe('CORSPolicy', () => {
     assert.match(preflight['Access-Control-Allow-Headers']!, /Authorization/);
   });
 
+  test('a preflight allows the 2026-07-28 headers, and the Mcp-Param-* names it asks for', () => {
+    const cors = new CORSPolicy({}, 'POST, OPTIONS');
+    const plain = cors.preflight('https://a.example')['Access-Control-Allow-Headers']!;
+    assert.match(plain, /Mcp-Method/);
+    assert.match(plain, /Mcp-Name/);
+    const requested = 'content-type, mcp-method, mcp-name, mcp-param-region, Mcp-Param-Count, x-other';
+    const allowed = cors.preflight('https://a.example', requested)['Access-Control-Allow-Headers']!;
+    assert.match(allowed, /, mcp-param-region, Mcp-Param-Count$/);
+    assert.doesNotMatch(allowed, /x-other/);
+  });
+
   test('a list echoes allowed origins with Vary, and ignores the rest', () => {
     const cors = new CORSPolicy(
       { origin: ['https://a.example'], credentials: true, exposeHeaders: [] },
