@@ -1,3 +1,4 @@
+import { decodeBase64, encodeBase64url } from '../protocol/base64.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
 
@@ -20,11 +21,7 @@ export interface Page<T> {
  * it as opaque; only `decodeCursor` reads it.
  */
 export function encodeCursor(state: CursorState): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ l: state.list, o: state.offset }));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
+  return encodeBase64url(new TextEncoder().encode(JSON.stringify({ l: state.list, o: state.offset })));
 }
 
 /**
@@ -74,10 +71,9 @@ export function paginate<T>(items: readonly T[], list: string, cursor: unknown, 
 }
 
 function parseState(cursor: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || cursor.length % 4 === 1) return undefined;
+  const bytes = /^[A-Za-z0-9_-]+$/.test(cursor) ? decodeBase64(cursor) : undefined;
+  if (bytes === undefined) return undefined;
   try {
-    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
     const state: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     if (typeof state !== 'object' || state === null || Array.isArray(state)) return undefined;
     return state as Record<string, unknown>;

@@ -43,8 +43,9 @@ export class InputRounds {
   #given: Record<string, unknown> = {};
 
   constructor(previous: RoundState | undefined, responses: unknown) {
-    this.answers = { ...previous?.answers };
-    this.state = structuredClone(previous?.state ?? {});
+    // A previous round's state was just opened from its sealed JSON: it is this request's own already.
+    this.answers = previous?.answers ?? {};
+    this.state = previous?.state ?? {};
     // Answers are taken as they come; one no ask claims is ignored, a malformed one is asked again.
     if (typeof responses === 'object' && responses !== null)
       this.#given = responses as Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { decodeBase64, encodeBase64url } from '../protocol/base64.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
 
@@ -105,7 +106,7 @@ export class RequestStateSealer {
     const bytes = new Uint8Array(IV_BYTES + sealed.byteLength);
     bytes.set(iv);
     bytes.set(new Uint8Array(sealed), IV_BYTES);
-    return `${VERSION}.${kid}.${toBase64url(bytes)}`;
+    return `${VERSION}.${kid}.${encodeBase64url(bytes)}`;
   }
 
   /**
@@ -172,7 +173,7 @@ export function canonicalArguments(args: unknown): string {
 /** The digest of a `canonicalArguments` text. */
 export async function digestCanonical(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return toBase64url(new Uint8Array(digest));
+  return encodeBase64url(new Uint8Array(digest));
 }
 
 /**
@@ -197,7 +198,8 @@ export function requestStateKeysFromEnv(
       );
     }
     const id = text.slice(0, colon).trim();
-    const secret = fromBase64(text.slice(colon + 1).trim());
+    const encoded = text.slice(colon + 1).trim();
+    const secret = encoded === '' ? undefined : decodeBase64(encoded);
     if (secret === undefined) {
       throw new McpLiveError(
         'INVALID_OPTION',
@@ -303,7 +305,7 @@ function parseToken(token: unknown): { kid: string; iv: Bytes; sealed: Bytes } {
   ) {
     throw rejection('malformed', 'it is not a requestState this server issued');
   }
-  const bytes = fromBase64(body, true);
+  const bytes = fromBase64url(body);
   if (bytes === undefined || bytes.length < IV_BYTES + TAG_BYTES) {
     throw rejection('malformed', 'it is not a requestState this server issued');
   }
@@ -358,28 +360,8 @@ function canonicalJSON(value: unknown, what: string, parents: object[] = []): st
   return `{${members.join(',')}}`;
 }
 
-function toBase64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-// Standard or URL-safe base64; `strict` also refuses padding and any text that does not re-encode
-// to itself, so a token has exactly one spelling.
-function fromBase64(text: string, strict = false): Bytes | undefined {
-  const pattern = strict ? /^[A-Za-z0-9_-]+$/ : /^[A-Za-z0-9+/_-]+={0,2}$/;
-  if (!pattern.test(text)) return undefined;
-  const unpadded = text.replace(/=+$/, '');
-  if (unpadded.length % 4 === 1) return undefined;
-  let binary: string;
-  try {
-    binary = atob(unpadded.replaceAll('-', '+').replaceAll('_', '/'));
-  } catch {
-    return undefined;
-  }
-  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  if (strict && toBase64url(bytes) !== text) return undefined;
-  return bytes;
+// Strict: the URL-safe alphabet without padding, spelled as it re-encodes, so a token has one spelling.
+function fromBase64url(text: string): Bytes | undefined {
+  const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? decodeBase64(text) : undefined;
+  return bytes !== undefined && encodeBase64url(bytes) === text ? bytes : undefined;
 }

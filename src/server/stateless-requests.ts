@@ -91,6 +91,12 @@ export async function prepareStateless(
 
 const NEEDED = Symbol('input needed');
 
+/** What `server/discover` lists: the stateless revisions, then the handshake ones, newest first. */
+const NEWEST_FIRST: readonly string[] = [
+  ...MODERN_PROTOCOL_VERSIONS,
+  ...[...LEGACY_PROTOCOL_VERSIONS].reverse(),
+];
+
 /**
  * Runs a stateless request's handler. When it asks for input it does not have, the request ends with
  * `input_required`: the missing requests, and the rounds so far sealed into `requestState`.
@@ -115,7 +121,7 @@ export async function runStateless(
 /** `server/discover`: the versions, capabilities and identity of this server. */
 export function discover(settings: StatelessSettings): Record<string, unknown> {
   const result: Record<string, unknown> = {
-    supportedVersions: [...MODERN_PROTOCOL_VERSIONS, ...[...LEGACY_PROTOCOL_VERSIONS].reverse()],
+    supportedVersions: [...NEWEST_FIRST],
     capabilities: settings.capabilities(),
   };
   if (settings.instructions !== undefined) result.instructions = settings.instructions;

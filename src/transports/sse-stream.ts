@@ -1,10 +1,9 @@
 import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
-import type { EventStore } from '../server/event-store.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionChannel } from '../server/session.ts';
-import { type StreamEventStore, streamEventStore } from '../server/sync-event-store.ts';
+import type { StreamEventStore } from '../server/sync-event-store.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
@@ -16,8 +15,11 @@ export interface SSEStreamSettings {
   keepAlive: KeepAliveSettings;
   maxBufferedBytes: number;
   idleTimeout: number;
-  /** Where events are numbered and kept for a resumption; without one they are numbered 1, 2, … and kept nowhere. */
-  store: EventStore | undefined;
+  /**
+   * Where events are numbered and kept for a resumption (through its fast path when it has one: see
+   * `streamEventStore`); without one they are numbered 1, 2, … and kept nowhere.
+   */
+  store: StreamEventStore | undefined;
   /** ms a session outlives its dropped connection when there is a store; 0: the drop closes the session. */
   gracePeriod: number;
 }
@@ -71,7 +73,7 @@ export class SSEStream implements SessionChannel {
     this.key = init.key ?? `sse-${randomHex(12)}`;
     this.#queue = new SerialQueue((error) => server.reportError(error, this.#session));
     this.#connection = this.#newConnection();
-    const store = settings.store === undefined ? undefined : streamEventStore(settings.store);
+    const store = settings.store;
     this.#store = store;
     if (store !== undefined) {
       this.#queue.run(() =>

@@ -1,6 +1,7 @@
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
+import { streamEventStore } from '../server/sync-event-store.ts';
 import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
@@ -53,7 +54,8 @@ export class SSEWire implements Wire {
       keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
       maxBufferedBytes: o.maxBufferedBytes,
       idleTimeout: o.idleTimeout,
-      store,
+      // Resolved once per wire, not per stream: whether the store has a fast path does not change.
+      store: store === undefined ? undefined : streamEventStore(store),
       gracePeriod: o.reconnectGracePeriod,
     };
     this.#post = {

@@ -1,9 +1,8 @@
 import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
-import type { EventStore } from '../server/event-store.ts';
 import type { Session } from '../server/session.ts';
-import { type StreamEventStore, streamEventStore } from '../server/sync-event-store.ts';
+import type { StreamEventStore } from '../server/sync-event-store.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
@@ -11,8 +10,11 @@ import { SerialQueue } from './http/serial-queue.ts';
 import { encodeSSEEvent, encodeSSEMessage } from './http/sse-encoder.ts';
 
 export interface StreamSettings {
-  /** Where events are numbered and kept; without one, events carry no ids and cannot be replayed. */
-  store: EventStore | undefined;
+  /**
+   * Where events are numbered and kept (through its fast path when it has one: see `streamEventStore`);
+   * without one, events carry no ids and cannot be replayed.
+   */
+  store: StreamEventStore | undefined;
   keepAlive: KeepAliveSettings;
   maxBufferedBytes: number;
   report(error: unknown, session: Session): void;
@@ -80,7 +82,7 @@ export class ResumableStream {
     this.session = session;
     this.#settings = settings;
     if (options.eager === true) this.#connection = this.#newConnection();
-    const store = settings.store === undefined ? undefined : streamEventStore(settings.store);
+    const store = settings.store;
     this.#store = store;
     if (store !== undefined && options.markStart !== false) {
       this.#queue.run(() => {

@@ -3,6 +3,7 @@ import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
+import { streamEventStore } from '../server/sync-event-store.ts';
 import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
@@ -57,7 +58,8 @@ export class StreamableWire implements Wire {
     this.allow = o.cors === undefined ? methods : `${methods}, OPTIONS`;
     const report = (error: unknown, session: Session | undefined) => server.reportError(error, session);
     const stream = {
-      store: o.eventStore,
+      // Resolved once per wire, not per POST: whether the store has a fast path does not change.
+      store: o.eventStore === undefined ? undefined : streamEventStore(o.eventStore),
       maxBufferedBytes: o.maxBufferedBytes,
       report,
       unresponsive: (session: Session, reason: string) => void server.closeSession(session, reason),

@@ -1,3 +1,4 @@
+import { decodeBase64, encodeBase64 } from '../../protocol/base64.ts';
 import { formatPath } from '../../schema/issues.ts';
 import { type McpParamHeader, readHeaderParamValue } from '../../server/mcp-header-params.ts';
 
@@ -98,9 +99,7 @@ export function decodeHeaderValue(value: string): string | undefined {
  */
 export function encodeHeaderValue(value: string): string {
   if (PLAIN.test(value) && !(value.startsWith(PREFIX) && value.endsWith(SUFFIX))) return value;
-  let binary = '';
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return `${PREFIX}${btoa(binary)}${SUFFIX}`;
+  return `${PREFIX}${encodeBase64(new TextEncoder().encode(value))}${SUFFIX}`;
 }
 
 function checkStandard(
@@ -183,13 +182,13 @@ function readValue(value: string, encoded: boolean): Read {
     return { ok: true, value };
   }
   const base64 = value.slice(PREFIX.length, -SUFFIX.length);
-  if (!BASE64.test(base64)) {
+  const bytes = BASE64.test(base64) ? decodeBase64(base64) : undefined;
+  if (bytes === undefined) {
     return {
       ok: false,
       why: 'is not valid Base64 between =?base64? and ?= (standard alphabet A-Z a-z 0-9 + /, padded with = to a multiple of 4)',
     };
   }
-  const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
   try {
     return { ok: true, value: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
