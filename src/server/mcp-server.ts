@@ -53,7 +53,11 @@ export interface McpServerOptions {
   sessionStore?: SessionStore;
   /** Makes session ids; they must be unguessable. @default crypto.randomUUID */
   sessionIdGenerator?: () => string;
-  /** Closes a session after this many ms without traffic or keep-alive; 0 never does. @default 1_800_000 */
+  /**
+   * Closes a session whose client sent nothing for this many ms (requests, notifications and answers
+   * count, an answer to a keep-alive ping among them; keep-alive comments do not) while none of its
+   * requests is in flight: one idle policy for every wire. 0 never does. @default 1_800_000
+   */
   sessionIdleTimeout?: number;
   /** Log threshold of sessions that never sent `logging/setLevel`. @default 'info' */
   logLevel?: LoggingLevel;
@@ -126,7 +130,7 @@ export class McpServer {
       instanceId: this.instanceId,
       hooks: this.#hooks,
       newId: options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()),
-      idleTimeout: options.sessionIdleTimeout ?? 30 * 60_000,
+      idleTimeout: idleTimeoutOf(options.sessionIdleTimeout),
       capabilities: () => this.capabilities,
       report: (error, session) => this.reportError(error, session),
     });
@@ -470,4 +474,13 @@ function toNotification(method: string, params: Record<string, unknown> | undefi
   return params === undefined
     ? { jsonrpc: '2.0' as const, method }
     : { jsonrpc: '2.0' as const, method, params };
+}
+
+function idleTimeoutOf(value: number | undefined): number {
+  if (value === undefined) return 30 * 60_000;
+  if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    const why = `McpServer option sessionIdleTimeout must be a number of ms ≥ 0, 0 to keep idle sessions (got ${String(value)})`;
+    throw new McpLiveError('INVALID_OPTION', why);
+  }
+  return value;
 }

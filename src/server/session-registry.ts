@@ -156,7 +156,8 @@ export class SessionRegistry {
   #startSweeper(): void {
     const idle = this.#o.idleTimeout;
     if (this.#sweeper !== undefined || idle <= 0) return;
-    const every = Math.max(1_000, Math.min(60_000, Math.floor(idle / 2)));
+    // Checked twice per period, at least every minute: a session goes at most that long after its period ends.
+    const every = Math.max(25, Math.min(60_000, Math.floor(idle / 2)));
     this.#sweeper = setInterval(() => this.#sweep(), every);
     this.#sweeper.unref?.();
   }

@@ -246,7 +246,7 @@ export class Session implements SessionView {
     this.#onStateChange?.(this);
   }
 
-  /** Marks the session as active now (inbound traffic, or a live stream's keep-alive). */
+  /** Marks the session as active now: its client sent something (`sessionIdleTimeout` counts from here). */
   touch(): void {
     this.lastActivity = Date.now();
   }

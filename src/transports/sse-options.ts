@@ -16,11 +16,6 @@ export interface SSEServerOptions extends HTTPServerOptions {
   /** Copies the stream request's query string into the message endpoint, after `sessionId`. @default false */
   appendQueryToMessageEndpoint?: boolean;
   /**
-   * Closes a session whose client sent no request or notification for this many ms (answers to pings
-   * do not count) while nothing of it is in flight; 0 never does. @default 0
-   */
-  idleTimeout?: number;
-  /**
    * Where each session's events wait for a client that reconnects (`GET {sse}?sessionId=…` with
    * `Last-Event-ID`); its event ids go on the wire. `false` keeps none: events are numbered 1, 2, …
    * and a dropped stream ends its session. It must keep events for at least `reconnectGracePeriod`.
@@ -41,7 +36,6 @@ export type ResolvedSSEOptions = ResolvedHTTPOptions & {
   sseEndpoint: string;
   messageEndpoint: string;
   appendQueryToMessageEndpoint: boolean;
-  idleTimeout: number;
   eventStore: EventStore | undefined;
   reconnectGracePeriod: number;
 };
@@ -72,6 +66,11 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
       `SSEServer options sseEndpoint and messageEndpoint must differ (both are ${sseEndpoint})`,
     );
   }
+  if ((options as { idleTimeout?: unknown }).idleTimeout !== undefined) {
+    invalid(
+      "idleTimeout is gone: every wire now follows one idle policy, McpServer's sessionIdleTimeout (new McpServer(info, { sessionIdleTimeout: ms }))",
+    );
+  }
   const { eventStore } = options;
   return {
     ...resolveHTTPOptions(options, 'SSEServer'),
@@ -80,7 +79,6 @@ export function resolveSSEOptions(options: SSEServerOptions): ResolvedSSEOptions
     sseEndpoint,
     messageEndpoint,
     appendQueryToMessageEndpoint: options.appendQueryToMessageEndpoint ?? false,
-    idleTimeout: limit('idleTimeout', options.idleTimeout ?? 0, 0),
     eventStore: eventStore === false ? undefined : (eventStore ?? new MemoryEventStore()),
     reconnectGracePeriod: limit('reconnectGracePeriod', options.reconnectGracePeriod ?? 0, 0),
   };

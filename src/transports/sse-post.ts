@@ -71,12 +71,7 @@ export async function acceptPost(
     return respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: refusal.toJSON() }, cors);
 
   let requests = 0;
-  let fromClient = false;
-  for (const message of messages) {
-    if (!('method' in message)) continue;
-    fromClient = true;
-    if ('id' in message) requests++;
-  }
+  for (const message of messages) if ('method' in message && 'id' in message) requests++;
   // Responses (to our pings, sampling…) and notifications (cancellations) always get through.
   if (requests > 0 && context.closing) {
     return respondText(ex, 503, 'Service Unavailable: the server is shutting down', cors);
@@ -94,7 +89,6 @@ export async function acceptPost(
   }
   if (session.closed) return respondText(ex, 404, `Not Found: session "${sessionId}" closed`, cors);
 
-  if (fromClient) stream.lastClientMessage = Date.now();
   const headers = ex.request.headers;
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   const done = batch

@@ -70,7 +70,7 @@ export async function resumeStream(
   }
   if (context.closing) return respondText(ex, 503, 'Service Unavailable: the server is shutting down', cors);
   if (ex.clientGone) return;
-  stream.resume(ex.stream(200, sseHeaders(cors)), lastEventId, () => ex.clientGone);
+  stream.resume(ex.stream(200, sseHeaders(cors)), lastEventId);
 }
 
 const SSE_HEADERS: ResponseHeaders = {

@@ -50,12 +50,17 @@ export class SSEWire implements Wire {
     const store = o.reconnectGracePeriod > 0 ? o.eventStore : undefined;
     this.#ownStore = ownStore && store instanceof MemoryEventStore ? store : undefined;
     this.#stopStoreErrors = reportStoreErrors(context.server, store);
+    const { server } = context;
     this.#settings = {
-      keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
-      maxBufferedBytes: o.maxBufferedBytes,
-      idleTimeout: o.idleTimeout,
-      // Resolved once per wire, not per stream: whether the store has a fast path does not change.
-      store: store === undefined ? undefined : streamEventStore(store),
+      events: {
+        // Resolved once per wire, not per stream: whether the store has a fast path does not change.
+        store: store === undefined ? undefined : streamEventStore(store),
+        numberWithoutStore: true,
+        keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
+        maxBufferedBytes: o.maxBufferedBytes,
+        report: (error, session) => server.reportError(error, session),
+        unresponsive: (session, reason) => void server.closeSession(session, reason),
+      },
       gracePeriod: o.reconnectGracePeriod,
     };
     this.#post = {
@@ -137,6 +142,7 @@ export class SSEWire implements Wire {
       principal: record.principal,
       onEnded: this.#onEnded,
       key: record.streamKey,
+      adopted: true,
     });
     const init: SessionInit = {
       channel: stream,

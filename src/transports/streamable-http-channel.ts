@@ -1,15 +1,15 @@
 import type { JSONRPCMessage, JSONRPCResponse, RequestId } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
+import { type ConnectOptions, EventStream, type EventStreamSettings } from './http/event-stream.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { randomHex } from './http/random-hex.ts';
-import { type ConnectOptions, ResumableStream, type StreamSettings } from './streamable-http-stream.ts';
 
 export interface ChannelSettings {
   /** For the streams that answer POSTs (keep-alive by comments). */
-  post: StreamSettings;
+  post: EventStreamSettings;
   /** For the standalone GET stream; `undefined` in stateless mode, which has none. */
-  standalone: StreamSettings | undefined;
+  standalone: EventStreamSettings | undefined;
   report(error: unknown, session: Session | undefined): void;
   /** The session closed: the transport forgets it. */
   onClose(channel: StreamableChannel): void;
@@ -19,7 +19,7 @@ export interface ChannelSettings {
 export interface PostTarget {
   /** The requests of the POST that are not settled yet. */
   readonly pending: Set<RequestId>;
-  readonly stream: ResumableStream | undefined;
+  readonly stream: EventStream | undefined;
   /** Settles once every request was answered, cancelled or dropped: the responses, in order. */
   readonly done: Promise<JSONRPCResponse[]>;
 }
@@ -46,7 +46,7 @@ export class StreamableChannel implements SessionChannel {
   readonly #byRequest = new Map<RequestId, Target>();
   readonly #live = new Map<string, Target>();
   #session: Session | undefined;
-  #standalone: ResumableStream | undefined;
+  #standalone: EventStream | undefined;
   #nextStream = 0;
 
   /**
@@ -70,7 +70,7 @@ export class StreamableChannel implements SessionChannel {
   bind(session: Session): void {
     this.#session = session;
     const settings = this.#settings.standalone;
-    if (settings !== undefined) this.#standalone = new ResumableStream(`${this.key}-0`, session, settings);
+    if (settings !== undefined) this.#standalone = new EventStream(`${this.key}-0`, session, settings);
   }
 
   /** Whether a client has the standalone GET stream open. */
@@ -92,7 +92,7 @@ export class StreamableChannel implements SessionChannel {
     const session = this.session;
     const stream = json
       ? undefined
-      : new ResumableStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
+      : new EventStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
           eager: true,
           markStart: priming,
         });
@@ -167,7 +167,7 @@ export class StreamableChannel implements SessionChannel {
     if (stream !== undefined) stream.connect(sink, options);
     else {
       // A stream whose requests are all settled: replay what the store still holds, then end.
-      const ended = new ResumableStream(streamId, this.session, this.#settings.post);
+      const ended = new EventStream(streamId, this.session, this.#settings.post);
       ended.connect(sink, { ...options, endAfterReplay: true });
     }
   }

@@ -13,6 +13,7 @@ import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
 import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import type { ConnectOptions } from './http/event-stream.ts';
 import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
@@ -30,7 +31,6 @@ import {
   isStatelessPost,
   type StatelessPostContext,
 } from './streamable-http-stateless.ts';
-import type { ConnectOptions } from './streamable-http-stream.ts';
 
 /** What a POST needs from its `StreamableHTTPServer`. */
 export interface StreamablePostContext {

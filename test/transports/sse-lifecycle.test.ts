@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import type { RequestContext } from '../../src/server/request-context.ts';
-import { asSession } from '../../src/server/session.ts';
 import { delay, MODES, openSession, post, splitEventId, startSSE, until } from './harness.ts';
 
 const call = (id: number, name: string, args: Record<string, unknown> = {}) =>
@@ -44,16 +43,6 @@ for (const mode of MODES) {
       assert.equal(h.sse.sessionCount, 0);
     });
 
-    test('keep-alive comments flow on an idle stream and mark the session active', async (t) => {
-      const h = await startSSE(t, mode, { keepAliveInterval: 20 });
-      const { stream, sessionId } = await openSession(t, h);
-      const session = asSession(h.server.getSession(sessionId)!);
-      session.lastActivity = 0;
-      await until(() => stream.parser.comments.length >= 2, 2_000, 'two keep-alive comments');
-      assert.equal(stream.parser.comments[0], 'keep-alive');
-      assert.ok(session.lastActivity > 0);
-    });
-
     test('ping keep-alive closes a session whose client does not answer, and keeps one that does', async (t) => {
       const h = await startSSE(t, mode, { keepAliveInterval: 30, keepAlive: 'ping', pingTimeout: 60 });
       const silent = await openSession(t, h);
@@ -73,19 +62,6 @@ for (const mode of MODES) {
       assert.ok(h.server.getSession(polite.sessionId), 'the answering session is still open');
       polite.stream.close();
       await answering;
-    });
-
-    test('idleTimeout closes a session whose client sent nothing, but not while a request runs', async (t) => {
-      const h = await startSSE(t, mode, { idleTimeout: 80 });
-      let release = () => {};
-      h.server.tool('hold', {}, () => new Promise<string>((resolve) => (release = () => resolve('held'))));
-      const { stream, endpoint } = await openSession(t, h);
-      await post(endpoint, call(1, 'hold'));
-      await delay(200);
-      assert.equal(stream.ended, false, 'an in-flight request keeps the session');
-      release();
-      assert.equal((await stream.message((m) => m.id === 1)).id, 1);
-      await stream.closed(2_000);
     });
 
     test('with reconnectGracePeriod 0, a client that stops reading is disconnected past maxBufferedBytes, with a logged reason and its handlers aborted', async (t) => {

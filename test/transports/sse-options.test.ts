@@ -24,7 +24,6 @@ describe('SSEServer options', () => {
     assert.equal(o.maxBufferedBytes, 4 * 1024 * 1024);
     assert.equal(o.maxSessions, 10_000);
     assert.equal(o.maxInFlightPerSession, 100);
-    assert.equal(o.idleTimeout, 0);
     assert.equal(o.shutdownTimeout, 5_000);
     assert.equal(o.reconnectGracePeriod, 0);
     assert.ok(o.eventStore instanceof MemoryEventStore);

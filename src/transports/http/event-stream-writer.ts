@@ -13,6 +13,7 @@ export interface EventStreamWriterOptions {
  */
 export class EventStreamWriter {
   readonly #options: EventStreamWriterOptions;
+  #maxBuffered: number;
   #sink: StreamSink | undefined;
   #queue: string[] = [];
   #queued = 0;
@@ -22,6 +23,7 @@ export class EventStreamWriter {
 
   constructor(options: EventStreamWriterOptions) {
     this.#options = options;
+    this.#maxBuffered = options.maxBuffered;
   }
 
   /** True while events wait for the client (or for the stream to open). */
@@ -51,15 +53,20 @@ export class EventStreamWriter {
     if (!this.#blocked) this.#flush();
   }
 
-  /** Queues or writes one encoded event; false when the stream has ended or just overflowed. */
-  write(chunk: string): boolean {
+  /**
+   * Queues or writes one encoded event; false when the stream has ended or just overflowed.
+   * `held`: the event is one the client missed, kept by an event store already; it may wait on top of
+   * the bound.
+   */
+  write(chunk: string, held = false): boolean {
     if (this.#state !== 'open') return false;
     if (!this.#blocked) {
       this.#blocked = !this.#sink!.write(chunk);
       return true;
     }
+    if (held) this.#maxBuffered += chunk.length;
     // One event always fits, however large; only a backlog behind it counts against the bound.
-    if (this.#queue.length > 0 && this.#queued + chunk.length > this.#options.maxBuffered) {
+    if (this.#queue.length > 0 && this.#queued + chunk.length > this.#maxBuffered) {
       const buffered = this.#queued + chunk.length;
       this.#state = 'overflowed';
       this.#queue = [];
@@ -104,6 +111,8 @@ export class EventStreamWriter {
     const data = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
     this.#queue = [];
     this.#queued = 0;
+    // Held events that waited on top of the bound are out now: the bound is the usual one again.
+    this.#maxBuffered = this.#options.maxBuffered;
     return data;
   }
 }

@@ -25,8 +25,9 @@ export interface KeepAliveTarget {
 const KEEP_ALIVE_COMMENT = encodeSSEComment('keep-alive');
 
 /**
- * Keeps one stream alive through proxies' idle timeouts and marks its session active while the
- * client is there. Returns the function that stops it.
+ * Keeps one stream alive through proxies' idle timeouts; in `ping` mode, closes the session of a
+ * client that stopped answering. Neither marks the session active: only what the client sends does
+ * (its answer to a ping among them). Returns the function that stops it.
  */
 export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTarget): () => void {
   if (settings.interval <= 0) return () => {};
@@ -35,7 +36,7 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
   const timer = setInterval(() => {
     if (session.closed) return;
     if (settings.mode === 'comment') {
-      if (!writer.blocked && writer.write(KEEP_ALIVE_COMMENT)) session.touch();
+      if (!writer.blocked) writer.write(KEEP_ALIVE_COMMENT);
       return;
     }
     if (pinging) return;
@@ -43,13 +44,11 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
     session.request('ping', undefined, { timeout: settings.pingTimeout }).then(
       () => {
         pinging = false;
-        session.touch();
       },
       (error: unknown) => {
         pinging = false;
-        // An error answer still proves the client is there.
-        if (isMcpLiveError(error, 'REMOTE_ERROR')) session.touch();
-        else if (isMcpLiveError(error, 'TIMEOUT')) {
+        // An error answer comes from a client that is there: only silence closes its session.
+        if (isMcpLiveError(error, 'TIMEOUT')) {
           target.onUnresponsive(`the client did not answer a ping within ${settings.pingTimeout} ms`);
         }
       },

@@ -15,6 +15,11 @@ export class SerialQueue {
     this.#report = report;
   }
 
+  /** Whether a task is pending: `run` would queue rather than run at once. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
   run(task: Task): void {
     if (this.#busy) {
       this.#tasks.push(task);

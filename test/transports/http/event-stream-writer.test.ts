@@ -115,3 +115,18 @@ describe('EventStreamWriter', () => {
     assert.equal(sink2.state, 'destroyed');
   });
 });
+
+describe('EventStreamWriter held events', () => {
+  test('held events wait on top of the bound, which is the usual one again once they are written', () => {
+    const { w, overflows } = writer(10);
+    for (const chunk of ['aaaaaaaa', 'bbbbbbbb', 'cccccccc']) assert.equal(w.write(chunk, true), true);
+    assert.deepEqual(overflows, [], '24 held characters over a bound of 10');
+    const sink = new FakeSink(1);
+    w.attach(sink);
+    assert.deepEqual(sink.written, ['aaaaaaaabbbbbbbbcccccccc']);
+    w.write('123456');
+    w.write('789012');
+    assert.deepEqual(overflows, [12], 'live events count against the plain bound');
+    assert.equal(sink.state, 'destroyed');
+  });
+});
