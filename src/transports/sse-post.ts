@@ -6,6 +6,7 @@ import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, isJSONMediaType, queryParam, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON, respondText } from './http/respond.ts';
+import { type Ownership, refuseInFlight, refuseSession } from './http/session-access.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { ResolvedSSEOptions } from './sse-options.ts';
 import type { SSEStream } from './sse-stream.ts';
@@ -15,6 +16,7 @@ export interface PostContext {
   readonly server: McpServer;
   readonly options: ResolvedSSEOptions;
   readonly auth: AuthenticateSettings | undefined;
+  readonly ownership: Ownership;
   readonly closing: boolean;
   stream(sessionId: string): SSEStream | undefined;
 }
@@ -39,19 +41,14 @@ export async function acceptPost(
     return respondText(ex, 400, message, cors);
   }
   const stream = context.stream(sessionId);
-  const session = stream?.session;
-  if (stream === undefined || session === undefined || session.closed || stream.base !== base) {
+  const refused = refuseSession(stream, base, principal, context.ownership);
+  if (refused?.status === 403) return respondText(ex, 403, refused.message, cors);
+  if (refused !== undefined || stream === undefined) {
     const open = `GET ${joinPath(base, options.sseEndpoint)}`;
-    return respondText(
-      ex,
-      404,
-      `Not Found: no open session "${sessionId}"; open a new stream with ${open}`,
-      cors,
-    );
+    const message = `Not Found: no open session "${sessionId}"; open a new stream with ${open}`;
+    return respondText(ex, 404, message, cors);
   }
-  if (context.auth !== undefined && !options.samePrincipal(stream.principal, principal)) {
-    return respondText(ex, 403, `Forbidden: session "${sessionId}" belongs to another principal`, cors);
-  }
+  const session = stream.session!;
   if (!isJSONMediaType(ex.request.headers.get('content-type'))) {
     const message = 'Unsupported Media Type: send the message with Content-Type: application/json';
     return respondText(ex, 415, message, cors);
@@ -76,10 +73,8 @@ export async function acceptPost(
   if (requests > 0 && context.closing) {
     return respondText(ex, 503, 'Service Unavailable: the server is shutting down', cors);
   }
-  if (requests > 0 && session.inFlightCount + requests > options.maxInFlightPerSession) {
-    const message = `Too Many Requests: session "${sessionId}" has ${session.inFlightCount} requests in flight (maxInFlightPerSession is ${options.maxInFlightPerSession}); retry when some have answered`;
-    return respondText(ex, 429, message, cors, { 'Retry-After': '1' });
-  }
+  const busy = refuseInFlight(session, requests, options.maxInFlightPerSession);
+  if (busy !== undefined) return respondText(ex, 429, busy, cors, { 'Retry-After': '1' });
   let values: Record<string, unknown> | undefined;
   try {
     values = options.contextFunc === undefined ? undefined : await options.contextFunc(ex.request);

@@ -1,6 +1,7 @@
 import type { EventStore } from '../server/event-store.ts';
 import { type Exchange, queryParam, type ResponseHeaders } from './http/exchange.ts';
 import { respondText } from './http/respond.ts';
+import { type Ownership, refuseSession } from './http/session-access.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { ResolvedSSEOptions } from './sse-options.ts';
 import type { SSEStream } from './sse-stream.ts';
@@ -15,6 +16,7 @@ export interface ResumeRequest {
 export interface ResumeContext {
   readonly options: ResolvedSSEOptions;
   readonly store: EventStore;
+  readonly ownership: Ownership;
   readonly closing: boolean;
   bySession(sessionId: string): SSEStream | undefined;
   byKey(streamKey: string): SSEStream | undefined;
@@ -52,8 +54,9 @@ export async function resumeStream(
   let stream: SSEStream | undefined;
   if (sessionId !== undefined) stream = context.bySession(sessionId);
   else if (named !== undefined) stream = context.byKey(named);
-  const session = stream?.session;
-  if (stream === undefined || session === undefined || session.closed || stream.base !== base) {
+  const refused = refuseSession(stream, base, principal, context.ownership);
+  if (refused?.status === 403) return respondText(ex, 403, refused.message, cors);
+  if (refused !== undefined || stream === undefined) {
     const what =
       sessionId !== undefined
         ? `session "${sessionId}" is not open here`
@@ -61,9 +64,7 @@ export async function resumeStream(
     const message = `Not Found: ${what} (it ended, or its client stayed away longer than reconnectGracePeriod, ${options.reconnectGracePeriod} ms); ${fresh}`;
     return respondText(ex, 404, message, cors);
   }
-  if (options.authenticate !== undefined && !options.samePrincipal(stream.principal, principal)) {
-    return respondText(ex, 403, `Forbidden: session "${session.id}" belongs to another principal`, cors);
-  }
+  const session = stream.session!;
   if (lastEventId !== undefined && named !== stream.key) {
     const message = `Bad Request: Last-Event-ID ${JSON.stringify(lastEventId)} is not an event of session "${session.id}"; send the id of the last event its stream gave you, or none to get every event still held`;
     return respondText(ex, 400, message, cors);

@@ -63,10 +63,12 @@ export class SSEWire implements Wire {
       },
       gracePeriod: o.reconnectGracePeriod,
     };
+    const ownership = { authenticated: context.auth !== undefined, samePrincipal: o.samePrincipal };
     this.#post = {
       server: context.server,
       options: o,
       auth: context.auth,
+      ownership,
       get closing() {
         return context.closing;
       },
@@ -78,6 +80,7 @@ export class SSEWire implements Wire {
         : {
             options: o,
             store,
+            ownership,
             get closing() {
               return context.closing;
             },

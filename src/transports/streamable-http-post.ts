@@ -16,6 +16,7 @@ import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/a
 import type { ConnectOptions } from './http/event-stream.ts';
 import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
+import { refuseInFlight } from './http/session-access.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
 import type { PostTarget, StreamableChannel } from './streamable-http-channel.ts';
 import {
@@ -137,10 +138,8 @@ export async function acceptStreamablePost(
     finished(post);
     return ex.respond(202, answer);
   }
-  if (!o.stateless && session.inFlightCount + ids.length > o.maxInFlightPerSession) {
-    const message = `Too Many Requests: session "${session.id}" already has ${session.inFlightCount} requests in flight (maxInFlightPerSession is ${o.maxInFlightPerSession}); retry when some have answered`;
-    return fail(ex, 429, message, { ...answer, 'Retry-After': '1' });
-  }
+  const busy = o.stateless ? undefined : refuseInFlight(session, ids.length, o.maxInFlightPerSession);
+  if (busy !== undefined) return fail(ex, 429, busy, { ...answer, 'Retry-After': '1' });
   const reused = duplicateId(ids) ?? channel.inFlight(ids);
   if (reused !== undefined) {
     finished(post);

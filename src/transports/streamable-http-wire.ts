@@ -8,6 +8,7 @@ import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import type { Exchange, HTTPRequestInfo, ResponseHeaders } from './http/exchange.ts';
+import { type Ownership, refuseSession } from './http/session-access.ts';
 import { prefixOf, type Wire, type WireContext, type WireRoute } from './http/wire.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { StatelessRequestChannel } from './stateless-request-channel.ts';
@@ -35,6 +36,7 @@ export class StreamableWire implements Wire {
   readonly path: string;
   readonly #context: WireContext;
   readonly #o: ResolvedStreamableOptions;
+  readonly #ownership: Ownership;
   readonly #channel: ChannelSettings;
   readonly #channels = new Map<string, StreamableChannel>();
   readonly #ephemeral = new Set<StreamableChannel>();
@@ -52,6 +54,7 @@ export class StreamableWire implements Wire {
     this.#context = context;
     this.options = o;
     this.#o = o;
+    this.#ownership = { authenticated: context.auth !== undefined, samePrincipal: o.samePrincipal };
     this.path = joinPath(o.basePath, o.endpoint);
     this.#ownStore = ownStore && o.eventStore instanceof MemoryEventStore ? o.eventStore : undefined;
     const methods = o.stateless ? 'POST' : 'GET, POST, DELETE';
@@ -243,12 +246,9 @@ export class StreamableWire implements Wire {
       return void fail(ex, 400, message, cors);
     }
     const channel = this.#channels.get(id);
-    if (channel === undefined || channel.session.closed || channel.base !== base) {
-      return void this.#gone(ex, id, cors);
-    }
-    if (this.#context.auth !== undefined && !this.#o.samePrincipal(channel.principal, principal)) {
-      return void fail(ex, 403, `Forbidden: session "${id}" belongs to another principal`, cors);
-    }
+    const refused = refuseSession(channel, base, principal, this.#ownership);
+    if (refused?.status === 403) return void fail(ex, 403, refused.message, cors);
+    if (refused !== undefined) return void this.#gone(ex, id, cors);
     return channel;
   }
 
