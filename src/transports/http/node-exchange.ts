@@ -10,6 +10,7 @@ import {
   splitTarget,
 } from './exchange.ts';
 import { isLoopbackAddress } from './origin-guard.ts';
+import { answerThenDiscard } from './refused-body.ts';
 import { countHeldWrite, scheduleFlush } from './write-batching.ts';
 
 /** A Node request whose body a framework may already have read (Express `json()`, or Fastify via `raw.body`). */
@@ -327,12 +328,11 @@ export class NodeExchange implements Exchange {
   respond(status: number, headers: ResponseHeaders | undefined, body?: string): void {
     const res = this.#res;
     if (res.headersSent || res.destroyed) return;
-    if (this.#refusedBody) {
-      // Do not read the rest of a refused body: close the connection soon after the answer leaves.
-      res.writeHead(status, { ...headers, Connection: 'close' });
-      const socket = this.#req.socket;
-      res.once('finish', () => setTimeout(() => socket.destroy(), 250).unref());
-    } else if (headers !== undefined) res.writeHead(status, headers);
+    // A refusal sent before the body was read must still reach a client that is uploading it.
+    if (this.#refusedBody || !this.#req.complete) {
+      return answerThenDiscard(this.#req, res, status, headers, body);
+    }
+    if (headers !== undefined) res.writeHead(status, headers);
     else res.writeHead(status);
     res.end(body);
   }
