@@ -42,14 +42,37 @@ export function parseListenAddress(address: ListenAddress): { port: number; host
   return { port: Number(match[3]), host: host === '' || host === undefined ? undefined : host };
 }
 
+/** How long a client of the server `listen()` starts may take to send a request. */
+export interface RequestDeadlines {
+  /** ms for the headers. */
+  headersTimeout: number;
+  /** ms for the body once the headers are in; 0: no limit. */
+  bodyTimeout: number;
+}
+
 /** Starts a `node:http` server for `handler` (loaded on demand, so fetch-only runtimes never load it). */
 export async function listenNode(
   address: ListenAddress,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  deadlines?: RequestDeadlines,
 ): Promise<Server> {
   const { createServer } = await import('node:http');
   const { port, host } = parseListenAddress(address);
-  const server = createServer(handler);
+  const options =
+    deadlines === undefined
+      ? {}
+      : {
+          headersTimeout: deadlines.headersTimeout,
+          // Node's own backstop for the whole request; the transports answer a slow body first (408).
+          requestTimeout:
+            deadlines.bodyTimeout > 0 ? deadlines.headersTimeout + deadlines.bodyTimeout + 1_000 : 0,
+          // How often Node checks those deadlines (every 30 s by default, which would blur a 10 s one).
+          connectionsCheckingInterval: Math.max(
+            250,
+            Math.min(5_000, Math.floor(deadlines.headersTimeout / 4)),
+          ),
+        };
+  const server = createServer(options, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const done = () => {

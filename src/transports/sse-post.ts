@@ -4,7 +4,13 @@ import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
-import { type Exchange, isJSONMediaType, queryParam, type ResponseHeaders } from './http/exchange.ts';
+import {
+  bodyFailure,
+  type Exchange,
+  isJSONMediaType,
+  queryParam,
+  type ResponseHeaders,
+} from './http/exchange.ts';
 import { respondJSON, respondText } from './http/respond.ts';
 import { type Ownership, refuseInFlight, refuseSession } from './http/session-access.ts';
 import { joinPath } from './sse-endpoint.ts';
@@ -53,12 +59,10 @@ export async function acceptPost(
     const message = 'Unsupported Media Type: send the message with Content-Type: application/json';
     return respondText(ex, 415, message, cors);
   }
-  const body = await ex.readBody(options.maxBodyBytes);
+  const body = await ex.readBody(options.maxBodyBytes, options.bodyTimeout);
   if (!body.ok) {
-    if (body.reason === 'aborted')
-      return respondText(ex, 400, 'Bad Request: the body could not be read', cors);
-    const message = `Payload Too Large: the body is over maxBodyBytes (${options.maxBodyBytes} bytes)`;
-    return respondText(ex, 413, message, cors);
+    const failure = bodyFailure(body.reason, options);
+    return respondText(ex, failure.status, failure.message, cors);
   }
   const parsed = parseMessages(body.text);
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);

@@ -6,6 +6,7 @@ import { transportHost } from '../server/transport-host.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import { type Exchange, type HTTPRequestInfo, queryParam, type ResponseHeaders } from './http/exchange.ts';
+import { InitializeDeadline } from './http/initialize-deadline.ts';
 import { respondText } from './http/respond.ts';
 import { prefixOf, type Wire, type WireContext, type WireRoute } from './http/wire.ts';
 import { buildEndpointURL, joinPath } from './sse-endpoint.ts';
@@ -39,6 +40,7 @@ export class SSEWire implements Wire {
   readonly #ownStore: MemoryEventStore | undefined;
   readonly #stopStoreErrors: () => void;
   #opening = 0;
+  readonly #initializeDeadline: InitializeDeadline;
   /** One function for every stream (a closure per stream would cost each session its own). */
   readonly #onEnded = (stream: SSEStream): void => this.#ended(stream);
 
@@ -51,6 +53,10 @@ export class SSEWire implements Wire {
     this.#ownStore = ownStore && store instanceof MemoryEventStore ? store : undefined;
     this.#stopStoreErrors = reportStoreErrors(context.server, store);
     const { server } = context;
+    this.#initializeDeadline = new InitializeDeadline(
+      o.initializeTimeout,
+      (session, reason) => void server.closeSession(session, reason),
+    );
     this.#settings = {
       events: {
         // Resolved once per wire, not per stream: whether the store has a fast path does not change.
@@ -176,6 +182,7 @@ export class SSEWire implements Wire {
   beforeDrain(): void {}
 
   dispose(): void {
+    this.#initializeDeadline.stop();
     this.#stopStoreErrors();
     this.#ownStore?.clear();
   }
@@ -198,6 +205,9 @@ export class SSEWire implements Wire {
       const message = `Service Unavailable: this server holds its maximum of ${this.options.maxSessions} sessions (maxSessions)`;
       return respondText(ex, 503, message, cors, { 'Retry-After': '5' });
     }
+    const { clients } = this.#context;
+    const client = clients.take(ex.request, principal);
+    if (client === undefined) return respondText(ex, 429, clients.refusal(), cors, { 'Retry-After': '5' });
     const stream = new SSEStream(server, this.#settings, { base, principal, onEnded: this.#onEnded });
     this.#opening++;
     let session: Session;
@@ -217,11 +227,13 @@ export class SSEWire implements Wire {
       if (id !== undefined) init.id = id;
       session = await transportHost(server).openSession(init);
     } catch (error) {
+      clients.release(client);
       server.reportError(error);
       return respondText(ex, 500, 'Internal Server Error: could not open a session', cors);
     } finally {
       this.#opening--;
     }
+    clients.holdFor(client, session);
     if (session.closed) {
       const message = `Service Unavailable: the session closed while opening (${session.closeReason})`;
       return respondText(ex, 503, message, cors);
@@ -237,6 +249,7 @@ export class SSEWire implements Wire {
     this.#byKey.set(stream.key, stream);
     const sink = ex.stream(200, sseHeaders(cors));
     stream.open(session, sink, buildEndpointURL(this.options, base, session.id, ex.request.search));
+    this.#initializeDeadline.watch(session);
   }
 
   #ended(stream: SSEStream): void {

@@ -14,7 +14,7 @@ import type { Session } from '../server/session.ts';
 import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
 import type { ConnectOptions } from './http/event-stream.ts';
-import { type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
+import { bodyFailure, type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
 import { refuseInFlight } from './http/session-access.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
@@ -84,10 +84,10 @@ export async function acceptStreamablePost(
   const principal =
     context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
   if (principal === DENIED) return;
-  const body = await ex.readBody(o.maxBodyBytes);
+  const body = await ex.readBody(o.maxBodyBytes, o.bodyTimeout);
   if (!body.ok) {
-    if (body.reason === 'aborted') return fail(ex, 400, 'Bad Request: the body could not be read', cors);
-    return fail(ex, 413, `Payload Too Large: the body is over maxBodyBytes (${o.maxBodyBytes} bytes)`, cors);
+    const failure = bodyFailure(body.reason, o);
+    return fail(ex, failure.status, failure.message, cors);
   }
   const parsed = parseMessages(body.text);
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);

@@ -269,6 +269,9 @@ export class StreamableWire implements Wire {
       const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} ${stateless ? 'requests' : 'sessions'} (maxSessions)`;
       return void fail(ex, 503, message, { ...cors, 'Retry-After': '5' });
     }
+    const { clients } = this.#context;
+    const client = clients.take(ex.request, init.principal);
+    if (client === undefined) return void fail(ex, 429, clients.refusal(), { ...cors, 'Retry-After': '5' });
     const channel = new StreamableChannel(this.#channel, base, init.principal);
     const sessionInit: SessionInit = {
       channel,
@@ -287,11 +290,13 @@ export class StreamableWire implements Wire {
       if (id !== undefined) sessionInit.id = id;
       session = await transportHost(this.#context.server).openSession(sessionInit);
     } catch (error) {
+      clients.release(client);
       this.#context.server.reportError(error);
       return void fail(ex, 500, 'Internal Server Error: could not open a session', cors);
     } finally {
       this.#opening--;
     }
+    clients.holdFor(client, session);
     channel.bind(session);
     if (!stateless && !isValidSessionId(session.id)) {
       await this.#context.server.closeSession(session, 'invalid session id');
@@ -331,14 +336,24 @@ export class StreamableWire implements Wire {
       const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions and requests (maxSessions)`;
       return void fail(ex, 503, message, { ...cors, 'Retry-After': '5' });
     }
-    const session = await transportHost(this.#context.server).openSession({
-      channel,
-      transport: 'streamable-http',
-      headers: ex.request.headers,
-      principal,
-      ephemeral: true,
-      modern: true,
-    });
+    const { clients } = this.#context;
+    const client = clients.take(ex.request, principal);
+    if (client === undefined) return void fail(ex, 429, clients.refusal(), { ...cors, 'Retry-After': '5' });
+    let session: Session;
+    try {
+      session = await transportHost(this.#context.server).openSession({
+        channel,
+        transport: 'streamable-http',
+        headers: ex.request.headers,
+        principal,
+        ephemeral: true,
+        modern: true,
+      });
+    } catch (error) {
+      clients.release(client);
+      throw error;
+    }
+    clients.holdFor(client, session);
     this.#requests.add(session);
     session.signal.addEventListener('abort', () => this.#requests.delete(session), { once: true });
     return session;

@@ -10,13 +10,38 @@ export interface HTTPRequestInfo {
   readonly url: URL;
   /** The adapter's own request object: an `http.IncomingMessage` from `handleNode`, a `Request` from `fetch`. */
   readonly raw: unknown;
+  /** The address of the connection's peer (`handleNode`); `undefined` where the adapter does not know it. */
+  readonly remoteAddress?: string | undefined;
 }
 
 /** A request body read under a byte limit. */
 export type BodyResult =
   | { ok: true; text: string }
-  /** `too-large`: over the limit (answer 413); `aborted`: the client went away (answer nothing). */
-  | { ok: false; reason: 'too-large' | 'aborted' };
+  /**
+   * `too-large`: over the limit (answer 413); `timeout`: the client took longer than it may (answer
+   * 408); `aborted`: the client went away (answer nothing).
+   */
+  | { ok: false; reason: 'too-large' | 'timeout' | 'aborted' };
+
+/** The answer to a body that could not be taken (`bodyFailure(reason)` for every wire). */
+export function bodyFailure(
+  reason: 'too-large' | 'timeout' | 'aborted',
+  limits: { readonly maxBodyBytes: number; readonly bodyTimeout: number },
+): { status: 400 | 408 | 413; message: string } {
+  if (reason === 'too-large') {
+    return {
+      status: 413,
+      message: `Payload Too Large: the body is over maxBodyBytes (${limits.maxBodyBytes} bytes)`,
+    };
+  }
+  if (reason === 'timeout') {
+    return {
+      status: 408,
+      message: `Request Timeout: the body did not arrive within bodyTimeout (${limits.bodyTimeout} ms)`,
+    };
+  }
+  return { status: 400, message: 'Bad Request: the body could not be read' };
+}
 
 export type ResponseHeaders = Record<string, string>;
 
@@ -47,7 +72,8 @@ export interface Exchange {
   readonly clientGone: boolean;
   /** Whether the listening socket this request came through is bound to a loopback address, if known. */
   readonly loopbackBind: boolean | undefined;
-  readBody(limit: number): Promise<BodyResult>;
+  /** Reads the body, up to `limit` bytes and within `timeout` ms (0: no time limit). */
+  readBody(limit: number, timeout?: number): Promise<BodyResult>;
   /** Calls `listener` once if the client goes away before the response was written in full. */
   onClientGone(listener: () => void): void;
   respond(status: number, headers: ResponseHeaders | undefined, body?: string): void;

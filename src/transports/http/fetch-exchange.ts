@@ -122,7 +122,7 @@ export class FetchExchange implements Exchange {
     else signal.addEventListener('abort', listener, { once: true });
   }
 
-  async readBody(limit: number): Promise<BodyResult> {
+  async readBody(limit: number, timeout = 0): Promise<BodyResult> {
     const body = this.#req.body;
     if (this.#req.bodyUsed) return { ok: false, reason: 'aborted' };
     if (declaredLengthExceeds(this.#req.headers, limit)) {
@@ -134,9 +134,18 @@ export class FetchExchange implements Exchange {
     const decoder = new TextDecoder();
     let size = 0;
     let text = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      if (timeout > 0) timer = setTimeout(() => resolve('late'), timeout);
+    });
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const read = await Promise.race([reader.read(), late]);
+        if (read === 'late') {
+          reader.cancel().catch(() => {});
+          return { ok: false, reason: 'timeout' };
+        }
+        const { done, value } = read;
         if (done) break;
         size += value.byteLength;
         if (size > limit) {
@@ -147,6 +156,8 @@ export class FetchExchange implements Exchange {
       }
     } catch {
       return { ok: false, reason: 'aborted' };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
     return { ok: true, text: text + decoder.decode() };
   }

@@ -6,7 +6,9 @@ import {
   type ListenAddress,
   type ListeningInfo,
   listenNode,
+  type RequestDeadlines,
 } from '../listen.ts';
+import { ClientLimits } from './client-limits.ts';
 import {
   createFetchHandler,
   createNodeHandler,
@@ -39,6 +41,7 @@ export class HttpEngine {
   readonly #stopRelay: Array<() => void>;
   readonly #maxSessions: number;
   readonly #shutdownTimeout: number;
+  readonly #deadlines: RequestDeadlines;
   #closing = false;
   #http: Server | undefined;
 
@@ -53,6 +56,7 @@ export class HttpEngine {
     this.#owner = owner;
     this.#maxSessions = shared.maxSessions;
     this.#shutdownTimeout = shared.shutdownTimeout;
+    this.#deadlines = { headersTimeout: shared.headersTimeout, bodyTimeout: shared.bodyTimeout };
     const engine = this;
     const auth = createAuthSettings(shared, server);
     const context: WireContext = {
@@ -62,6 +66,7 @@ export class HttpEngine {
         return engine.#closing;
       },
       hasRoom: () => this.#load() < this.#maxSessions,
+      clients: new ClientLimits(shared.maxSessionsPerClient, shared.clientKey),
     };
     this.#wires = build(context).map((wire) => ({
       wire,
@@ -94,7 +99,7 @@ export class HttpEngine {
   /** Starts a `node:http` server on `address`; it reports the first wire's endpoint. */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
     if (this.#http !== undefined || this.#closing) throw cannotListenAgain(this.#owner, this.#closing);
-    this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res));
+    this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res), this.#deadlines);
     return describeListening(this.#http, this.#wires[0]!.wire.path);
   }
 
@@ -143,6 +148,7 @@ export class HttpEngine {
         const routed = await this.#relay.route(ex, sessionId, {
           transport: wire.name,
           maxBodyBytes: wire.options.maxBodyBytes,
+          bodyTimeout: wire.options.bodyTimeout,
           maxBufferedBytes: wire.options.maxBufferedBytes,
           refuse: (e, status, message, headers) => wire.refuse(e, status, message, { ...cors, ...headers }),
           adopt: (record, gone, exchange) => wire.adopt(record, gone, exchange, route.base),

@@ -1,4 +1,5 @@
 import { McpLiveError } from '../../protocol/mcp-live-error.ts';
+import { type ClientKey, defaultClientKey } from './client-limits.ts';
 import type { CORSOptions } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
 import type { KeepAliveMode } from './keep-alive.ts';
@@ -66,6 +67,38 @@ export interface HTTPServerOptions {
   maxSessions?: number;
   /** Requests of one session handled at once; a POST that would pass it gets 429. @default 100 */
   maxInFlightPerSession?: number;
+  /**
+   * Sessions, and stateless requests in flight (a 2026-07-28 listen stream is one), that one client
+   * holds at most, counted across the server's wires; one more gets 429 with `Retry-After`. The
+   * client is what `clientKey` names. @default 100
+   */
+  maxSessionsPerClient?: number;
+  /**
+   * Names the client a request comes from, for `maxSessionsPerClient`; `undefined` leaves it
+   * uncounted. @default the principal when `authenticate` gave one, else the address of the
+   * connection's peer; a loopback peer (this machine, such as a local reverse proxy) is not counted
+   * @example
+   * // Behind a proxy you trust, which appends the client's address to X-Forwarded-For:
+   * clientKey: (req, principal) =>
+   *   principal !== undefined ? JSON.stringify(principal) : req.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
+   */
+  clientKey?: ClientKey;
+  /**
+   * ms an HTTP+SSE client has to complete `initialize` once its stream is open (the stream opens the
+   * session before the handshake); past it the session is closed. 0 waits forever. @default 10_000
+   */
+  initializeTimeout?: number;
+  /**
+   * ms a client has to send a POST's body once its headers arrived; past it the POST gets 408 and its
+   * connection is closed. 0 waits forever. @default 30_000
+   */
+  bodyTimeout?: number;
+  /**
+   * ms a client has to send a request's headers, on the server `listen()` starts (on a server of your
+   * own, set its `headersTimeout`); past it Node answers 408 and closes the connection. Event streams,
+   * whose requests are complete once their headers are in, are not affected. @default 10_000
+   */
+  headersTimeout?: number;
   /** ms `close()` waits for in-flight handlers before aborting them. @default 5_000 */
   shutdownTimeout?: number;
 }
@@ -110,6 +143,11 @@ export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): R
     maxSessions: limit('maxSessions', options.maxSessions ?? 10_000, 1),
     maxInFlightPerSession: limit('maxInFlightPerSession', options.maxInFlightPerSession ?? 100, 1),
     shutdownTimeout: limit('shutdownTimeout', options.shutdownTimeout ?? 5_000, 0),
+    maxSessionsPerClient: limit('maxSessionsPerClient', options.maxSessionsPerClient ?? 100, 1),
+    clientKey: options.clientKey ?? defaultClientKey,
+    initializeTimeout: limit('initializeTimeout', options.initializeTimeout ?? 10_000, 0),
+    bodyTimeout: limit('bodyTimeout', options.bodyTimeout ?? 30_000, 0),
+    headersTimeout: limit('headersTimeout', options.headersTimeout ?? 10_000, 1),
   };
   for (const key of [
     'dynamicBasePath',

@@ -160,6 +160,10 @@ class NodeRequestInfo implements HTTPRequestInfo {
     this.raw = req;
   }
 
+  get remoteAddress(): string | undefined {
+    return this.raw.socket.remoteAddress;
+  }
+
   get url(): URL {
     if (this.#url === undefined) {
       const scheme = (this.raw.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
@@ -282,6 +286,8 @@ export class NodeExchange implements Exchange {
   readonly #req: NodeRequest;
   readonly #res: ServerResponse;
   #refusedBody = false;
+  /** The body did not arrive in time: the client gets its answer, then the connection is cut. */
+  #slowBody = false;
 
   constructor(req: NodeRequest, res: ServerResponse) {
     this.#req = req;
@@ -305,7 +311,7 @@ export class NodeExchange implements Exchange {
     });
   }
 
-  readBody(limit: number): Promise<BodyResult> {
+  readBody(limit: number, timeout = 0): Promise<BodyResult> {
     const req = this.#req;
     if (req.readableEnded) {
       // A framework read the body first: use what it parsed, or give up if it kept nothing.
@@ -318,8 +324,9 @@ export class NodeExchange implements Exchange {
       return Promise.resolve({ ok: false, reason: 'too-large' });
     }
     return new Promise((resolve) => {
-      new BodyReader(req, limit, (result) => {
+      new BodyReader(req, limit, timeout, (result) => {
         if (!result.ok && result.reason === 'too-large') this.#refusedBody = true;
+        if (!result.ok && result.reason === 'timeout') this.#slowBody = true;
         resolve(result);
       });
     });
@@ -328,9 +335,15 @@ export class NodeExchange implements Exchange {
   respond(status: number, headers: ResponseHeaders | undefined, body?: string): void {
     const res = this.#res;
     if (res.headersSent || res.destroyed) return;
+    if (this.#slowBody) {
+      res.writeHead(status, { ...headers, Connection: 'close' });
+      res.end(body, () => this.#req.socket.destroy());
+      return;
+    }
     // A refusal sent before the body was read must still reach a client that is uploading it.
     if (this.#refusedBody || !this.#req.complete) {
-      return answerThenDiscard(this.#req, res, status, headers, body);
+      answerThenDiscard(this.#req, res, status, headers, body);
+      return;
     }
     if (headers !== undefined) res.writeHead(status, headers);
     else res.writeHead(status);
@@ -355,8 +368,9 @@ class BodyReader {
   readonly #onData = this.#data.bind(this);
   readonly #onEnd = this.#end.bind(this);
   readonly #onAbort = this.#abort.bind(this);
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(req: IncomingMessage, limit: number, settle: (result: BodyResult) => void) {
+  constructor(req: IncomingMessage, limit: number, timeout: number, settle: (result: BodyResult) => void) {
     this.#req = req;
     this.#limit = limit;
     this.#settle = settle;
@@ -364,6 +378,12 @@ class BodyReader {
     req.on('end', this.#onEnd);
     req.on('error', this.#onAbort);
     req.on('close', this.#onAbort);
+    if (timeout > 0) this.#timer = setTimeout(() => this.#tooSlow(), timeout);
+  }
+
+  #tooSlow(): void {
+    this.#req.pause();
+    this.#finish({ ok: false, reason: 'timeout' });
   }
 
   #data(chunk: Buffer): void {
@@ -385,6 +405,7 @@ class BodyReader {
   }
 
   #finish(result: BodyResult): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     const req = this.#req;
     req.off('data', this.#onData);
     req.off('end', this.#onEnd);

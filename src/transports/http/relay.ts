@@ -5,7 +5,13 @@ import type { RelayPayload } from '../../server/message-bus.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
 import { transportHost } from '../../server/transport-host.ts';
 import type { ExchangeHandler } from './entry-points.ts';
-import type { BodyResult, Exchange, ResponseHeaders, StreamSink } from './exchange.ts';
+import {
+  type BodyResult,
+  bodyFailure,
+  type Exchange,
+  type ResponseHeaders,
+  type StreamSink,
+} from './exchange.ts';
 import { RelayExchange } from './relay-exchange.ts';
 import { type Packet, readPacket } from './relay-packets.ts';
 
@@ -18,6 +24,8 @@ export interface RouteOptions {
   transport: string;
   /** Bodies over this are not relayed: the holder answers 413. */
   maxBodyBytes: number;
+  /** ms the client has to send a body; a slower one gets 408 here. */
+  bodyTimeout: number;
   /** A relayed stream whose client stops reading is dropped once this much waits for it. */
   maxBufferedBytes: number;
   refuse: Refuse;
@@ -147,8 +155,13 @@ export class ExchangeRelay {
     if (record.owner === undefined) return { kind: 'adopt', exchange: ex, record };
     let body: BodyResult | undefined;
     if (ex.request.method === 'POST') {
-      body = await ex.readBody(options.maxBodyBytes);
+      body = await ex.readBody(options.maxBodyBytes, options.bodyTimeout);
       if (!body.ok && body.reason === 'aborted') return { kind: 'answered' };
+      if (!body.ok && body.reason === 'timeout') {
+        const failure = bodyFailure(body.reason, options);
+        options.refuse(ex, failure.status, failure.message, undefined);
+        return { kind: 'answered' };
+      }
     }
     const gone = await this.#forward(ex, sessionId, record.owner, body, options);
     if (!gone) return { kind: 'answered' };

@@ -2,6 +2,7 @@ import type { McpServer } from '../../server/mcp-server.ts';
 import type { Session } from '../../server/session.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
 import type { AuthenticateSettings } from './authenticate.ts';
+import type { ClientLimits } from './client-limits.ts';
 import type { Exchange, HTTPRequestInfo, ResponseHeaders } from './exchange.ts';
 import type { ResolvedHTTPOptions } from './http-options.ts';
 
@@ -22,6 +23,8 @@ export interface WireContext {
    * wire of the engine (sessions held and being opened).
    */
   hasRoom(): boolean;
+  /** What each client holds, against `maxSessionsPerClient`, across every wire of the engine. */
+  readonly clients: ClientLimits;
 }
 
 /**
