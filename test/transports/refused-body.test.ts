@@ -77,7 +77,7 @@ function chunked(body: string): ReadableStream<Uint8Array> {
 }
 
 describe('a body refused before it was read', () => {
-  test('a 50 MB POST gets its 413 over fetch on every try, declared or chunked, on both wires', async (t) => {
+  test('a 50 MB POST gets its 413 over fetch on every try, declared or chunked, on both wires and the 2026 path', async (t) => {
     const { url, origin } = await start(t);
     const headers = await streamableSession(url);
     const sse = await EventStream.open(t, `${origin}/sse`);
@@ -86,6 +86,17 @@ describe('a body refused before it was read', () => {
     for (const [target, extra] of [
       [url, headers],
       [endpoint, { 'Content-Type': 'application/json' }],
+      // A 2026-07-28 request, which has no session.
+      [
+        url,
+        {
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'MCP-Protocol-Version': '2026-07-28',
+          'Mcp-Method': 'tools/call',
+          'Mcp-Name': 'echo',
+        },
+      ],
     ] as const) {
       for (let i = 0; i < TRIES; i++) {
         for (const shape of ['declared', 'chunked'] as const) {
