@@ -9,8 +9,10 @@ import {
   type McpHttpServerOptions,
   McpLiveError,
   McpServer,
+  type RequestStateKey,
 } from '../../src/index.ts';
 import { connectRedis, type RedisStores } from '../../src/redis.ts';
+import { registerAnnounce } from './announce.ts';
 import { bearerAuthenticator, refuseOpenBind } from './auth.ts';
 import { ChatStore, registerChat } from './chat.ts';
 import { registerDocumentTools } from './document-tools.ts';
@@ -47,6 +49,11 @@ export interface LiveServerOptions {
   sseGracePeriod?: number;
   /** ms to wait for Redis when starting. @default 5_000 */
   redisConnectTimeout?: number;
+  /**
+   * Keys that seal the `requestState` of 2026-07-28 input rounds (`announce`'s confirmation); every
+   * instance behind one load balancer needs the same ones. @default one random key per process
+   */
+  requestStateKeys?: readonly RequestStateKey[] | undefined;
 }
 
 export interface LiveServer {
@@ -92,6 +99,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
         'documents (edit_document, doc://{doc_id}), chat (send_message, chat://{channel}) and ' +
         'subscribe_updates for pushed notifications.',
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+      ...(options.requestStateKeys === undefined ? {} : { requestState: { keys: options.requestStateKeys } }),
       ...(redis === undefined ? {} : { sessionStore: redis.sessionStore, messageBus: redis.messageBus }),
     },
   );
@@ -108,6 +116,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   registerDocumentTools(server, hub, documents);
   registerChat(server, hub, chat);
   registerTopicTools(server, hub);
+  registerAnnounce(server);
 
   const mcp = new McpHttpServer(server, {
     keepAliveInterval: 15_000,

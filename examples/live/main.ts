@@ -1,6 +1,7 @@
 // `npm start`: the live example server. PORT, HOST, MCP_LIVE_TOKEN and REDIS_URL configure it; --port,
 // --host and --redis win.
 import { parseArgs } from 'node:util';
+import { type RequestStateKey, requestStateKeysFromEnv } from '../../src/index.ts';
 import { redactURL, startLiveServer } from './live-server.ts';
 
 function fail(message: string): never {
@@ -18,6 +19,9 @@ const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redi
   --instance-id   this instance's name on the bus and in session records
                   (default: a random UUID; unique per running process)
   MCP_LIVE_TOKEN  clients must then send "Authorization: Bearer <token>"
+  MCP_LIVE_REQUEST_STATE_KEYS
+                  keys that seal 2026-07-28 input rounds, "id:<base64>,…" (first
+                  seals; openssl rand -base64 32): give every instance the same
 
 With --redis, what crosses instances: chat_message and document_changed updates (to every session
 on the channel or viewing the document, on any instance), resources/updated, and sessions themselves.
@@ -58,8 +62,14 @@ const instanceId = values['instance-id'];
 if (instanceId !== undefined && !/^[\w.:-]{1,100}$/.test(instanceId))
   fail(`--instance-id must be 1–100 letters, digits, "_", "-", "." or ":" (got "${instanceId}")`);
 
-const live = await startLiveServer({ port, host, token, redisUrl, instanceId }).catch((error: unknown) =>
-  fail(error instanceof Error ? error.message : String(error)),
+let requestStateKeys: RequestStateKey[] | undefined;
+try {
+  requestStateKeys = requestStateKeysFromEnv(process.env.MCP_LIVE_REQUEST_STATE_KEYS);
+} catch (error) {
+  fail((error as Error).message);
+}
+const live = await startLiveServer({ port, host, token, redisUrl, instanceId, requestStateKeys }).catch(
+  (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
 );
 const hint = token === undefined ? '' : '#token=<MCP_LIVE_TOKEN>';
 console.log(`mcp-live example server ready on ${live.host}:${live.port}

@@ -6,7 +6,7 @@
 // Ctrl-C stops the proxy and every instance.
 import { parseArgs } from 'node:util';
 import { redactURL } from '../live/live-server.ts';
-import { type Instance, startInstance } from './instances.ts';
+import { type Instance, startInstance, withSharedRequestStateKeys } from './instances.ts';
 import { RoundRobinProxy } from './round-robin-proxy.ts';
 
 const HELP = `Usage: npx tsx examples/scaling/cluster.ts [--instances 3] [--redis URL] [--port 8080]
@@ -17,7 +17,8 @@ const HELP = `Usage: npx tsx examples/scaling/cluster.ts [--instances 3] [--redi
   --prefix         instance ids are <prefix>-1 … <prefix>-N (default: cluster)
 
 Each instance is an ordinary \`npm start -- --redis …\`; MCP_LIVE_TOKEN and the rest of the
-environment pass through to them.`;
+environment pass through to them. They share MCP_LIVE_REQUEST_STATE_KEYS (one fresh key when it is
+unset), so that a 2026-07-28 input round begun on one instance finishes on any other.`;
 
 function fail(message: string): never {
   console.error(`cluster: ${message}`);
@@ -71,10 +72,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 let proxy: RoundRobinProxy | undefined;
+// One set of requestState keys for every instance: an input round may finish on another instance.
+const env = withSharedRequestStateKeys();
 const started = await Promise.allSettled(
   Array.from({ length: count }, (_, i) =>
     startInstance({
       redisUrl,
+      env,
       instanceId: `${values.prefix}-${i + 1}`,
       onLine: (line) => console.log(`[${values.prefix}-${i + 1}] ${line}`),
     }),

@@ -1,6 +1,7 @@
 // Starts instances of the live example server (examples/live/main.ts) as child processes sharing one
 // Redis, and tells when each listens: used by cluster.ts, the scaling tests and the scaling bench.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,6 +41,15 @@ export interface Instance {
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL if it has not exited after `timeout` ms; resolves once it is gone. */
   stop(timeout?: number): Promise<void>;
+}
+
+/**
+ * `env` with `MCP_LIVE_REQUEST_STATE_KEYS` set: its own value, or one fresh key. Give every instance of
+ * a deployment the result, so that an input round begun on one can finish on another.
+ */
+export function withSharedRequestStateKeys(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if ((env.MCP_LIVE_REQUEST_STATE_KEYS ?? '').trim() !== '') return env;
+  return { ...env, MCP_LIVE_REQUEST_STATE_KEYS: `cluster:${randomBytes(32).toString('base64')}` };
 }
 
 /** Spawns `node --import tsx examples/live/main.ts --port 0 --redis … --instance-id …` and waits for its banner. */

@@ -18,7 +18,8 @@ export interface RequestStateOptions {
   /**
    * The first key seals, every key opens. To rotate, put the new key first and keep the old one
    * until the states it sealed have expired. Every instance of a deployment needs the same keys.
-   * @default one random key (id `local`) per sealer: states survive neither a restart nor another instance
+   * @default one random key per sealer, with an id of its own (`local-…`): states survive neither a
+   * restart nor another instance, and one presented there is refused as sealed with an unknown key
    */
   keys?: readonly RequestStateKey[];
   /** Milliseconds a sealed state stays valid. @default 600_000 */
@@ -74,7 +75,11 @@ export class RequestStateSealer {
 
   constructor(options: RequestStateOptions = {}) {
     const keys = options.keys ?? [
-      { id: 'local', secret: globalThis.crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES)) },
+      // An id of its own: a state that reaches another process is refused as sealed with an unknown key.
+      {
+        id: `local-${randomKeyId()}`,
+        secret: globalThis.crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES)),
+      },
     ];
     this.#secrets = checkKeys(keys, 'RequestStateSealer option keys');
     this.#sealingKeyId = keys[0]!.id;
@@ -364,4 +369,9 @@ function canonicalJSON(value: unknown, what: string, parents: object[] = []): st
 function fromBase64url(text: string): Bytes | undefined {
   const bytes = /^[A-Za-z0-9_-]+$/.test(text) ? decodeBase64(text) : undefined;
   return bytes !== undefined && encodeBase64url(bytes) === text ? bytes : undefined;
+}
+
+function randomKeyId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

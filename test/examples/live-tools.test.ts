@@ -9,6 +9,7 @@ test('the server lists every tool and resource of the issue', async (t) => {
   const { client } = await connectPeer(t, live);
   const { tools } = await client.listTools();
   assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+    'announce',
     'edit_document',
     'monitor_system',
     'send_message',

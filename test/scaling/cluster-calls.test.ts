@@ -21,6 +21,7 @@ const redis = await redisForTests();
 after(() => redis.server?.close());
 
 const TOOLS = [
+  'announce',
   'edit_document',
   'monitor_system',
   'send_message',

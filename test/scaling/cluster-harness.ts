@@ -6,7 +6,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createClient } from 'redis';
-import { type Instance, startInstance } from '../../examples/scaling/instances.ts';
+import {
+  type Instance,
+  startInstance,
+  withSharedRequestStateKeys,
+} from '../../examples/scaling/instances.ts';
 import { RoundRobinProxy } from '../../examples/scaling/round-robin-proxy.ts';
 import type { Notice, Peer, Wire } from '../examples/live-harness.ts';
 
@@ -42,8 +46,9 @@ export interface ClusterPeer extends Peer {
 
 /** Starts `count` instances named i1…iN against `redisUrl`, and the proxy in front of them. */
 export async function startCluster(redisUrl: string, count = 3): Promise<Cluster> {
+  const env = withSharedRequestStateKeys();
   const started = await Promise.allSettled(
-    Array.from({ length: count }, (_, i) => startInstance({ redisUrl, instanceId: `i${i + 1}` })),
+    Array.from({ length: count }, (_, i) => startInstance({ redisUrl, instanceId: `i${i + 1}`, env })),
   );
   const instances = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
