@@ -145,7 +145,9 @@ function checkFilters(topic: Topic, filters: readonly string[]): string | undefi
 
 const NO_SESSION =
   'Topic updates go to a session: connect with a 2025 protocol revision (Streamable HTTP or HTTP+SSE). ' +
-  'A 2026-07-28 request has no session; it can hear resource and list changes with subscriptions/listen.';
+  'A 2026-07-28 client hears them on subscriptions/listen with the dev.mcp-live/events extension: ' +
+  '{"dev.mcp-live/events": {"methods": ["chat_message", "document_changed"], "topics": ["live-topic://chat/general", "live-topic://documents/*"]}} ' +
+  '(docs/events-extension.md).';
 
 /** Registers `subscribe_updates` and `unsubscribe_updates`. */
 export function registerTopicTools(server: McpServer, hub: TopicHub): void {

@@ -24,6 +24,8 @@ export interface ServerCapabilities {
   prompts?: { listChanged?: boolean };
   resources?: { subscribe?: boolean; listChanged?: boolean };
   tools?: { listChanged?: boolean };
+  /** Extensions the server supports, by identifier (such as `dev.mcp-live/events`). */
+  extensions?: Record<string, object>;
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { errorText } from '../protocol/error-text.ts';
-import type { JSONRPCRequest } from '../protocol/jsonrpc.ts';
+import type { JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
@@ -9,6 +9,7 @@ import { MemorySessionStore } from '../stores/memory-session-store.ts';
 import { type CacheOptions, resolveCacheOptions } from './cache-hints.ts';
 import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { EVENTS_EXTENSION } from './events-extension.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
 import {
   type BusMessage,
@@ -174,7 +175,11 @@ export class McpServer {
       implied.resources = { subscribe: true, listChanged: true };
     if (c.prompts.size > 0) implied.prompts = { listChanged: true };
     if (c.prompts.size > 0 || c.templates.length > 0) implied.completions = {};
-    return { ...implied, ...this.#options.capabilities };
+    // Custom notifications (`broadcast`) reach 2026-07-28 listen streams that ask for them.
+    implied.extensions = { [EVENTS_EXTENSION]: {} };
+    const declared = this.#options.capabilities;
+    if (declared?.extensions === undefined) return { ...implied, ...declared };
+    return { ...implied, ...declared, extensions: { ...implied.extensions, ...declared.extensions } };
   }
 
   // ── Definitions ──────────────────────────────────────────────────────────
@@ -314,6 +319,8 @@ export class McpServer {
       if (!matchesSelector(session, local ? undefined : filter) || (local && !filter(session))) continue;
       if (session.send(message)) count++;
     }
+    // A function filter reads sessions; listen streams of the custom-events extension have none.
+    if (!local && this.#subscriptions.size > 0) count += this.#subscriptions.custom(message, filter);
     if (!local) {
       await this.messageBus.broadcast(this.instanceId, message, filter).catch((cause: unknown) => {
         const why = `${method} reached only this instance's sessions: ${errorText(cause)}`;
@@ -446,6 +453,8 @@ export class McpServer {
     const { method, params } = bus.message as { method: string; params?: { uri?: unknown } };
     if (method === 'notifications/resources/updated' && typeof params?.uri === 'string') {
       this.#subscriptions.resourceUpdated(params.uri);
+    } else if (this.#subscriptions.size > 0) {
+      this.#subscriptions.custom(bus.message as JSONRPCNotification, bus.selector);
     }
     for (const session of this.#sessions.values()) {
       if (matchesSelector(session, bus.selector)) session.send(bus.message);

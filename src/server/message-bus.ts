@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
+import { samePrincipalJSON } from './events-extension.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -6,8 +7,13 @@ import type { Session } from './session.ts';
  * Every field narrows the choice; an empty selector takes every initialized session.
  */
 export interface SessionSelector {
-  /** Only sessions subscribed (`resources/subscribe`) to this resource URI. */
+  /**
+   * Only sessions subscribed (`resources/subscribe`) to this resource URI or topic, and listen streams
+   * of the custom-events extension that list it among their `topics`.
+   */
   subscribedTo?: string;
+  /** Only the sessions and listen streams of this principal (what `authenticate` returned), as plain data. */
+  principal?: unknown;
 }
 
 /**
@@ -57,5 +63,7 @@ export interface MessageBus {
 /** Whether an initialized session is one a selector takes. */
 export function matchesSelector(session: Session, selector: SessionSelector | undefined): boolean {
   if (session.protocolVersion === undefined || session.closed) return false;
-  return selector?.subscribedTo === undefined || session.subscriptions.has(selector.subscribedTo);
+  if (selector === undefined) return true;
+  if (selector.subscribedTo !== undefined && !session.subscriptions.has(selector.subscribedTo)) return false;
+  return selector.principal === undefined || samePrincipalJSON(selector.principal, session.principal);
 }

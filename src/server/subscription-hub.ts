@@ -1,16 +1,19 @@
-import type { RequestId } from '../protocol/jsonrpc.ts';
+import type { JSONRPCNotification, RequestId } from '../protocol/jsonrpc.ts';
 import type { ServerCapabilities } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
 import { MetaKey } from '../protocol/request-meta.ts';
+import { EVENTS_EXTENSION, type EventsFilter, readEventsFilter, takesEvent } from './events-extension.ts';
+import type { SessionSelector } from './message-bus.ts';
 import type { RequestContext } from './request-context.ts';
 
-/** What a `subscriptions/listen` request opts in to (2026-07-28). */
+/** What a `subscriptions/listen` request opts in to (2026-07-28), with mcp-live's custom-events extension. */
 export interface SubscriptionFilter {
   toolsListChanged?: boolean;
   promptsListChanged?: boolean;
   resourcesListChanged?: boolean;
   resourceSubscriptions?: string[];
+  [EVENTS_EXTENSION]?: EventsFilter;
 }
 
 type ListKind = 'tools' | 'prompts' | 'resources';
@@ -25,6 +28,10 @@ interface Subscription {
   readonly id: RequestId;
   readonly filter: SubscriptionFilter;
   readonly uris: ReadonlySet<string>;
+  /** The custom events it asked for (the extension), if any. */
+  readonly events:
+    | { readonly methods: ReadonlySet<string>; readonly topics: ReadonlySet<string> }
+    | undefined;
   readonly ctx: RequestContext;
   /** Ends the subscription gracefully: its request answers with the completion result. */
   end(): void;
@@ -74,10 +81,15 @@ export class SubscriptionHub {
     );
     if (Object.keys(filter).length === 0) return completion;
     return new Promise<typeof completion | undefined>((resolve) => {
+      const events = filter[EVENTS_EXTENSION];
       const subscription: Subscription = {
         id,
         filter,
         uris: new Set(filter.resourceSubscriptions),
+        events:
+          events === undefined
+            ? undefined
+            : { methods: new Set(events.methods), topics: new Set(events.topics) },
         ctx,
         end: () => {
           this.#subscriptions.delete(subscription);
@@ -115,15 +127,31 @@ export class SubscriptionHub {
     return count;
   }
 
+  /**
+   * Hands a custom notification (a broadcast) to every stream whose custom-events filter takes it;
+   * returns how many got it.
+   */
+  custom(message: JSONRPCNotification, selector: SessionSelector | undefined): number {
+    let count = 0;
+    for (const s of this.#subscriptions) {
+      if (s.events === undefined || !takesEvent(s.events, s.ctx.session.principal, message, selector))
+        continue;
+      this.#send(s, message.method, message.params ?? {});
+      count++;
+    }
+    return count;
+  }
+
   /** Ends every subscription gracefully (server shutdown), or those `which` picks. */
   endAll(which?: (ctx: RequestContext) => boolean): void {
     for (const s of [...this.#subscriptions]) if (which === undefined || which(s.ctx)) s.end();
   }
 
   #send(s: Subscription, method: string, params: Record<string, unknown>): void {
+    const meta = params._meta as Record<string, unknown> | undefined;
     s.ctx.session.notify(
       method,
-      { ...params, _meta: { [MetaKey.SubscriptionId]: s.id } },
+      { ...params, _meta: { ...meta, [MetaKey.SubscriptionId]: s.id } },
       { relatedRequestId: s.id },
     );
   }
@@ -146,6 +174,10 @@ function honoured(requested: Record<string, unknown>, capabilities: ServerCapabi
     }
     if (capabilities.resources?.subscribe === true && uris.length > 0)
       filter.resourceSubscriptions = [...uris];
+  }
+  const events = readEventsFilter(requested[EVENTS_EXTENSION]);
+  if (events !== undefined && capabilities.extensions?.[EVENTS_EXTENSION] !== undefined) {
+    filter[EVENTS_EXTENSION] = events;
   }
   return filter;
 }

@@ -110,4 +110,29 @@ describe('MCP 2026-07-28 across three instances', { skip: redis.skip, timeout: 1
     assert.deepEqual(listener.updated, ['doc://x4', 'doc://x5', 'doc://x6']);
     await again.close();
   });
+
+  test('custom events (dev.mcp-live/events) sent on every instance reach a listen held by one', async () => {
+    const listener = await connectModern(cluster.mcpUrl, 'chat-listener');
+    const sender = await connectModern(cluster.mcpUrl, 'chat-sender');
+    clients.push(listener.client, sender.client);
+    const chat: Array<Record<string, unknown>> = [];
+    listener.client.fallbackNotificationHandler = async (n) => {
+      if (n.method === 'chat_message') chat.push(n.params as Record<string, unknown>);
+    };
+    const filter = {
+      'dev.mcp-live/events': { methods: ['chat_message'], topics: ['live-topic://chat/general'] },
+    };
+    // The SDK sends the filter as given; it parses the acknowledgment with the revision's own fields only.
+    const subscription = await listener.client.listen(filter as never, { timeout: 5_000 });
+    for (const text of ['one', 'two', 'three']) {
+      const sent = await sender.client.callTool({ name: 'send_message', arguments: { message: text } });
+      assert.notEqual(sent.isError, true, textOf(sent));
+    }
+    await until(() => chat.length === 3, 'three chat_message notifications on the listen');
+    assert.deepEqual(
+      chat.map((m) => m.text),
+      ['one', 'two', 'three'],
+    );
+    await subscription.close();
+  });
 });

@@ -27,11 +27,18 @@ describe('initialize', () => {
     await client.close();
   });
 
+  // mcp-live's custom-events extension for 2026-07-28 listen streams (docs/events-extension.md).
+  const EXTENSIONS = { 'dev.mcp-live/events': {} };
+
   test('declares only the capabilities implied by what is registered', async () => {
     const toolsOnly = new McpServer({ name: 't', version: '1' });
     toolsOnly.tool('a', {}, () => 'a');
     const c1 = await connectTestClient(toolsOnly);
-    assert.deepEqual(c1.initializeResult!.capabilities, { logging: {}, tools: { listChanged: true } });
+    assert.deepEqual(c1.initializeResult!.capabilities, {
+      logging: {},
+      tools: { listChanged: true },
+      extensions: EXTENSIONS,
+    });
 
     const everything = new McpServer({ name: 'e', version: '1' });
     everything.resource('memo://a', { name: 'A' }, () => 'a');
@@ -42,6 +49,7 @@ describe('initialize', () => {
       resources: { subscribe: true, listChanged: true },
       prompts: { listChanged: true },
       completions: {},
+      extensions: EXTENSIONS,
     });
 
     const templatesOnly = new McpServer({ name: 'r', version: '1' });
@@ -51,6 +59,7 @@ describe('initialize', () => {
       logging: {},
       resources: { subscribe: true, listChanged: true },
       completions: {},
+      extensions: EXTENSIONS,
     });
     await Promise.all([c1.close(), c2.close(), c3.close()]);
   });
@@ -58,7 +67,14 @@ describe('initialize', () => {
   test('explicit capabilities are declared, and win over the implied ones', async () => {
     const server = new McpServer(
       { name: 'explicit', version: '1' },
-      { capabilities: { tools: { listChanged: false }, experimental: { live: {} }, prompts: {} } },
+      {
+        capabilities: {
+          tools: { listChanged: false },
+          experimental: { live: {} },
+          prompts: {},
+          extensions: { 'com.example/x': { v: 1 } },
+        },
+      },
     );
     server.tool('a', {}, () => 'a');
     const client = await connectTestClient(server);
@@ -67,6 +83,7 @@ describe('initialize', () => {
       tools: { listChanged: false },
       prompts: {},
       experimental: { live: {} },
+      extensions: { ...EXTENSIONS, 'com.example/x': { v: 1 } },
     });
     assert.deepEqual(server.capabilities, client.initializeResult!.capabilities);
     // prompts was declared explicitly, so prompts/list works although none are registered.
