@@ -88,7 +88,7 @@ async function roundOfCalls(peers: ClusterPeer[], what: string): Promise<void> {
       assert.equal(body.count, 3);
       assert.deepEqual(progress, [1, 2, 3], `${what}: progress of ${peer.sessionId}`);
       const { tools } = await withTimeout(peer.client.listTools(), 10_000, `tools/list (${what})`);
-      assert.equal(tools.length, 6);
+      assert.equal(tools.length, 7);
     }),
   );
 }
