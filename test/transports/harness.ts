@@ -62,9 +62,15 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
         const { done, value } = await reader.read();
         if (done) break;
         if (!res.write(value)) {
+          // Waits for drain or close, then takes its listeners off: a slow reader waits many times.
           await new Promise<void>((resolve) => {
-            res.once('drain', resolve);
-            res.once('close', resolve);
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.once('drain', done);
+            res.once('close', done);
           });
         }
       }
