@@ -1,8 +1,18 @@
 import type { ClientCapabilities, Implementation } from '../protocol/lifecycle.ts';
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.ts';
 
-/** Which wire the client speaks. `'auto'` tries Streamable HTTP and falls back to HTTP+SSE. */
+/** Which wire the client speaks (the older option). `'auto'` tries Streamable HTTP 2025 and falls back to HTTP+SSE. */
 export type ClientTransportKind = 'auto' | 'streamable-http' | 'sse';
+
+/**
+ * Which protocol the client speaks: MCP 2026-07-28 (stateless, no session), a 2025 Streamable HTTP
+ * session, or HTTP+SSE (2024-11-05). `'auto'` tries them in that order.
+ */
+export type ClientProtocol = 'auto' | '2026-07-28' | '2025' | 'sse';
+
+/** One protocol `connect()` may try. */
+export type ProtocolAttempt = '2026-07-28' | '2025' | 'sse';
 
 /** Extra HTTP headers for every request, or a function that returns them (for tokens that change). */
 export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
@@ -36,9 +46,17 @@ export interface McpClientOptions {
   /** The server's MCP endpoint, e.g. `https://example.com/mcp`. */
   url: string | URL;
   /**
-   * The wire to use. `'auto'` POSTs `initialize` to `url` and, when that answers 400, 404 or 405,
-   * falls back to the HTTP+SSE transport at `sseUrl` (the spec's backwards-compatibility procedure).
+   * The protocol to speak. `'auto'` POSTs `server/discover` (MCP 2026-07-28) to `url`; when the server
+   * does not speak 2026-07-28 it POSTs `initialize` (a 2025 session) and, when that answers 400, 404
+   * or 405, opens HTTP+SSE at `sseUrl`. `'2026-07-28'`, `'2025'` and `'sse'` speak only that one.
    * @default 'auto'
+   */
+  protocol?: ClientProtocol;
+  /**
+   * The older way to choose, kept as it was: `'streamable-http'` is a 2025 session, `'sse'` is HTTP+SSE,
+   * and `'auto'` tries those two in turn (never 2026-07-28). Given with `protocol`, the two must agree
+   * (`'auto'` agrees with any `protocol`, which then decides).
+   * @default undefined (`protocol` decides)
    */
   transport?: ClientTransportKind;
   /**
@@ -65,7 +83,7 @@ export interface McpClientOptions {
    */
   capabilities?: ClientCapabilities;
   /**
-   * The protocol revision to ask for in `initialize`.
+   * The protocol revision to ask for in `initialize` (2025 sessions and HTTP+SSE).
    * @default '2025-11-25'
    */
   protocolVersion?: string;
@@ -87,7 +105,8 @@ export type ResolvedReconnect = Required<ReconnectOptions>;
 /** Client options with every default applied, in one place. */
 export interface ResolvedClientOptions {
   url: URL;
-  transport: ClientTransportKind;
+  /** The protocols `connect()` tries, in order. */
+  protocols: readonly ProtocolAttempt[];
   sseUrl: URL;
   headers: HeadersOption | undefined;
   fetch: typeof fetch;
@@ -103,7 +122,7 @@ export function resolveClientOptions(options: McpClientOptions): ResolvedClientO
   const custom = options.fetch;
   return {
     url,
-    transport: options.transport ?? 'auto',
+    protocols: resolveProtocols(options),
     sseUrl: options.sseUrl === undefined ? url : new URL(options.sseUrl, url),
     headers: options.headers,
     // Browsers throw "Illegal invocation" when fetch is called detached from globalThis.
@@ -122,4 +141,48 @@ export function resolveClientOptions(options: McpClientOptions): ResolvedClientO
 /** Resolves the `headers` option into a fresh `Headers` object. */
 export async function resolveHeaders(option: HeadersOption | undefined): Promise<Headers> {
   return new Headers(typeof option === 'function' ? await option() : option);
+}
+
+const BY_PROTOCOL: Record<ClientProtocol, readonly ProtocolAttempt[]> = {
+  auto: ['2026-07-28', '2025', 'sse'],
+  '2026-07-28': ['2026-07-28'],
+  '2025': ['2025'],
+  sse: ['sse'],
+};
+
+const BY_TRANSPORT: Record<ClientTransportKind, readonly ProtocolAttempt[]> = {
+  auto: ['2025', 'sse'],
+  'streamable-http': ['2025'],
+  sse: ['sse'],
+};
+
+/** What `protocol` and the older `transport` option ask for, together. */
+function resolveProtocols(options: McpClientOptions): readonly ProtocolAttempt[] {
+  const { protocol, transport } = options;
+  if (protocol !== undefined && !(protocol in BY_PROTOCOL)) {
+    throw new McpLiveError(
+      'INVALID_OPTION',
+      `McpClient option protocol is ${JSON.stringify(protocol)}; expected 'auto', '2026-07-28', '2025' or 'sse'`,
+    );
+  }
+  if (transport !== undefined && !(transport in BY_TRANSPORT)) {
+    throw new McpLiveError(
+      'INVALID_OPTION',
+      `McpClient option transport is ${JSON.stringify(transport)}; expected 'auto', 'streamable-http' or 'sse'`,
+    );
+  }
+  if (protocol === undefined) return transport === undefined ? BY_PROTOCOL.auto : BY_TRANSPORT[transport];
+  const agrees =
+    transport === undefined ||
+    transport === 'auto' ||
+    (transport === 'sse' && protocol === 'sse') ||
+    (transport === 'streamable-http' && (protocol === '2025' || protocol === '2026-07-28'));
+  if (!agrees) {
+    throw new McpLiveError(
+      'INVALID_OPTION',
+      `McpClient options protocol ${JSON.stringify(protocol)} and transport ${JSON.stringify(transport)} disagree; ` +
+        `pass only protocol ('auto', '2026-07-28', '2025' or 'sse')`,
+    );
+  }
+  return BY_PROTOCOL[protocol];
 }

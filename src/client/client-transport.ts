@@ -1,4 +1,5 @@
 import type { JSONRPCMessage, RequestId } from '../protocol/jsonrpc.ts';
+import type { ClientCapabilities } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { parseMessages } from '../protocol/parse.ts';
 import type { ResolvedClientOptions } from './client-options.ts';
@@ -23,11 +24,14 @@ export interface TransportSink {
 export interface ClientTransportOptions {
   client: ResolvedClientOptions;
   sink: TransportSink;
+  /** The capabilities to declare now (a 2026-07-28 request declares them itself). */
+  capabilities?: () => ClientCapabilities;
 }
 
 /** One wire between the client and a server: bytes in, JSON-RPC messages out. */
 export interface ClientTransport {
-  readonly kind: 'streamable-http' | 'sse';
+  /** `'stateless'`: MCP 2026-07-28 over Streamable HTTP, every request on its own. */
+  readonly kind: 'streamable-http' | 'sse' | 'stateless';
   /** The session id the server assigned, when the wire has one. */
   readonly sessionId: string | undefined;
   /** Opens what must exist before the first message can be sent. */

@@ -13,7 +13,10 @@ import type { Tool } from '../protocol/tools.ts';
 
 /** Per-call options of every client request. */
 export interface RequestOptions {
-  /** Aborting it sends `notifications/cancelled` to the server and rejects the call with `ABORTED`. */
+  /**
+   * Aborting it rejects the call with `ABORTED` and tells the server: `notifications/cancelled` in a
+   * session, closing the request's stream in MCP 2026-07-28.
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds to wait for the answer; on expiry the server is sent `notifications/cancelled`.
@@ -95,8 +98,9 @@ export interface McpClientEvents {
   /** The connection ended: `reason` is undefined after `close()`, the error when the connection was lost. */
   close: (reason: McpLiveError | undefined) => void;
   /**
-   * The stream that carries the server's own messages (the SSE stream, or Streamable HTTP's GET stream)
-   * dropped; it is reopened with `Last-Event-ID` after `delay` ms. Messages sent meanwhile arrive once it is.
+   * The stream that carries the server's own messages (the SSE stream, Streamable HTTP's GET stream, or
+   * a 2026-07-28 listen) dropped; it is reopened after `delay` ms (with `Last-Event-ID` where the wire
+   * resumes). On a 2025 session, messages sent meanwhile arrive once it is; a listen has no replay.
    */
   reconnecting: (info: { attempt: number; delay: number; error: McpLiveError }) => void;
   /** That stream is open again. (When the client gives up on it instead, `error` or `close` says so.) */

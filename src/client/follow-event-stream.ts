@@ -49,7 +49,8 @@ export interface FollowEventStreamOptions {
   signal: AbortSignal;
 }
 
-function sleep(milliseconds: number, signal: AbortSignal): Promise<boolean> {
+/** Waits `milliseconds`; resolves false at once when `signal` aborts first. */
+export function sleep(milliseconds: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const done = (ok: boolean) => {

@@ -32,6 +32,7 @@ export {
   ProtocolError,
 } from '../protocol/index.ts';
 export type {
+  ClientProtocol,
   ClientTransportKind,
   HeadersOption,
   McpClientOptions,
@@ -54,5 +55,6 @@ export type { ConnectOptions } from './connect.ts';
 export { connect } from './connect.ts';
 export type { HTTPErrorRequest, HTTPErrorResponse } from './http-error.ts';
 export { HTTPError, isHTTPError } from './http-error.ts';
+export type { Listen, ListenEnd, ListenFilter, ListenOptions } from './listen-stream.ts';
 export { McpClient } from './mcp-client.ts';
 export type { TransportErrorData } from './transport-error.ts';

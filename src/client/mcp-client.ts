@@ -17,7 +17,12 @@ import type { ReadResourceResult } from '../protocol/resources.ts';
 import type { CallToolResult } from '../protocol/tools.ts';
 import { isLegacyProtocolVersion, LEGACY_PROTOCOL_VERSIONS } from '../protocol/versions.ts';
 import { Emitter, NotificationRouter } from './client-events.ts';
-import { type McpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.ts';
+import {
+  type McpClientOptions,
+  type ProtocolAttempt,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './client-options.ts';
 import type { ClientTransport, ClientTransportOptions, TransportSink } from './client-transport.ts';
 import type {
   ListPromptsResult,
@@ -31,15 +36,20 @@ import type {
   ServerRequestHandler,
   ServerRequestMap,
 } from './client-types.ts';
-import { HTTPError, isHTTPError } from './http-error.ts';
+import { runInputRounds } from './input-rounds.ts';
+import { type Listen, type ListenFilter, type ListenOptions, ListenStream } from './listen-stream.ts';
 import { OutgoingRequests, toLiveError } from './outgoing-requests.ts';
+import {
+  fromDiscover,
+  noProtocolError,
+  removedMethodError,
+  speaksNoModern,
+  speaksNoStreamable,
+} from './protocol-choice.ts';
 import { ServerRequestHandlers } from './server-request-handlers.ts';
 import { SSEClientTransport } from './sse-client-transport.ts';
+import { StatelessClientTransport } from './stateless-client-transport.ts';
 import { StreamableHTTPClientTransport } from './streamable-http-client-transport.ts';
-import { reasonOf, statusOf } from './transport-error.ts';
-
-/** Answers to an initialize POST that mean "no Streamable HTTP here" (the spec's fallback rule). */
-const FALLBACK_STATUSES = [400, 404, 405];
 
 /** How long `close()` waits for notifications still being sent. */
 const CLOSE_FLUSH_MS = 2_000;
@@ -63,7 +73,8 @@ export class McpClient {
   #outgoing = new OutgoingRequests({
     cancel: (requestId, reason) => {
       const transport = this.#transport;
-      if (this.#state === 'closed' || transport === undefined) return;
+      // 2026-07-28 cancels by closing the request's stream, which the abort already did.
+      if (this.#state === 'closed' || transport === undefined || transport.kind === 'stateless') return;
       const params: CancelledParams = { requestId, reason };
       this.#notify(transport, CancellationMethod.Cancelled, params).catch((error: unknown) =>
         this.#events.emit('error', toLiveError(error)),
@@ -74,6 +85,8 @@ export class McpClient {
   #sending = new Set<Promise<void>>();
   #notifications = new NotificationRouter();
   #handlers = new ServerRequestHandlers();
+  #listens = new Set<ListenStream>();
+  #listenIds = 0;
 
   constructor(options: McpClientOptions) {
     this.#options = resolveClientOptions(options);
@@ -92,7 +105,7 @@ export class McpClient {
     return this.#server?.instructions;
   }
 
-  /** The protocol revision the server chose. */
+  /** The protocol revision in use: `'2026-07-28'`, or the one the server chose in `initialize`. */
   get protocolVersion(): string | undefined {
     return this.#server?.protocolVersion;
   }
@@ -101,8 +114,11 @@ export class McpClient {
     return this.#transport?.sessionId;
   }
 
-  /** The wire in use once connected (`'auto'` resolves to one of these). */
-  get transport(): 'streamable-http' | 'sse' | undefined {
+  /**
+   * The wire in use once connected: `'stateless'` (MCP 2026-07-28, no session), `'streamable-http'`
+   * (a 2025 session) or `'sse'` (HTTP+SSE).
+   */
+  get transport(): 'stateless' | 'streamable-http' | 'sse' | undefined {
     return this.#transport?.kind;
   }
 
@@ -118,7 +134,10 @@ export class McpClient {
     return this.#state === 'connected';
   }
 
-  /** Opens the connection and runs the `initialize` handshake; calling it again returns the same promise. */
+  /**
+   * Finds the protocol (`server/discover` for 2026-07-28, else the `initialize` handshake) and connects;
+   * calling it again returns the same promise.
+   */
   connect(): Promise<InitializeResult> {
     if (this.#state === 'closed') return Promise.reject(this.#closedError('connect'));
     if (this.#connecting !== undefined) return this.#connecting;
@@ -154,7 +173,51 @@ export class McpClient {
       const error = `cannot send "${method}" before connect() has resolved; await client.connect() first`;
       return Promise.reject(new McpLiveError('NOT_INITIALIZED', error));
     }
+    if (transport.kind === 'stateless') return this.#modern<Result>(transport, method, params, options ?? {});
     return this.#request<Result>(transport, method, params, options ?? {});
+  }
+
+  /**
+   * Opens a `subscriptions/listen` stream (MCP 2026-07-28) and resolves once the server acknowledged it.
+   * Its notifications reach `onNotification` listeners and the `notification` event; a stream that drops
+   * is opened again with the `reconnect` settings. A 2025 session has no listen: its notifications come
+   * on the session's stream, and `subscribe(uri)` asks for resource updates.
+   *
+   * @example
+   * const listen = await client.listen({ toolsListChanged: true, resourceSubscriptions: ['file:///a.md'] });
+   * client.onNotification('notifications/resources/updated', ({ uri }) => reload(uri));
+   * await listen.close();
+   */
+  async listen(filter: ListenFilter, options: ListenOptions = {}): Promise<Listen> {
+    if (this.#state === 'closed') throw this.#closedError('listen');
+    const transport = this.#transport;
+    if (this.#state !== 'connected' || transport === undefined) {
+      const error = 'cannot listen before connect() has resolved; await client.connect() first';
+      throw new McpLiveError('NOT_INITIALIZED', error);
+    }
+    if (!(transport instanceof StatelessClientTransport)) {
+      throw new McpLiveError(
+        'CAPABILITY_MISSING',
+        `listen() sends subscriptions/listen, a MCP 2026-07-28 request, but this client holds a ${this.protocolVersion} session with ${this.#options.url.href} (${transport.kind}); there, notifications arrive on the session's stream (onNotification) and subscribe(uri) asks for resource updates`,
+      );
+    }
+    const stream = new ListenStream({
+      filter,
+      timeout: options.timeout ?? this.#options.requestTimeout,
+      signal: options.signal,
+      reconnect: this.#options.reconnect,
+      label: `POST ${this.#options.url.href}`,
+      nextId: () => `listen-${++this.#listenIds}`,
+      exchange: (request, signal, onMessage) => transport.exchange(request, signal, onMessage),
+      deliver: (notification) => this.#publish(notification),
+      reconnecting: (info) => this.#events.emit('reconnecting', info),
+      reconnected: () => this.#events.emit('reconnected'),
+      error: (error) => this.#events.emit('error', error),
+    });
+    this.#listens.add(stream);
+    void stream.closed.then(() => this.#listens.delete(stream));
+    await stream.start();
+    return stream;
   }
 
   /** Sends a notification; resolves once the server accepted it. */
@@ -255,27 +318,74 @@ export class McpClient {
     await this.request('ping', undefined, options);
   }
 
+  /** Tries each protocol the options allow, in order, moving on only when the server does not speak one. */
   async #open(): Promise<InitializeResult> {
-    const kind = this.#options.transport;
-    const sse = () => this.#create(SSEClientTransport);
-    if (kind === 'sse') return this.#handshake(sse());
-    try {
-      return await this.#handshake(this.#create(StreamableHTTPClientTransport));
-    } catch (error) {
-      if (kind !== 'auto' || !FALLBACK_STATUSES.includes(statusOf(error) ?? 0)) throw error;
+    const protocols = this.#options.protocols;
+    const failed: unknown[] = [];
+    for (const [index, protocol] of protocols.entries()) {
       try {
-        return await this.#handshake(sse());
-      } catch (fallback) {
-        const both = `${this.#options.url.href} speaks neither Streamable HTTP (${reasonOf(error)}) nor HTTP+SSE (${reasonOf(fallback)})`;
-        if (isHTTPError(fallback)) {
-          throw new HTTPError(fallback.request, fallback.response, { message: both, cause: fallback });
+        return await this.#try(protocol);
+      } catch (error) {
+        if (this.#state === 'closed') throw error;
+        const last = index === protocols.length - 1;
+        const fallsBack = protocol === '2026-07-28' ? speaksNoModern(error) : speaksNoStreamable(error);
+        if (last && failed.length > 0 && protocol === 'sse') {
+          throw noProtocolError(this.#options.url, failed, error);
         }
-        throw new McpLiveError(toLiveError(fallback).code, both, {
-          cause: fallback,
-          data: toLiveError(fallback).data,
-        });
+        if (last || !fallsBack) throw error;
+        failed.push(error);
       }
     }
+    throw new McpLiveError('INVALID_OPTION', "McpClient has no protocol to try; pass protocol: 'auto'");
+  }
+
+  #try(protocol: ProtocolAttempt): Promise<InitializeResult> {
+    if (protocol === '2026-07-28') return this.#discover(this.#create(StatelessClientTransport));
+    if (protocol === '2025') return this.#handshake(this.#create(StreamableHTTPClientTransport));
+    return this.#handshake(this.#create(SSEClientTransport));
+  }
+
+  /** MCP 2026-07-28 has no handshake: `server/discover` tells who the server is and that it speaks it. */
+  async #discover(transport: ClientTransport): Promise<InitializeResult> {
+    this.#transport = transport;
+    try {
+      const result = await this.#request<Record<string, unknown>>(transport, 'server/discover', {}, {});
+      this.#server = fromDiscover(result, this.#options.url);
+      return this.#server;
+    } catch (error) {
+      if (this.#transport === transport) this.#transport = undefined;
+      this.#server = undefined;
+      await transport.close();
+      throw error;
+    }
+  }
+
+  /** A 2026-07-28 request: no removed methods, and `input_required` rounds answered by the handlers. */
+  #modern<Result>(
+    transport: ClientTransport,
+    method: string,
+    params: object | undefined,
+    options: RequestOptions,
+  ): Promise<Result> {
+    const removed = removedMethodError(method, this.#options.url);
+    if (removed !== undefined) return Promise.reject(removed);
+    const signal = options.signal;
+    return runInputRounds<Result>({
+      method,
+      params,
+      send: (round) => this.#request(transport, method, round, options),
+      answer: async (asked, asks, key) => {
+        const scoped = new AbortController();
+        const abort = () => scoped.abort(signal?.reason);
+        signal?.addEventListener('abort', abort, { once: true });
+        try {
+          const context = { signal: scoped.signal, requestId: key, method: asked };
+          return await this.#handlers.answer(asked, asks, context);
+        } finally {
+          signal?.removeEventListener('abort', abort);
+        }
+      },
+    });
   }
 
   async #handshake(transport: ClientTransport): Promise<InitializeResult> {
@@ -323,7 +433,8 @@ export class McpClient {
         if (resumed) this.#events.emit('reconnected');
       },
     };
-    const transport = new Transport({ client: this.#options, sink });
+    const capabilities = () => ({ ...this.#handlers.capabilities(), ...this.#options.capabilities });
+    const transport = new Transport({ client: this.#options, sink, capabilities });
     return transport;
   }
 
@@ -342,6 +453,10 @@ export class McpClient {
       if (params !== undefined)
         this.#handlers.cancel(params.requestId, params.reason ?? 'cancelled by the server');
     }
+    this.#publish(notification);
+  }
+
+  #publish(notification: JSONRPCNotification): void {
     this.#events.emit('notification', notification);
     this.#notifications.dispatch(notification);
   }
@@ -388,6 +503,8 @@ export class McpClient {
         reason ?? new McpLiveError('SESSION_CLOSED', `the client closed before ${label} was answered`),
     );
     this.#handlers.cancelAll(reason ?? 'the client closed');
+    // Before the transport closes, or a listen would take its closed stream for a dropped one.
+    const listens = [...this.#listens].map((listen) => listen.close());
     // A graceful close lets notifications already sent (a cancellation, say) reach the server first.
     if (reason === undefined && this.#sending.size > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -398,6 +515,7 @@ export class McpClient {
       clearTimeout(timer);
     }
     await transport?.close();
+    await Promise.all(listens);
     this.#events.emit('close', reason);
   }
 

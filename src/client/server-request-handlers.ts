@@ -12,7 +12,7 @@ import { LifecycleMethod } from '../protocol/lifecycle.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
 import { RootsMethod } from '../protocol/roots.ts';
 import { SamplingMethod } from '../protocol/sampling.ts';
-import type { ServerRequestHandler } from './client-types.ts';
+import type { ServerRequestContext, ServerRequestHandler } from './client-types.ts';
 
 function errorResponse(id: RequestId, error: unknown): JSONRPCErrorResponse {
   const wire = isProtocolError(error)
@@ -66,6 +66,17 @@ export class ServerRequestHandlers {
     } finally {
       this.#running.delete(id);
     }
+  }
+
+  /** Runs the handler of `method` to answer an input round (2026-07-28); `undefined` when there is none. */
+  async answer(
+    method: string,
+    params: Record<string, unknown>,
+    context: ServerRequestContext,
+  ): Promise<Record<string, unknown> | undefined> {
+    const handler = this.#handlers.get(method);
+    if (handler === undefined) return undefined;
+    return (await handler(params, context)) ?? {};
   }
 
   /** Aborts the handler running for request `id` (the server sent `notifications/cancelled`). */

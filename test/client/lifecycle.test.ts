@@ -35,7 +35,7 @@ describe('client lifecycle', () => {
 
   test('connect() called twice shares one handshake; close() during connect rejects it SESSION_CLOSED', async (t) => {
     const peer = await startStreamablePeer(t);
-    const client = clientFor(t, { url: peer.url });
+    const client = clientFor(t, { url: peer.url, protocol: '2025' });
     const first = client.connect();
     assert.equal(client.connect(), first);
     await first;

@@ -66,7 +66,7 @@ describe('resuming dropped streams with Last-Event-ID', () => {
       retryInterval: 10,
       setup: (server) => server.server.registerCapabilities({ resources: { subscribe: true } }),
     });
-    const client = clientFor(t, { url: peer.url, reconnect: { initialDelay: 10 } });
+    const client = clientFor(t, { url: peer.url, protocol: '2025', reconnect: { initialDelay: 10 } });
     const updates: string[] = [];
     const states: string[] = [];
     client.onNotification('notifications/resources/updated', ({ uri }) => updates.push(uri));

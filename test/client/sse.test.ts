@@ -48,7 +48,7 @@ describe('HTTP+SSE client against the SDK server', () => {
 
   test("transport 'auto' falls back to HTTP+SSE when the initialize POST answers 405", async (t) => {
     const peer = await startSSEPeer(t, { setup: countingTool });
-    const client = await connect(peer.url);
+    const client = await connect(peer.url, { transport: 'auto' });
     t.after(() => client.close());
     assert.equal(client.transport, 'sse');
     assert.deepEqual(

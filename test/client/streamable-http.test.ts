@@ -45,6 +45,7 @@ describe('Streamable HTTP client against the SDK server', () => {
     const seen: string[] = [];
     const client = clientFor(t, {
       url: peer.url,
+      protocol: '2025',
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         seen.push(`${init?.method} ${response.status} ${response.headers.get('content-type')}`);
@@ -203,7 +204,7 @@ describe('Streamable HTTP client against the SDK server', () => {
         });
       },
     });
-    const client = clientFor(t, { url: peer.url });
+    const client = clientFor(t, { url: peer.url, protocol: '2025' });
     await client.connect();
     const { resources } = await client.listResources();
     assert.deepEqual(
@@ -290,7 +291,7 @@ describe('Streamable HTTP client against the SDK server', () => {
           return { content: [{ type: 'text', text: `model ${answer.model} said: ${text}` }] };
         }),
     });
-    const client = clientFor(t, { url: peer.url });
+    const client = clientFor(t, { url: peer.url, protocol: '2025' });
     const asked: unknown[] = [];
     client.setRequestHandler('sampling/createMessage', async (params) => {
       asked.push(params.messages[0]?.content);
