@@ -269,8 +269,10 @@ export class Dispatcher {
     const params = notification.params;
     switch (notification.method) {
       case 'notifications/initialized':
+        if (session.initialized) return;
         session.initialized = true;
         session.stateChanged();
+        this.#s.hooks.emit('sessionInitialized', session);
         return;
       case 'notifications/cancelled': {
         const requestId = params?.requestId;

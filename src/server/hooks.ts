@@ -3,7 +3,10 @@ import type { SessionView } from './session.ts';
 
 /** The events an `McpServer` emits, with their listeners' arguments. */
 export interface ServerEvents {
+  /** A transport opened a session: before `initialize` (an HTTP+SSE stream opens it first). */
   sessionOpened: [session: SessionView];
+  /** The session's client completed the handshake (`notifications/initialized`): it takes notifications now. */
+  sessionInitialized: [session: SessionView];
   sessionClosed: [session: SessionView, reason: string];
   /** Before a request is handled; a listener that throws (a `ProtocolError`, say) refuses it. */
   beforeRequest: [request: JSONRPCRequest, session: SessionView];

@@ -284,7 +284,7 @@ export class McpServer {
    * Sends a notification to one session, held by this instance or, through the message bus, another.
    * Throws `SESSION_NOT_FOUND` for a session no instance holds, `TRANSPORT` when the store or bus fails.
    */
-  async notify(sessionId: string, method: string, params?: Record<string, unknown>): Promise<void> {
+  async notify(sessionId: string, method: string, params?: object): Promise<void> {
     const session = this.#sessions.get(sessionId);
     if (session !== undefined && !session.closed) {
       session.notify(method, params);
@@ -309,7 +309,7 @@ export class McpServer {
    */
   async broadcast(
     method: string,
-    params?: Record<string, unknown>,
+    params?: object,
     filter?: ((session: SessionView) => boolean) | SessionSelector,
   ): Promise<number> {
     const message = toNotification(method, params);
@@ -479,10 +479,10 @@ export class McpServer {
   }
 }
 
-function toNotification(method: string, params: Record<string, unknown> | undefined) {
+function toNotification(method: string, params: object | undefined) {
   return params === undefined
     ? { jsonrpc: '2.0' as const, method }
-    : { jsonrpc: '2.0' as const, method, params };
+    : { jsonrpc: '2.0' as const, method, params: params as Record<string, unknown> };
 }
 
 function idleTimeoutOf(value: number | undefined): number {

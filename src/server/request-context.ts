@@ -140,7 +140,7 @@ export class RequestContext {
   }
 
   /** Sends a notification (any method, such as `custom_event`) to this request's client. */
-  notify(method: string, params?: Record<string, unknown>): void {
+  notify(method: string, params?: object): void {
     this.session.notify(method, params, { relatedRequestId: this.requestId });
   }
 

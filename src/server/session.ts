@@ -118,7 +118,7 @@ export interface SessionView {
   /** Sends a message to the client; false once the session is closed. */
   send(message: JSONRPCMessage, options?: SendOptions): boolean;
   /** Sends a notification (any method) to the client; false once the session is closed. */
-  notify(method: string, params?: Record<string, unknown>, options?: SendOptions): boolean;
+  notify(method: string, params?: object, options?: SendOptions): boolean;
   /** Sends a request to the client and waits for its answer (a session of the 2025 revisions only). */
   request(
     method: string,
@@ -258,9 +258,11 @@ export class Session implements SessionView {
     return true;
   }
 
-  notify(method: string, params?: Record<string, unknown>, options: SendOptions = {}): boolean {
+  notify(method: string, params?: object, options: SendOptions = {}): boolean {
     return this.send(
-      params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params },
+      params === undefined
+        ? { jsonrpc: '2.0', method }
+        : { jsonrpc: '2.0', method, params: params as Record<string, unknown> },
       options,
     );
   }
