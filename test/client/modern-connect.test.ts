@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import * as z from 'zod';
 import { McpClient } from '../../src/client/mcp-client.ts';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
+import { isProtocolError } from '../../src/protocol/protocol-error.ts';
 import { clientFor, startSSEPeer, startStreamablePeer } from './helpers.ts';
 import {
   CAPABILITIES_KEY,
@@ -76,6 +77,85 @@ describe('protocol choice', () => {
     );
     assert.equal((peer.requests[0]?.body as { method?: string } | undefined)?.method, 'server/discover');
     assert.equal((peer.requests[1]?.body as { method?: string } | undefined)?.method, 'initialize');
+  });
+
+  test("'auto' falls back to a session when discover is answered -32601, -32022 or without 2026-07-28", async (t) => {
+    const host = await startHost(t);
+    const answers: Array<(id: unknown) => Response> = [
+      (id) =>
+        Response.json(
+          { jsonrpc: '2.0', id, error: { code: -32601, message: 'no such method' } },
+          { status: 404 },
+        ),
+      (id) =>
+        Response.json(
+          {
+            jsonrpc: '2.0',
+            id,
+            error: { code: -32022, message: 'unsupported', data: { supported: ['2025-11-25'] } },
+          },
+          { status: 400 },
+        ),
+      (id) =>
+        Response.json({
+          jsonrpc: '2.0',
+          id,
+          result: { supportedVersions: ['2025-11-25'], capabilities: {} },
+        }),
+    ];
+    for (const [index, answer] of answers.entries()) {
+      const methods: string[] = [];
+      // A gateway in front of mcp-live that answers server/discover as a server without 2026-07-28 would.
+      const gateway: typeof fetch = (input, init) => {
+        const body = JSON.parse(String(init?.body ?? '{}')) as { id?: unknown; method?: string };
+        if (init?.method === 'POST') methods.push(String(body.method));
+        if (body.method === 'server/discover') return Promise.resolve(answer(body.id));
+        return fetch(input, init);
+      };
+      const client = clientFor(t, { url: host.url, fetch: gateway });
+      await client.connect();
+      assert.equal(client.transport, 'streamable-http', `answer ${index}`);
+      assert.equal(client.protocolVersion, '2025-11-25');
+      assert.deepEqual(methods, ['server/discover', 'initialize', 'notifications/initialized']);
+    }
+  });
+
+  test("a -32020 answer to discover is a 2026 server refusing the request: 'auto' does not fall back", async (t) => {
+    const host = await startHost(t);
+    const refusing: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.delete('mcp-method');
+      return fetch(input, { ...init, headers });
+    };
+    const client = clientFor(t, { url: host.url, fetch: refusing });
+    await assert.rejects(client.connect(), (error: unknown) => {
+      assert.ok(isProtocolError(error));
+      assert.equal(error.code, -32020);
+      assert.match(error.message, /Mcp-Method header is missing/);
+      return true;
+    });
+    assert.equal(host.server.sessionCount, 0, 'no session was opened instead');
+  });
+
+  test("protocol '2026-07-28' against a discover result without it fails with REMOTE_ERROR naming the versions", async (t) => {
+    const host = await startHost(t);
+    const client = clientFor(t, {
+      url: host.url,
+      protocol: '2026-07-28',
+      fetch: async (_input, init) => {
+        const { id } = JSON.parse(String(init?.body)) as { id: unknown };
+        return Response.json({
+          jsonrpc: '2.0',
+          id,
+          result: { supportedVersions: ['2025-06-18'], capabilities: {} },
+        });
+      },
+    });
+    await assert.rejects(client.connect(), (error: unknown) => {
+      assert.ok(isMcpLiveError(error, 'REMOTE_ERROR'));
+      assert.match(error.message, /supportedVersions \["2025-06-18"\], without 2026-07-28/);
+      return true;
+    });
   });
 
   test("protocol '2025' and the older transport option hold a session with mcp-live, as before", async (t) => {
