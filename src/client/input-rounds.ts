@@ -1,4 +1,5 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { ServerRequestContext } from './client-types.ts';
 
 /** How many `input_required` answers one call takes before the client gives up. */
 export const MAX_INPUT_ROUNDS = 16;
@@ -9,14 +10,16 @@ export interface InputRoundsOptions {
   params: object | undefined;
   /** Sends the request with these params (a new JSON-RPC request each round). */
   send(params: Record<string, unknown> | undefined): Promise<Record<string, unknown>>;
+  /** Aborts the call; the handlers' `context.signal` aborts with it. */
+  signal?: AbortSignal | undefined;
   /**
-   * Answers one input request with the client's handler for `method`; resolves `undefined` when the
-   * client has none.
+   * Answers one input request with the client's handler for `method` (`context.requestId` is its key);
+   * resolves `undefined` when the client has none.
    */
   answer(
     method: string,
     params: Record<string, unknown>,
-    key: string,
+    context: ServerRequestContext,
   ): Promise<Record<string, unknown> | undefined>;
   /** @default MAX_INPUT_ROUNDS */
   maxRounds?: number;
@@ -53,7 +56,8 @@ export async function runInputRounds<Result>(options: InputRoundsOptions): Promi
       Object.entries(requests).map(async ([key, request]) => {
         const asked = String(request.method);
         const asks = (request.params ?? {}) as Record<string, unknown>;
-        const answer = await options.answer(asked, asks, key);
+        const signal = options.signal ?? new AbortController().signal;
+        const answer = await options.answer(asked, asks, { signal, requestId: key, method: asked });
         if (answer === undefined) {
           throw new McpLiveError(
             'CAPABILITY_MISSING',

@@ -39,13 +39,7 @@ import type {
 import { runInputRounds } from './input-rounds.ts';
 import { type Listen, type ListenFilter, type ListenOptions, ListenStream } from './listen-stream.ts';
 import { OutgoingRequests, toLiveError } from './outgoing-requests.ts';
-import {
-  fromDiscover,
-  noProtocolError,
-  removedMethodError,
-  speaksNoModern,
-  speaksNoStreamable,
-} from './protocol-choice.ts';
+import { fromDiscover, removedMethodError, tryProtocols } from './protocol-choice.ts';
 import { ServerRequestHandlers } from './server-request-handlers.ts';
 import { SSEClientTransport } from './sse-client-transport.ts';
 import { StatelessClientTransport } from './stateless-client-transport.ts';
@@ -318,25 +312,14 @@ export class McpClient {
     await this.request('ping', undefined, options);
   }
 
-  /** Tries each protocol the options allow, in order, moving on only when the server does not speak one. */
-  async #open(): Promise<InitializeResult> {
-    const protocols = this.#options.protocols;
-    const failed: unknown[] = [];
-    for (const [index, protocol] of protocols.entries()) {
-      try {
-        return await this.#try(protocol);
-      } catch (error) {
-        if (this.#state === 'closed') throw error;
-        const last = index === protocols.length - 1;
-        const fallsBack = protocol === '2026-07-28' ? speaksNoModern(error) : speaksNoStreamable(error);
-        if (last && failed.length > 0 && protocol === 'sse') {
-          throw noProtocolError(this.#options.url, failed, error);
-        }
-        if (last || !fallsBack) throw error;
-        failed.push(error);
-      }
-    }
-    throw new McpLiveError('INVALID_OPTION', "McpClient has no protocol to try; pass protocol: 'auto'");
+  #open(): Promise<InitializeResult> {
+    const { protocols, url } = this.#options;
+    return tryProtocols(
+      protocols,
+      url,
+      (protocol) => this.#try(protocol),
+      () => this.#state === 'closed',
+    );
   }
 
   #try(protocol: ProtocolAttempt): Promise<InitializeResult> {
@@ -369,22 +352,12 @@ export class McpClient {
   ): Promise<Result> {
     const removed = removedMethodError(method, this.#options.url);
     if (removed !== undefined) return Promise.reject(removed);
-    const signal = options.signal;
     return runInputRounds<Result>({
       method,
       params,
+      signal: options.signal,
       send: (round) => this.#request(transport, method, round, options),
-      answer: async (asked, asks, key) => {
-        const scoped = new AbortController();
-        const abort = () => scoped.abort(signal?.reason);
-        signal?.addEventListener('abort', abort, { once: true });
-        try {
-          const context = { signal: scoped.signal, requestId: key, method: asked };
-          return await this.#handlers.answer(asked, asks, context);
-        } finally {
-          signal?.removeEventListener('abort', abort);
-        }
-      },
+      answer: (asked, asks, context) => this.#handlers.answer(asked, asks, context),
     });
   }
 

@@ -3,6 +3,7 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { isProtocolError } from '../protocol/protocol-error.ts';
 import { MetaKey, ModernErrorCode } from '../protocol/request-meta.ts';
 import { LATEST_MODERN_PROTOCOL_VERSION } from '../protocol/versions.ts';
+import type { ProtocolAttempt } from './client-options.ts';
 import { HTTPError, isHTTPError } from './http-error.ts';
 import { toLiveError } from './outgoing-requests.ts';
 import { reasonOf, statusOf } from './transport-error.ts';
@@ -61,6 +62,32 @@ export function fromDiscover(result: DiscoverResult, url: URL): InitializeResult
   };
   if (result.instructions !== undefined) initialized.instructions = result.instructions;
   return initialized;
+}
+
+/**
+ * Connects with each protocol in turn, moving on only when the server does not speak one (never after
+ * `stopped()`); when the last one fails too, the error names every attempt.
+ */
+export async function tryProtocols<T>(
+  protocols: readonly ProtocolAttempt[],
+  url: URL,
+  attempt: (protocol: ProtocolAttempt) => Promise<T>,
+  stopped: () => boolean,
+): Promise<T> {
+  const failed: unknown[] = [];
+  for (const [index, protocol] of protocols.entries()) {
+    try {
+      return await attempt(protocol);
+    } catch (error) {
+      const last = index === protocols.length - 1;
+      if (last && failed.length > 0 && protocol === 'sse' && !stopped())
+        throw noProtocolError(url, failed, error);
+      const fallsBack = protocol === '2026-07-28' ? speaksNoModern(error) : speaksNoStreamable(error);
+      if (last || stopped() || !fallsBack) throw error;
+      failed.push(error);
+    }
+  }
+  throw new McpLiveError('INVALID_OPTION', "McpClient has no protocol to try; pass protocol: 'auto'");
 }
 
 /** True when `error`, the answer to `server/discover`, means the server does not speak 2026-07-28. */
