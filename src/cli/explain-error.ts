@@ -57,8 +57,9 @@ function unreachable(url: string, error: unknown): string | undefined {
 }
 
 function httpStatus(context: ErrorContext, data: Partial<TransportErrorData>): string | undefined {
-  const { status, statusText, body } = data;
+  const { status, statusText } = data;
   if (status === undefined) return undefined;
+  const body = withoutStatusText(data.body, statusText);
   const answered = `${data.url ?? context.url} answered ${status}${statusText ? ` ${statusText}` : ''}${body ? ` (${body})` : ''}`;
   if (status === 401) {
     return context.headers
@@ -69,7 +70,13 @@ function httpStatus(context: ErrorContext, data: Partial<TransportErrorData>): s
   if (status === 404) {
     return `${answered}. Is this the server's MCP endpoint? Streamable HTTP servers usually answer at /mcp, HTTP+SSE servers at /sse.`;
   }
-  return undefined;
+  return answered;
+}
+
+/** A body that starts by repeating the status text (`Bad Request: …`, as mcp-live answers) without it. */
+function withoutStatusText(body: string | undefined, statusText: string | undefined): string | undefined {
+  if (body === undefined || !statusText || !body.startsWith(`${statusText}:`)) return body;
+  return body.slice(statusText.length + 1).trim();
 }
 
 /** Turns anything a command threw into a message for stderr and an exit code (2 usage, 1 the rest). */

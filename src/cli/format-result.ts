@@ -28,7 +28,11 @@ function byteLength(base64: string): number {
 }
 
 function describeContents(contents: ResourceContents): string {
-  if ('text' in contents) return withNewline(contents.text);
+  // JSON is pretty-printed, as `call` prints it; other text as it is.
+  if ('text' in contents) {
+    const json = contents.mimeType === 'application/json' || (contents.mimeType?.endsWith('+json') ?? false);
+    return json ? prettyText(contents.text) : withNewline(contents.text);
+  }
   const type = contents.mimeType ?? 'binary';
   return `[${type}, ${byteLength(contents.blob)} bytes: ${contents.uri}]\n`;
 }

@@ -131,6 +131,20 @@ describe('explainError', () => {
     );
   });
 
+  test('a body that repeats the status text is not said twice', () => {
+    const data = {
+      method: 'POST',
+      url: 'http://h/message',
+      status: 400,
+      statusText: 'Bad Request',
+      body: 'Bad Request: missing sessionId query parameter',
+    };
+    assert.equal(
+      explainError(new McpLiveError('TRANSPORT', 'x', { data }), context).message,
+      'http://h/message answered 400 Bad Request (missing sessionId query parameter)',
+    );
+  });
+
   test('timeouts point at --timeout; JSON-RPC errors carry their code; usage errors exit 2', () => {
     assert.equal(
       explainError(new McpLiveError('TIMEOUT', 'x'), context).message,

@@ -124,6 +124,19 @@ describe('formatResource', () => {
     );
   });
 
+  test('pretty-prints JSON resources, as call does, and leaves other text alone', () => {
+    assert.equal(
+      formatResource({
+        contents: [{ uri: 'a://1', mimeType: 'application/json', text: '{"cpu":1,"mem":[2]}' }],
+      }),
+      '{\n  "cpu": 1,\n  "mem": [\n    2\n  ]\n}\n',
+    );
+    assert.equal(
+      formatResource({ contents: [{ uri: 'a://1', mimeType: 'text/plain', text: '{"raw":true}' }] }),
+      '{"raw":true}\n',
+    );
+  });
+
   test('singleBlob decodes a resource that is one blob', () => {
     assert.deepEqual(singleBlob({ contents: [{ uri: 'a://1', blob: 'AQID' }] }), Buffer.from([1, 2, 3]));
     assert.equal(singleBlob({ contents: [{ uri: 'a://1', text: 'x' }] }), undefined);
