@@ -140,6 +140,33 @@ describe('listen (2026-07-28)', () => {
     assert.equal(reconnecting, 0);
   });
 
+  test('a listen closed by its signal ends as closed; one never acknowledged rejects with TIMEOUT', async (t) => {
+    const host = await startHost(t, catalog);
+    const client = clientFor(t, { url: host.url });
+    await client.connect();
+    const controller = new AbortController();
+    const listen = await client.listen({ toolsListChanged: true }, { signal: controller.signal });
+    controller.abort();
+    assert.deepEqual(await listen.closed, { reason: 'closed' });
+    await waitFor(() => host.server.subscriptionCount === 0, 'the server to drop the listen');
+
+    // A server that opens the stream and never says anything.
+    const silent = clientFor(t, {
+      url: host.url,
+      fetch: async (input, init) => {
+        if (!String(init?.body).includes('subscriptions/listen')) return fetch(input, init);
+        const body = new ReadableStream<Uint8Array>({});
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      },
+    });
+    await silent.connect();
+    await assert.rejects(silent.listen({ toolsListChanged: true }, { timeout: 100 }), (error: unknown) => {
+      assert.ok(isMcpLiveError(error, 'TIMEOUT'));
+      assert.match(error.message, /got no acknowledgment within 100 ms/);
+      return true;
+    });
+  });
+
   test('client.close() ends every listen, and a listen it cannot open rejects listen()', async (t) => {
     const host = await startHost(t, catalog);
     const client = clientFor(t, { url: host.url });
