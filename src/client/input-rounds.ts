@@ -68,7 +68,8 @@ export async function runInputRounds<Result>(options: InputRoundsOptions): Promi
         inputResponses[key] = answer;
       }),
     );
-    params = { ...base, inputResponses };
+    // A result with only requestState (the server shedding load) is retried at once, without answers.
+    params = Object.keys(requests).length > 0 ? { ...base, inputResponses } : { ...base };
     if (typeof result.requestState === 'string') params.requestState = result.requestState;
   }
 }
