@@ -1,6 +1,6 @@
 // The seed's "Basic SSE Server" (mcp-go's SSE transport page), ported to mcp-live.
-// Run `npm start` (or `npx tsx examples/sse-server.ts 127.0.0.1:8080`) and point an MCP client at
-// http://localhost:8080/sse.
+// Run `npx tsx examples/sse-server.ts` (127.0.0.1:8080 unless given another address) and point an MCP
+// client at http://127.0.0.1:8080/sse.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { s } from '../src/schema/index.ts';
 import { McpServer, toolError } from '../src/server/index.ts';
@@ -71,7 +71,7 @@ function collectSystemMetrics(): Record<string, number> {
 // server.NewSSEServer(s) + sseServer.Start(":8080"). Every option of the seed's advanced example
 // (WithStaticBasePath, WithKeepAliveInterval, WithBaseURL, …) is an SSEServer option: see docs/sse.md.
 const sse = new SSEServer(server);
-const { url } = await sse.listen(process.argv[2] ?? ':8080');
+const { url } = await sse.listen(process.argv[2] ?? '127.0.0.1:8080');
 console.log(`Starting SSE server: ${url}`);
 
 process.once('SIGINT', () => {

@@ -2,7 +2,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 
-/** Where to listen: a port, `':8080'` (Go style: every interface), `'127.0.0.1:8080'`, `'[::1]:8080'`, or parts. */
+/**
+ * Where to listen: a port (loopback only), `':8080'` (Go style: every interface), `'127.0.0.1:8080'`,
+ * `'[::1]:8080'`, or parts.
+ */
 export type ListenAddress = number | string | { port?: number; host?: string };
 
 /** Where a server listens once `listen` resolved. */
@@ -24,14 +27,17 @@ export function cannotListenAgain(name: string, closed: boolean): McpLiveError {
       );
 }
 
-/** Reads a `ListenAddress`; a missing host means every interface, as in Go and Node. */
+/**
+ * Reads a `ListenAddress`. A port alone (`8080`, `'8080'`, `{ port }`) means loopback, which is safe;
+ * `':8080'` means every interface, as in Go (host `undefined`).
+ */
 export function parseListenAddress(address: ListenAddress): { port: number; host: string | undefined } {
-  if (typeof address === 'number') return { port: address, host: undefined };
-  if (typeof address === 'object') return { port: address.port ?? 0, host: address.host };
+  if (typeof address === 'number') return { port: address, host: LOOPBACK };
+  if (typeof address === 'object') return { port: address.port ?? 0, host: address.host ?? LOOPBACK };
   const text = address.trim();
   const match =
     /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ??
-    (/^\d+$/.test(text) ? [text, undefined, '', text] : null);
+    (/^\d+$/.test(text) ? [text, undefined, undefined, text] : null);
   if (match === null) {
     throw new McpLiveError(
       'INVALID_OPTION',
@@ -39,7 +45,8 @@ export function parseListenAddress(address: ListenAddress): { port: number; host
     );
   }
   const host = match[1] ?? match[2];
-  return { port: Number(match[3]), host: host === '' || host === undefined ? undefined : host };
+  if (host === undefined) return { port: Number(match[3]), host: LOOPBACK };
+  return { port: Number(match[3]), host: host === '' ? undefined : host };
 }
 
 /** How long a client of the server `listen()` starts may take to send a request. */
@@ -48,6 +55,30 @@ export interface RequestDeadlines {
   headersTimeout: number;
   /** ms for the body once the headers are in; 0: no limit. */
   bodyTimeout: number;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * The refusal of a bind that would let anyone who reaches this machine call the server's tools: an
+ * address that is not loopback, with no `authenticate`, unless `allowUnauthenticated` says so.
+ */
+export function refuseOpenBind(
+  owner: string,
+  host: string | undefined,
+  authenticated: boolean,
+  allowUnauthenticated: boolean,
+): McpLiveError | undefined {
+  if (authenticated || allowUnauthenticated || (host !== undefined && isLoopbackHost(host))) return undefined;
+  const where = host === undefined ? 'every interface' : host;
+  return new McpLiveError(
+    'INVALID_OPTION',
+    `${owner} will not listen on ${where} without authentication: anyone who can reach this machine could call its tools. Listen on loopback (a port alone, such as listen(8080)), pass an authenticate option, or set allowUnauthenticated: true when a proxy in front authenticates or the network is private`,
+  );
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
 
 /** Starts a `node:http` server for `handler` (loaded on demand, so fetch-only runtimes never load it). */

@@ -16,7 +16,7 @@ export type SSECloseOptions = HTTPCloseOptions;
  *
  * @example
  * const sse = new SSEServer(server, { basePath: '/mcp', keepAliveInterval: 30_000 });
- * await sse.listen(':8080'); // or http.createServer(sse.handleNode), or Bun.serve({ fetch: sse.fetch })
+ * await sse.listen(8080); // loopback; or http.createServer(sse.handleNode), or Bun.serve({ fetch: sse.fetch })
  */
 export class SSEServer extends HTTPTransport {
   readonly #wire: SSEWire;

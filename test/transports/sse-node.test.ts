@@ -28,14 +28,29 @@ interface ExpressApp {
 }
 
 describe('SSEServer.listen', () => {
-  test('parses Go-style and host:port addresses', () => {
+  test('parses Go-style and host:port addresses; a port alone is loopback', () => {
     assert.deepEqual(parseListenAddress(':8080'), { port: 8080, host: undefined });
-    assert.deepEqual(parseListenAddress('8080'), { port: 8080, host: undefined });
-    assert.deepEqual(parseListenAddress(8080), { port: 8080, host: undefined });
+    assert.deepEqual(parseListenAddress('8080'), { port: 8080, host: '127.0.0.1' });
+    assert.deepEqual(parseListenAddress(8080), { port: 8080, host: '127.0.0.1' });
+    assert.deepEqual(parseListenAddress({ port: 8080 }), { port: 8080, host: '127.0.0.1' });
     assert.deepEqual(parseListenAddress('127.0.0.1:9000'), { port: 9000, host: '127.0.0.1' });
     assert.deepEqual(parseListenAddress('[::1]:9000'), { port: 9000, host: '::1' });
     assert.deepEqual(parseListenAddress({ host: 'localhost' }), { port: 0, host: 'localhost' });
     assert.throws(() => parseListenAddress('nonsense'), { code: 'INVALID_OPTION' });
+  });
+
+  test('listen(port) binds loopback; every interface without authenticate is refused, saying how to open up', async (t) => {
+    const server = new McpServer({ name: 'safe', version: '1' });
+    const sse = new SSEServer(server);
+    t.after(() => sse.close({ timeout: 0 }));
+    for (const open of [':0', '0.0.0.0:0', { host: '::', port: 0 }] as const) {
+      await assert.rejects(sse.listen(open), {
+        code: 'INVALID_OPTION',
+        message: /without authentication.*listen\(8080\).*authenticate.*allowUnauthenticated: true/,
+      });
+    }
+    const info = await sse.listen(0);
+    assert.equal(info.host, '127.0.0.1');
   });
 
   test('serves the stream at the URL it reports, and close() stops the server', async (t) => {
@@ -60,11 +75,11 @@ describe('SSEServer.listen', () => {
   });
 
   test('an any-interface bind has no loopback guard unless asked', async (t) => {
-    const open = await listening(t, ':0');
+    const open = await listening(t, ':0', { allowUnauthenticated: true });
     assert.equal(open.info.url, `http://localhost:${open.info.port}/sse`);
     const stream = await EventStream.open(t, `${open.origin}/sse`, { Host: 'mcp.example.com' });
     assert.equal(stream.status, 200);
-    const guarded = await listening(t, 0, { dnsRebindingProtection: true });
+    const guarded = await listening(t, ':0', { dnsRebindingProtection: true, allowUnauthenticated: true });
     assert.equal((await send(`${guarded.origin}/sse`, { headers: { Host: 'mcp.example.com' } })).status, 403);
   });
 });

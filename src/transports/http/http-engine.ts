@@ -6,7 +6,9 @@ import {
   type ListenAddress,
   type ListeningInfo,
   listenNode,
+  parseListenAddress,
   type RequestDeadlines,
+  refuseOpenBind,
 } from '../listen.ts';
 import { ClientLimits } from './client-limits.ts';
 import {
@@ -42,6 +44,8 @@ export class HttpEngine {
   readonly #maxSessions: number;
   readonly #shutdownTimeout: number;
   readonly #deadlines: RequestDeadlines;
+  readonly #authenticated: boolean;
+  readonly #allowUnauthenticated: boolean;
   #closing = false;
   #http: Server | undefined;
 
@@ -57,6 +61,8 @@ export class HttpEngine {
     this.#maxSessions = shared.maxSessions;
     this.#shutdownTimeout = shared.shutdownTimeout;
     this.#deadlines = { headersTimeout: shared.headersTimeout, bodyTimeout: shared.bodyTimeout };
+    this.#authenticated = shared.authenticate !== undefined;
+    this.#allowUnauthenticated = shared.allowUnauthenticated;
     const engine = this;
     const auth = createAuthSettings(shared, server);
     const context: WireContext = {
@@ -99,6 +105,9 @@ export class HttpEngine {
   /** Starts a `node:http` server on `address`; it reports the first wire's endpoint. */
   async listen(address: ListenAddress): Promise<ListeningInfo> {
     if (this.#http !== undefined || this.#closing) throw cannotListenAgain(this.#owner, this.#closing);
+    const { host } = parseListenAddress(address);
+    const refused = refuseOpenBind(this.#owner, host, this.#authenticated, this.#allowUnauthenticated);
+    if (refused !== undefined) throw refused;
     this.#http = await listenNode(address, (req, res) => void this.handleNode(req, res), this.#deadlines);
     return describeListening(this.#http, this.#wires[0]!.wire.path);
   }

@@ -40,6 +40,12 @@ export interface HTTPServerOptions {
    * `undefined`, `null` or `false` to answer 401. Called for every request.
    */
   authenticate?: (req: HTTPRequestInfo) => unknown;
+  /**
+   * Lets `listen()` bind an address that is not loopback (`':8080'`, `'0.0.0.0:8080'`) without
+   * `authenticate`: for a proxy in front that authenticates, or a private network. Without it, such a
+   * `listen()` is refused. @default false
+   */
+  allowUnauthenticated?: boolean;
   /** The `WWW-Authenticate` challenge of 401 answers, such as `Bearer resource_metadata="…"`. @default 'Bearer' */
   wwwAuthenticate?: string;
   /** Whether a request's principal is its session's; anyone else gets 403. @default the same value, or equal JSON */
@@ -145,6 +151,7 @@ export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): R
     shutdownTimeout: limit('shutdownTimeout', options.shutdownTimeout ?? 5_000, 0),
     maxSessionsPerClient: limit('maxSessionsPerClient', options.maxSessionsPerClient ?? 100, 1),
     clientKey: options.clientKey ?? defaultClientKey,
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
     initializeTimeout: limit('initializeTimeout', options.initializeTimeout ?? 10_000, 0),
     bodyTimeout: limit('bodyTimeout', options.bodyTimeout ?? 30_000, 0),
     headersTimeout: limit('headersTimeout', options.headersTimeout ?? 10_000, 1),
