@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
-import type { ClientTransportKind } from '../client/client-options.ts';
+import type { ClientProtocol, ClientTransportKind } from '../client/client-options.ts';
 import { CLIError } from './cli-error.ts';
 import { COMMANDS, type CommandName } from './usage.ts';
 
 /** The options every command takes. */
 export interface GlobalOptions {
   headers: Array<[name: string, value: string]>;
+  /**
+   * `--protocol`, when given: which revision to speak (`auto` tries 2026-07-28, then a 2025 session,
+   * then HTTP+SSE). Without it the CLI opens a 2025 session, as `--transport` says.
+   */
+  protocol: ClientProtocol | undefined;
+  /** `--transport`: the wire of a 2025 session (`auto`: Streamable HTTP, then HTTP+SSE). */
   transport: ClientTransportKind;
   /** Seconds to wait for each answer; 0 waits forever. */
   timeout: number;
@@ -20,7 +26,7 @@ export type Command =
   | { name: 'tools'; url: string; options: GlobalOptions }
   | { name: 'call'; url: string; tool: string; args: string[]; options: GlobalOptions }
   | { name: 'read'; url: string; uri: string; options: GlobalOptions }
-  | { name: 'listen'; url: string; subscribe: string[]; options: GlobalOptions };
+  | { name: 'listen'; url: string; subscribe: string[]; events: string[]; options: GlobalOptions };
 
 const TRANSPORTS: readonly ClientTransportKind[] = ['auto', 'streamable-http', 'sse'];
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -65,6 +71,23 @@ function parseTimeout(text: string | undefined): number {
   return seconds;
 }
 
+const PROTOCOLS: Record<string, ClientProtocol> = {
+  auto: 'auto',
+  '2026': '2026-07-28',
+  '2026-07-28': '2026-07-28',
+  '2025': '2025',
+  sse: 'sse',
+};
+
+function parseProtocol(text: string | undefined): ClientProtocol | undefined {
+  if (text === undefined) return undefined;
+  const protocol = PROTOCOLS[text];
+  if (protocol === undefined) {
+    throw usage(`--protocol must be one of 2026, 2025, sse or auto; got ${JSON.stringify(text)}`);
+  }
+  return protocol;
+}
+
 function parseTransport(text: string | undefined): ClientTransportKind {
   if (text === undefined) return 'auto';
   if (!(TRANSPORTS as readonly string[]).includes(text)) {
@@ -91,10 +114,12 @@ function read(argv: readonly string[]) {
       options: {
         header: { type: 'string', short: 'H', multiple: true },
         transport: { type: 'string', short: 't' },
+        protocol: { type: 'string', short: 'p' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         subscribe: { type: 'string', multiple: true },
+        event: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -118,8 +143,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.subscribe !== undefined && first !== 'listen') {
     throw usage('--subscribe only applies to mcp-live listen', first);
   }
+  if (values.event !== undefined && first !== 'listen') {
+    throw usage('--event only applies to mcp-live listen', first);
+  }
+  if (values.protocol !== undefined && values.transport !== undefined) {
+    throw usage('Give --protocol or the older --transport, not both', first);
+  }
   const options: GlobalOptions = {
     headers: (values.header ?? []).map(parseHeader),
+    protocol: parseProtocol(values.protocol),
     transport: parseTransport(values.transport),
     timeout: parseTimeout(values.timeout),
     json: values.json ?? false,
@@ -144,6 +176,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
     }
     case 'listen':
       noMore(more, first);
-      return { name: 'listen', url: href, subscribe: values.subscribe ?? [], options };
+      return {
+        name: 'listen',
+        url: href,
+        subscribe: values.subscribe ?? [],
+        events: values.event ?? [],
+        options,
+      };
   }
 }

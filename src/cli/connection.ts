@@ -64,7 +64,7 @@ export async function openConnection(
   };
   const client = new McpClient({
     url,
-    transport: options.transport,
+    ...(options.protocol === undefined ? { transport: options.transport } : { protocol: options.protocol }),
     headers: options.headers,
     fetch: trackingFetch,
     clientInfo: { name: 'mcp-live-cli', version: io.version },

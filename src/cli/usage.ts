@@ -6,7 +6,11 @@ export const COMMANDS: readonly CommandName[] = ['tools', 'call', 'read', 'liste
 const OPTIONS = `Options:
   -H, --header 'Name: value'   Send this HTTP header with every request (repeatable), e.g. for auth:
                                --header 'Authorization: Bearer <token>'
-  -t, --transport <kind>       auto (default: Streamable HTTP, then HTTP+SSE), streamable-http or sse
+  -p, --protocol <which>       2026 (MCP 2026-07-28, stateless), 2025 (a session over Streamable
+                               HTTP), sse, or auto (2026, then 2025, then sse). Without it: a 2025
+                               session, over the wire --transport names
+  -t, --transport <kind>       A 2025 session's wire: auto (default: Streamable HTTP, then HTTP+SSE),
+                               streamable-http or sse
       --timeout <seconds>      How long to wait for each answer (default 60; 0 waits forever)
       --json                   Print machine-readable JSON on stdout
   -q, --quiet                  No progress or status lines on stderr
@@ -68,12 +72,15 @@ written as raw bytes when stdout is not a terminal (mcp-live read … > file.png
 
 ${OPTIONS}
 `,
-  listen: `Usage: mcp-live listen <url> [--subscribe <uri>…] [options]
+  listen: `Usage: mcp-live listen <url> [--subscribe <uri>…] [--event <method>…] [options]
 
 Prints every notification the server sends as one JSON-RPC line on stdout, until Ctrl-C (exit 130)
-or until the server ends the session (exit 1).
+or until the server ends the session or the listen (exit 1). With a 2026-07-28 server it opens one
+subscriptions/listen stream for every list change, the --subscribe resources and the --event methods.
 
       --subscribe <uri>        Also subscribe to updates of this resource (repeatable)
+      --event <method>         Also hear this custom notification (repeatable; 2026-07-28 servers
+                               with mcp-live's dev.mcp-live/events extension), e.g. --event chat_message
 
 ${OPTIONS}
 `,

@@ -6,7 +6,14 @@ import { explainError } from '../../src/cli/explain-error.ts';
 import { McpLiveError } from '../../src/protocol/mcp-live-error.ts';
 import { ProtocolError } from '../../src/protocol/protocol-error.ts';
 
-const defaults = { headers: [], transport: 'auto', timeout: 60, json: false, quiet: false };
+const defaults = {
+  headers: [],
+  protocol: undefined,
+  transport: 'auto',
+  timeout: 60,
+  json: false,
+  quiet: false,
+};
 
 describe('parseCommandLine', () => {
   test('reads each command with options anywhere on the line', () => {
@@ -50,7 +57,18 @@ describe('parseCommandLine', () => {
         name: 'listen',
         url: 'http://h/mcp',
         subscribe: ['a://1', 'a://2'],
+        events: [],
         options: { ...defaults, quiet: true },
+      },
+    );
+    assert.deepEqual(
+      parseCommandLine(['listen', 'http://h/mcp', '-p', '2026', '--event', 'chat_message']).valueOf(),
+      {
+        name: 'listen',
+        url: 'http://h/mcp',
+        subscribe: [],
+        events: ['chat_message'],
+        options: { ...defaults, protocol: '2026-07-28' },
       },
     );
     assert.deepEqual(parseCommandLine(['read', 'https://h/sse', 'note://x']), {
@@ -72,6 +90,12 @@ describe('parseCommandLine', () => {
     const cases: Array<[string[], RegExp]> = [
       [['call', 'http://h'], /^mcp-live call needs the name of the tool to call\n/],
       [['tools', 'http://h', '--subscribe', 'a://b'], /^--subscribe only applies to mcp-live listen\n/],
+      [['tools', 'http://h', '--event', 'x'], /^--event only applies to mcp-live listen\n/],
+      [['tools', 'http://h', '--protocol', '2024'], /^--protocol must be one of 2026, 2025, sse or auto/],
+      [
+        ['tools', 'http://h', '-p', '2026', '-t', 'sse'],
+        /^Give --protocol or the older --transport, not both\n/,
+      ],
       [['tools', 'http://h', '--timeout=-1'], /^--timeout takes a number of seconds/],
       [['tools', 'ftp://h'], /^"ftp:\/\/h" is not an http\(s\) URL; write it as http:\/\/h\n/],
       [['tools', 'http://h', '--header', ': x'], /^--header ": x" is not "Name: value"/],

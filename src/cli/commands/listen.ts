@@ -1,4 +1,5 @@
-import type { McpLiveError } from '../../protocol/mcp-live-error.ts';
+import type { ListenFilter } from '../../client/listen-stream.ts';
+import { McpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { Command } from '../cli-args.ts';
 import { CLIError } from '../cli-error.ts';
 import type { CLIIO } from '../cli-io.ts';
@@ -27,16 +28,48 @@ export async function runListen(command: Extract<Command, { name: 'listen' }>, i
     client.on('close', (reason) => end({ interrupted: false, reason }));
     if (io.signal.aborted) return 130;
     io.signal.addEventListener('abort', () => end({ interrupted: true }), { once: true });
-    for (const uri of command.subscribe) await client.subscribe(uri, { signal: io.signal });
+    const stateless = client.transport === 'stateless';
+    if (stateless) {
+      // 2026-07-28: one listen stream asks for every change and the custom events named.
+      const listen = await client.listen(listenFilter(command), { signal: io.signal });
+      void listen.closed.then(({ reason, error }) => {
+        if (reason === 'closed') return;
+        const why =
+          reason === 'completed'
+            ? 'the server ended the listen'
+            : `the listen was lost${error ? ` (${error.message})` : ''}`;
+        end({ interrupted: false, reason: new McpLiveError('SESSION_CLOSED', why) });
+      });
+    } else {
+      if (command.events.length > 0) {
+        throw new CLIError(
+          'USAGE',
+          `--event needs a 2026-07-28 server (listen with custom events); ${command.url} speaks ${client.protocolVersion}`,
+        );
+      }
+      for (const uri of command.subscribe) await client.subscribe(uri, { signal: io.signal });
+    }
     if (!command.options.quiet) {
-      const via = client.transport === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP';
+      const via = stateless ? 'MCP 2026-07-28' : client.transport === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP';
       io.stderr.write(`Listening to ${command.url} over ${via}; press Ctrl-C to stop.\n`);
     }
     const ending = await ended;
     if (ending.interrupted) return 130;
     const why = ending.reason === undefined ? '' : `: ${ending.reason.message}`;
-    throw new CLIError('RUNTIME', `${command.url} ended the session${why}`);
+    throw new CLIError('RUNTIME', `${command.url} ${stateless ? 'stopped' : 'ended the session'}${why}`);
   } finally {
     await connection.close();
   }
+}
+
+/** What a 2026-07-28 listen asks for: every list change, the `--subscribe` URIs, the `--event` methods. */
+function listenFilter(command: Extract<Command, { name: 'listen' }>): ListenFilter {
+  const filter: ListenFilter = {
+    toolsListChanged: true,
+    promptsListChanged: true,
+    resourcesListChanged: true,
+  };
+  if (command.subscribe.length > 0) filter.resourceSubscriptions = command.subscribe;
+  if (command.events.length > 0) filter['dev.mcp-live/events'] = { methods: command.events };
+  return filter;
 }
