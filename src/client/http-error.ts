@@ -50,7 +50,7 @@ export class HTTPError extends McpLiveError {
     const { status, statusText, body } = response;
     const made = expired
       ? `${method} ${url} answered 404: session ${sessionId} is unknown to the server (it expired or the server restarted); connect again`
-      : `${method} ${url} answered ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body}` : ''}${hintFor(status)}`;
+      : `${method} ${url} answered ${status}${statusText ? ` ${statusText}` : ''}${detailOf(body, statusText)}${hintFor(status)}`;
     super(expired ? 'SESSION_NOT_FOUND' : 'HTTP_STATUS', options.message ?? made, {
       cause: options.cause,
       data: { method, url, status, statusText, body },
@@ -70,4 +70,11 @@ function hintFor(status: number): string {
   if (status === 401 || status === 403) return " (pass credentials in the client's `headers` option)";
   if (status === 404) return ' (check the URL, or the session has expired: connect again)';
   return '';
+}
+
+/** `: body`, without the status text a body may start with (`Bad Request: …`, as mcp-live answers). */
+function detailOf(body: string, statusText: string): string {
+  if (body === '') return '';
+  const repeated = statusText !== '' && body.startsWith(`${statusText}:`);
+  return `: ${repeated ? body.slice(statusText.length + 1).trim() : body}`;
 }

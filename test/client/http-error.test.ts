@@ -25,6 +25,19 @@ describe('HTTPError', () => {
     assert.equal(error.message, 'POST http://127.0.0.1:9/mcp answered 503 Service Unavailable: draining');
   });
 
+  test('a plain-text body that repeats the status text says it once, and keeps the body whole', async () => {
+    const response = new Response('Bad Request: missing sessionId query parameter', {
+      status: 400,
+      statusText: 'Bad Request',
+    });
+    const error = await httpError('POST', url, response);
+    assert.match(
+      error.message,
+      /^POST http:\/\/127\.0\.0\.1:9\/mcp answered 400 Bad Request: missing sessionId query parameter/,
+    );
+    assert.equal(error.response.body, 'Bad Request: missing sessionId query parameter');
+  });
+
   test('a 404 to a request of a session is SESSION_NOT_FOUND, still with its status', async () => {
     const error = await httpError('GET', url, new Response('', { status: 404 }), { sessionId: 's-1' });
     assert.ok(isMcpLiveError(error, 'SESSION_NOT_FOUND'));

@@ -362,7 +362,7 @@ describe('Streamable HTTP client against the SDK server', () => {
       assert.equal(error.status, 401);
       assert.equal(
         error.message,
-        `POST ${peer.url.href} answered 401 Unauthorized: Unauthorized: missing bearer token (pass credentials in the client's \`headers\` option)`,
+        `POST ${peer.url.href} answered 401 Unauthorized: missing bearer token (pass credentials in the client's \`headers\` option)`,
       );
       assert.deepEqual(error.request, { method: 'POST', url: peer.url.href });
       assert.equal(error.response.statusText, 'Unauthorized');
