@@ -1,6 +1,7 @@
 import type { JSONRPCNotification } from '../protocol/jsonrpc.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
 import type { SessionSelector } from './message-bus.ts';
+import { samePrincipal } from './same-principal.ts';
 
 /**
  * mcp-live's custom-events extension of `subscriptions/listen` (2026-07-28), as docs/events-extension.md
@@ -66,16 +67,5 @@ export function takesEvent(
 ): boolean {
   if (!filter.methods.has(message.method)) return false;
   if (selector?.subscribedTo !== undefined && !filter.topics.has(selector.subscribedTo)) return false;
-  return selector?.principal === undefined || samePrincipalJSON(selector.principal, principal);
-}
-
-/** The same value, or plain data that serializes the same (a selector's principal came over the bus as JSON). */
-export function samePrincipalJSON(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
+  return selector?.principal === undefined || samePrincipal(selector.principal, principal);
 }

@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
-import { samePrincipalJSON } from './events-extension.ts';
+import { samePrincipal } from './same-principal.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -65,5 +65,5 @@ export function matchesSelector(session: Session, selector: SessionSelector | un
   if (session.protocolVersion === undefined || session.closed) return false;
   if (selector === undefined) return true;
   if (selector.subscribedTo !== undefined && !session.subscriptions.has(selector.subscribedTo)) return false;
-  return selector.principal === undefined || samePrincipalJSON(selector.principal, session.principal);
+  return selector.principal === undefined || samePrincipal(selector.principal, session.principal);
 }

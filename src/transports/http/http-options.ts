@@ -1,4 +1,5 @@
 import { McpLiveError } from '../../protocol/mcp-live-error.ts';
+import { samePrincipal } from '../../server/same-principal.ts';
 import { type ClientKey, defaultClientKey } from './client-limits.ts';
 import type { CORSOptions } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
@@ -169,13 +170,4 @@ export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): R
   return resolved;
 }
 
-/** The default principal comparison: the same value, or plain data that serializes the same. */
-export function samePrincipal(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
-}
+export { samePrincipal };
