@@ -151,6 +151,18 @@ for (const kind of KINDS) {
       });
     });
 
+    test('listen says at once that the server went away, while it retries', { timeout }, async (t) => {
+      const { stop, url } = await startServer(t, kind);
+      const cli = startCLI(t, ['listen', url]);
+      await cli.waitFor('stderr', /^Listening to /);
+      const stopped = Date.now();
+      await stop();
+      await cli.waitFor('stderr', /lost the stream from .*; reconnecting in \d+ ms|ended the session/);
+      assert.ok(Date.now() - stopped < 5_000, 'told within seconds, not after every retry');
+      cli.child.kill('SIGINT');
+      assert.equal(await cli.exited, 130);
+    });
+
     test('listen --subscribe receives updates of that resource', { timeout }, async (t) => {
       const { server, url } = await startServer(t, kind);
       const cli = startCLI(t, ['listen', url, '--subscribe', 'note://greeting']);

@@ -22,6 +22,8 @@ export interface TestServer {
   slowStarted: Promise<void>;
   /** Resolves with the reason the `slow` tool's handler signal aborted with. */
   slowAborted: Promise<unknown>;
+  /** Stops the HTTP server (what a crashed or stopped server looks like to the CLI). */
+  stop(): Promise<void>;
 }
 
 /** A server with the fixture tools and a resource behind `kind`; closed after the test. */
@@ -82,7 +84,7 @@ export async function startServer(
     await transport.close({ timeout: 0 });
     await server.close();
   });
-  return { server, url, slowStarted, slowAborted };
+  return { server, url, slowStarted, slowAborted, stop: () => transport.close({ timeout: 0 }) };
 }
 
 /** A port nothing listens on: bound, then released. */

@@ -26,6 +26,16 @@ export async function runListen(command: Extract<Command, { name: 'listen' }>, i
       io.stdout.write(`${JSON.stringify(notification)}\n`);
     });
     client.on('close', (reason) => end({ interrupted: false, reason }));
+    // Say at once that the stream dropped, rather than stay silent while the client retries.
+    client.on('reconnecting', ({ attempt, delay, error }) => {
+      if (command.options.quiet || attempt > 1) return;
+      io.stderr.write(
+        `mcp-live: lost the stream from ${command.url} (${error.message}); reconnecting in ${Math.round(delay)} ms…\n`,
+      );
+    });
+    client.on('reconnected', () => {
+      if (!command.options.quiet) io.stderr.write(`mcp-live: listening to ${command.url} again\n`);
+    });
     if (io.signal.aborted) return 130;
     io.signal.addEventListener('abort', () => end({ interrupted: true }), { once: true });
     const stateless = client.transport === 'stateless';
@@ -56,7 +66,12 @@ export async function runListen(command: Extract<Command, { name: 'listen' }>, i
     const ending = await ended;
     if (ending.interrupted) return 130;
     const why = ending.reason === undefined ? '' : `: ${ending.reason.message}`;
-    throw new CLIError('RUNTIME', `${command.url} ${stateless ? 'stopped' : 'ended the session'}${why}`);
+    const what = ending.reason?.message.startsWith('stopped listening')
+      ? 'could not be reached again'
+      : stateless
+        ? 'stopped'
+        : 'ended the session';
+    throw new CLIError('RUNTIME', `${command.url} ${what}${why}`);
   } finally {
     await connection.close();
   }
