@@ -21,12 +21,38 @@ export function buildEndpointURL(
   base: string,
   sessionId: string,
   search: string,
+  host?: string | null,
 ): string {
   let url = joinPath(base, settings.messageEndpoint);
-  if (settings.useFullURLForMessageEndpoint && settings.baseURL !== undefined && settings.baseURL !== '') {
-    url = joinPath(settings.baseURL, url);
+  const { baseURL } = settings;
+  if (settings.useFullURLForMessageEndpoint && baseURL !== undefined && baseURL !== '') {
+    // A client that connected by another name refuses an endpoint on another origin (the official
+    // SDK does): it gets the path, with baseURL's own path prefix, which resolves against its URL.
+    url = baseURLServes(baseURL, host) ? joinPath(baseURL, url) : joinPath(pathOf(baseURL), url);
   }
   url += `?sessionId=${encodeURIComponent(sessionId)}`;
   if (settings.appendQueryToMessageEndpoint && search.length > 1) url += `&${search.slice(1)}`;
   return url;
+}
+
+/**
+ * Whether `baseURL` names the host the request came to (its `Host` header; `undefined` or `null`:
+ * unknown, taken as yes).
+ */
+export function baseURLServes(baseURL: string, host: string | null | undefined): boolean {
+  if (host === undefined || host === null || host === '') return true;
+  try {
+    const named = new URL(baseURL);
+    return new URL(`${named.protocol}//${host}`).host === named.host;
+  } catch {
+    return true;
+  }
+}
+
+function pathOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).pathname;
+  } catch {
+    return '';
+  }
 }

@@ -7,7 +7,11 @@ import { type HTTPServerOptions, type ResolvedHTTPOptions, resolveHTTPOptions } 
 export interface SSEServerOptions extends HTTPServerOptions {
   /** The public origin (and path prefix, if any) clients reach this server by, such as `https://api.example.com`. */
   baseURL?: string;
-  /** Put `baseURL` in the `endpoint` event, making it a full URL; without `baseURL` it is a path. @default true */
+  /**
+   * Put `baseURL` in the `endpoint` event, making it a full URL; without `baseURL` it is a path. A
+   * client that connected by another host name gets the path (official clients refuse an endpoint on
+   * another origin), and `error` listeners are told once per host. @default true
+   */
   useFullURLForMessageEndpoint?: boolean;
   /** The stream's path, after the prefix. @default '/sse' */
   sseEndpoint?: string;

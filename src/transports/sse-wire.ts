@@ -1,3 +1,4 @@
+import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
@@ -9,7 +10,7 @@ import { type Exchange, type HTTPRequestInfo, queryParam, type ResponseHeaders }
 import { InitializeDeadline } from './http/initialize-deadline.ts';
 import { respondText } from './http/respond.ts';
 import { prefixOf, type Wire, type WireContext, type WireRoute } from './http/wire.ts';
-import { buildEndpointURL, joinPath } from './sse-endpoint.ts';
+import { baseURLServes, buildEndpointURL, joinPath } from './sse-endpoint.ts';
 import type { ResolvedSSEOptions } from './sse-options.ts';
 import { acceptPost, type PostContext } from './sse-post.ts';
 import { type ResumeContext, readResumeRequest, resumeStream, sseHeaders } from './sse-resume.ts';
@@ -40,6 +41,8 @@ export class SSEWire implements Wire {
   readonly #ownStore: MemoryEventStore | undefined;
   readonly #stopStoreErrors: () => void;
   #opening = 0;
+  /** Hosts already told about a `baseURL` of another origin (a few, so that the log is not flooded). */
+  readonly #warnedHosts = new Set<string>();
   readonly #initializeDeadline: InitializeDeadline;
   /** One function for every stream (a closure per stream would cost each session its own). */
   readonly #onEnded = (stream: SSEStream): void => this.#ended(stream);
@@ -248,8 +251,21 @@ export class SSEWire implements Wire {
     this.#streams.set(session.id, stream);
     this.#byKey.set(stream.key, stream);
     const sink = ex.stream(200, sseHeaders(cors));
-    stream.open(session, sink, buildEndpointURL(this.options, base, session.id, ex.request.search));
+    const host = ex.request.headers.get('host');
+    this.#checkBaseURL(host);
+    stream.open(session, sink, buildEndpointURL(this.options, base, session.id, ex.request.search, host));
     this.#initializeDeadline.watch(session);
+  }
+
+  /** Says once per host that `baseURL` names another origin than the one a client connected to. */
+  #checkBaseURL(host: string | null): void {
+    const { baseURL } = this.options;
+    if (baseURL === undefined || baseURL === '' || !this.options.useFullURLForMessageEndpoint) return;
+    if (host === null || this.#warnedHosts.has(host) || this.#warnedHosts.size >= 16) return;
+    if (baseURLServes(baseURL, host)) return;
+    this.#warnedHosts.add(host);
+    const why = `SSEServer option baseURL ${baseURL} names another origin than the one a client connected to (Host: ${host}); its endpoint event carries a path instead of the full URL, since clients such as the official SDK refuse an endpoint on another origin. Set baseURL to the origin clients use, or leave it out`;
+    this.#context.server.reportError(new McpLiveError('INVALID_OPTION', why));
   }
 
   #ended(stream: SSEStream): void {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { SSEServerOptions } from '../../src/transports/index.ts';
 import { buildEndpointURL, joinPath } from '../../src/transports/sse-endpoint.ts';
 import { EventStream, MODES, post, send, startSSE } from './harness.ts';
@@ -52,12 +54,6 @@ const cases: Array<{ name: string; options: SSEServerOptions; get: string; endpo
     endpoint: new RegExp(`^/rpc\\?sessionId=${ID}$`),
   },
   {
-    name: 'baseURL (full URL by default)',
-    options: { basePath: '/mcp', baseURL: 'http://localhost:8080' },
-    get: '/mcp/sse',
-    endpoint: new RegExp(`^http://localhost:8080/mcp/message\\?sessionId=${ID}$`),
-  },
-  {
     name: 'baseURL without the full URL',
     options: { basePath: '/mcp', baseURL: 'http://localhost:8080', useFullURLForMessageEndpoint: false },
     get: '/mcp/sse',
@@ -99,6 +95,39 @@ for (const mode of MODES) {
         }
       });
     }
+
+    test('baseURL on the origin the client connected to: the full URL, as the seed sends it', async (t) => {
+      const h = await startSSE(t, mode, { basePath: '/mcp', baseURL: 'http://localhost:8080' });
+      const stream = await EventStream.open(t, `${h.origin}/mcp/sse`, { Host: 'localhost:8080' });
+      assert.match(
+        await stream.endpoint(),
+        new RegExp(`^http://localhost:8080/mcp/message\\?sessionId=${ID}$`),
+      );
+    });
+
+    test('baseURL of another origin than the request’s: a path, with baseURL’s own prefix, and a warning once', async (t) => {
+      const h = await startSSE(t, mode, { basePath: '/mcp', baseURL: 'http://mcp.example.com/prefix' });
+      const errors: unknown[] = [];
+      h.server.on('error', (error) => void errors.push(error));
+      for (let i = 0; i < 2; i++) {
+        const stream = await EventStream.open(t, `${h.origin}/mcp/sse`);
+        assert.match(await stream.endpoint(), new RegExp(`^/prefix/mcp/message\\?sessionId=${ID}$`));
+      }
+      assert.equal(errors.length, 1, 'one warning for this host');
+      assert.match(
+        String((errors[0] as Error).message),
+        /baseURL http:\/\/mcp\.example\.com\/prefix names another origin .*Host: 127\.0\.0\.1:\d+/,
+      );
+    });
+
+    test('baseURL of another origin: the official SDK client still connects and works', async (t) => {
+      const h = await startSSE(t, mode, { baseURL: 'http://mcp.example.com' });
+      h.server.on('error', () => {});
+      const client = new Client({ name: 'sdk', version: '1' });
+      await client.connect(new SSEClientTransport(new URL(`${h.origin}/sse`)));
+      t.after(() => client.close());
+      assert.deepEqual(await client.ping(), {});
+    });
 
     test('dynamicBasePath: a tenant cannot post into another tenant’s session, and unknown mounts are 404', async (t) => {
       const h = await startSSE(t, mode, {
