@@ -61,6 +61,8 @@ export class McpClient {
   #options: ResolvedClientOptions;
   #state: 'idle' | 'connecting' | 'connected' | 'closed' = 'idle';
   #reconnecting = false;
+  /** 2026-07-28 listens that dropped and are being opened again. */
+  #relistening = new Set<ListenStream>();
   #connecting: Promise<InitializeResult> | undefined;
   #transport: ClientTransport | undefined;
   #server: InitializeResult | undefined;
@@ -121,7 +123,7 @@ export class McpClient {
    * `reconnecting` and `reconnected` events); requests can still be sent.
    */
   get reconnecting(): boolean {
-    return this.#reconnecting;
+    return this.#reconnecting || this.#relistening.size > 0;
   }
 
   get connected(): boolean {
@@ -204,12 +206,21 @@ export class McpClient {
       nextId: () => `listen-${++this.#listenIds}`,
       exchange: (request, signal, onMessage) => transport.exchange(request, signal, onMessage),
       deliver: (notification) => this.#publish(notification),
-      reconnecting: (info) => this.#events.emit('reconnecting', info),
-      reconnected: () => this.#events.emit('reconnected'),
+      reconnecting: (info) => {
+        this.#relistening.add(stream);
+        this.#events.emit('reconnecting', info);
+      },
+      reconnected: () => {
+        this.#relistening.delete(stream);
+        this.#events.emit('reconnected');
+      },
       error: (error) => this.#events.emit('error', error),
     });
     this.#listens.add(stream);
-    void stream.closed.then(() => this.#listens.delete(stream));
+    void stream.closed.then(() => {
+      this.#listens.delete(stream);
+      this.#relistening.delete(stream);
+    });
     await stream.start();
     return stream;
   }

@@ -91,16 +91,21 @@ describe('listen (2026-07-28)', () => {
     const client = clientFor(t, { url: host.url, reconnect: { initialDelay: 20, maxAttempts: 3 } });
     await client.connect();
     const events: string[] = [];
-    client.on('reconnecting', ({ attempt, error }) => events.push(`reconnecting ${attempt} ${error.code}`));
-    client.on('reconnected', () => events.push('reconnected'));
+    client.on('reconnecting', ({ attempt, error }) => {
+      events.push(`reconnecting ${attempt} ${error.code} (client.reconnecting ${client.reconnecting})`);
+    });
+    client.on('reconnected', () => events.push(`reconnected (client.reconnecting ${client.reconnecting})`));
     const changed: string[] = [];
     client.onNotification('notifications/tools/list_changed', () => changed.push('tools'));
     const listen = await client.listen({ toolsListChanged: true });
     const first = listen.subscriptionId;
 
     host.http.closeAllConnections();
-    await waitFor(() => events.includes('reconnected'), 'the client to listen again');
-    assert.deepEqual(events, ['reconnecting 1 TRANSPORT', 'reconnected']);
+    await waitFor(() => events.some((e) => e.startsWith('reconnected')), 'the client to listen again');
+    assert.deepEqual(events, [
+      'reconnecting 1 TRANSPORT (client.reconnecting true)',
+      'reconnected (client.reconnecting false)',
+    ]);
     assert.notEqual(listen.subscriptionId, first, 'a new listen request');
     await waitFor(() => host.server.subscriptionCount === 1, 'the new listen to reach the server');
     host.server.tool('after_drop', {}, () => 'ok');
@@ -125,6 +130,7 @@ describe('listen (2026-07-28)', () => {
     assert.match(end.error.message, /stopped listening after 2 attempts to listen again/);
     assert.equal(reconnecting, 2);
     assert.deepEqual(errors, [end.error]);
+    assert.equal(client.reconnecting, false, 'a listen that was given up on is no longer reconnecting');
   });
 
   test('a server that shuts down completes the listen: closed says completed, and no re-listen follows', async (t) => {
