@@ -1,4 +1,4 @@
-import { encodeBase64 } from '../protocol/base64.ts';
+import { encodeHeaderValue, MCP_NAME_FIELD } from '../protocol/header-values.ts';
 import type { JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import { MetaKey } from '../protocol/request-meta.ts';
 
@@ -8,25 +8,6 @@ export interface ParamHeader {
   name: string;
   /** The `properties` keys from the input schema's root to the argument. */
   path: string[];
-}
-
-const PREFIX = '=?base64?';
-const SUFFIX = '?=';
-// Visible ASCII with inner spaces and no edge whitespace goes as is (RFC 9110 field values).
-const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
-const NAME_FIELD: Readonly<Record<string, string>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-};
-
-/**
- * A value as a header carries it: as is when it is plain visible ASCII, else `=?base64?…?=` of its
- * UTF-8 (also a plain value that looks like that form), as MCP 2026-07-28 requires.
- */
-export function encodeHeaderValue(value: string): string {
-  if (PLAIN.test(value) && !(value.startsWith(PREFIX) && value.endsWith(SUFFIX))) return value;
-  return `${PREFIX}${encodeBase64(new TextEncoder().encode(value))}${SUFFIX}`;
 }
 
 /** The `x-mcp-header` arguments of a tool's input schema, reached from the root through `properties`. */
@@ -54,7 +35,7 @@ export function mirroredHeaders(request: JSONRPCRequest, params: readonly ParamH
   const meta = body._meta as Record<string, unknown> | undefined;
   headers.set('mcp-protocol-version', String(meta?.[MetaKey.ProtocolVersion]));
   headers.set('mcp-method', request.method);
-  const field = NAME_FIELD[request.method];
+  const field = MCP_NAME_FIELD[request.method];
   const name = field === undefined ? undefined : body[field];
   if (typeof name === 'string') headers.set('mcp-name', encodeHeaderValue(name));
   if (request.method !== 'tools/call') return headers;

@@ -2,12 +2,8 @@
 // which arguments x-mcp-header marks, and the headers of each request; the server's own decoder agrees.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  collectParamHeaders,
-  encodeHeaderValue,
-  mirroredHeaders,
-  ToolParamHeaders,
-} from '../../src/client/mirrored-headers.ts';
+import { collectParamHeaders, mirroredHeaders, ToolParamHeaders } from '../../src/client/mirrored-headers.ts';
+import { encodeHeaderValue } from '../../src/protocol/header-values.ts';
 import { decodeHeaderValue } from '../../src/transports/http/modern-headers.ts';
 
 const META = { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } };

@@ -1,4 +1,5 @@
-import { decodeBase64, encodeBase64 } from '../../protocol/base64.ts';
+import { decodeBase64 } from '../../protocol/base64.ts';
+import { ENCODED_PREFIX, ENCODED_SUFFIX, MCP_NAME_FIELD } from '../../protocol/header-values.ts';
 import { formatPath } from '../../schema/issues.ts';
 import { type McpParamHeader, readHeaderParamValue } from '../../server/mcp-header-params.ts';
 
@@ -27,19 +28,10 @@ export interface HeaderProblem {
 }
 
 const VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
-const PREFIX = '=?base64?';
-const SUFFIX = '?=';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 // Field values are visible ASCII, space and tab (RFC 9110 §5.5).
 const NOT_FIELD_VALUE = /[^\t\x20-\x7e]/;
-// What encodeHeaderValue sends as is: visible ASCII with inner spaces, no edge whitespace.
-const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
-const NAME_SOURCE: Readonly<Record<string, string>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-};
 
 type Read = { ok: true; value: string } | { ok: false; why: string };
 
@@ -69,7 +61,7 @@ export function validateModernHeaders(
     checkStandard(headers, 'MCP-Protocol-Version', version, `params._meta["${VERSION_KEY}"]`, false) ??
     checkStandard(headers, 'Mcp-Method', request.method, 'method', false);
   if (problem !== undefined) return problem;
-  const nameField = NAME_SOURCE[request.method];
+  const nameField = MCP_NAME_FIELD[request.method];
   if (nameField !== undefined) {
     const name = checkStandard(headers, 'Mcp-Name', request.params?.[nameField], `params.${nameField}`, true);
     if (name !== undefined) return name;
@@ -91,15 +83,6 @@ export function validateModernHeaders(
 export function decodeHeaderValue(value: string): string | undefined {
   const read = readValue(trimOWS(value), true);
   return read.ok ? read.value : undefined;
-}
-
-/**
- * The header form of a value a client mirrors: as is when it is visible ASCII with no leading or
- * trailing whitespace, else `=?base64?…?=` of its UTF-8 (also for a value that looks like that form).
- */
-export function encodeHeaderValue(value: string): string {
-  if (PLAIN.test(value) && !(value.startsWith(PREFIX) && value.endsWith(SUFFIX))) return value;
-  return `${PREFIX}${encodeBase64(new TextEncoder().encode(value))}${SUFFIX}`;
 }
 
 function checkStandard(
@@ -175,13 +158,13 @@ function readValue(value: string, encoded: boolean): Read {
   }
   if (
     !encoded ||
-    value.length < PREFIX.length + SUFFIX.length ||
-    !value.startsWith(PREFIX) ||
-    !value.endsWith(SUFFIX)
+    value.length < ENCODED_PREFIX.length + ENCODED_SUFFIX.length ||
+    !value.startsWith(ENCODED_PREFIX) ||
+    !value.endsWith(ENCODED_SUFFIX)
   ) {
     return { ok: true, value };
   }
-  const base64 = value.slice(PREFIX.length, -SUFFIX.length);
+  const base64 = value.slice(ENCODED_PREFIX.length, -ENCODED_SUFFIX.length);
   const bytes = BASE64.test(base64) ? decodeBase64(base64) : undefined;
   if (bytes === undefined) {
     return {

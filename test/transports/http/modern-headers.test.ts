@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { encodeHeaderValue } from '../../../src/protocol/header-values.ts';
 import type { McpParamHeader } from '../../../src/server/mcp-header-params.ts';
 import {
   decodeHeaderValue,
-  encodeHeaderValue,
   HEADER_MISMATCH,
   type HeaderProblem,
   type MirroredRequest,
