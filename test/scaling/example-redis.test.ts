@@ -57,7 +57,7 @@ test('--help says what --redis shares between instances and what stays per proce
   assert.match(stdout, /--redis\s+Redis URL/);
   assert.match(stdout, /env REDIS_URL/);
   assert.match(stdout, /--instance-id/);
-  assert.match(stdout, /every instance shares: sessions[^]*the chat history[^]*the documents/);
+  assert.match(stdout, /every instance shares: sessions[\s\S]*the chat history[\s\S]*the documents/);
   assert.match(stdout, /What stays per instance: the\s+system metrics/);
 });
 
