@@ -57,6 +57,7 @@ export type {
   ClientRequestOptions,
   Completer,
   EventStore,
+  ListenStreamView,
   McpServerOptions,
   PromptArgs,
   PromptArgumentConfig,
