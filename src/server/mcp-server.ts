@@ -37,12 +37,7 @@ import type { Session, SessionView } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { SessionStore } from './session-store.ts';
 import { reportStoreErrors } from './store-errors.ts';
-import {
-  checkMaxSubscriptions,
-  LISTEN_PREFIX,
-  streamOwner,
-  SubscriptionHub,
-} from './subscription-hub.ts';
+import { checkMaxSubscriptions, LISTEN_PREFIX, SubscriptionHub, streamOwner } from './subscription-hub.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
 import { TRANSPORT_HOST, type TransportHost } from './transport-host.ts';
@@ -293,13 +288,15 @@ export class McpServer {
   /**
    * Sends a notification to one session, or to one 2026-07-28 listen stream (its id from
    * `listenOpened`), held by this instance or, through the message bus, another. Throws
-   * `SESSION_NOT_FOUND` for a session or stream no instance holds, `CAPABILITY_MISSING` for a stream
+   * `SESSION_NOT_FOUND` for a session or stream no instance holds, `NOT_INITIALIZED` for a session
+   * whose client has not completed `initialize` (as `broadcast` skips it), `CAPABILITY_MISSING` for a stream
    * of this instance that did not ask for `method`, `STORE_UNAVAILABLE` when the store or bus fails.
    */
   async notify(sessionId: string, method: string, params?: object): Promise<void> {
     if (sessionId.startsWith(LISTEN_PREFIX)) return this.#notifyStream(sessionId, method, params);
     const session = this.#sessions.get(sessionId);
     if (session !== undefined && !session.closed) {
+      if (session.protocolVersion === undefined) throw notInitialized(sessionId, method);
       session.notify(method, params);
       return;
     }
@@ -311,6 +308,7 @@ export class McpServer {
         `No open session "${sessionId}" to send ${method} to${why}`,
       );
     }
+    if (record.protocolVersion === undefined) throw notInitialized(sessionId, method);
     await this.messageBus.publishToSession(record.owner, sessionId, toNotification(method, params));
   }
 
@@ -520,4 +518,12 @@ function idleTimeoutOf(value: number | undefined): number {
     throw new McpLiveError('INVALID_OPTION', why);
   }
   return value;
+}
+
+/** `server.notify` to a session whose client has not completed `initialize`: it may not be told anything yet. */
+function notInitialized(sessionId: string, method: string): McpLiveError {
+  return new McpLiveError(
+    'NOT_INITIALIZED',
+    `Session "${sessionId}" has not completed initialize, so it cannot take ${method} yet; send it after the sessionInitialized event`,
+  );
 }
