@@ -41,6 +41,7 @@ import { checkMaxSubscriptions, LISTEN_PREFIX, SubscriptionHub, streamOwner } fr
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
 import { TRANSPORT_HOST, type TransportHost } from './transport-host.ts';
+import type { NotificationParams } from './typed-maps.ts';
 
 /** Options of an `McpServer`. */
 export interface McpServerOptions {
@@ -292,7 +293,11 @@ export class McpServer {
    * whose client has not completed `initialize` (as `broadcast` skips it), `CAPABILITY_MISSING` for a stream
    * of this instance that did not ask for `method`, `STORE_UNAVAILABLE` when the store or bus fails.
    */
-  async notify(sessionId: string, method: string, params?: object): Promise<void> {
+  async notify<M extends string>(
+    sessionId: string,
+    method: M,
+    params?: NotificationParams<M>,
+  ): Promise<void> {
     if (sessionId.startsWith(LISTEN_PREFIX)) return this.#notifyStream(sessionId, method, params);
     const session = this.#sessions.get(sessionId);
     if (session !== undefined && !session.closed) {
@@ -332,9 +337,9 @@ export class McpServer {
    * broadcast stays on this instance; a `SessionSelector` travels. A bus failure is reported to `error`
    * listeners, after this instance's sessions got the message.
    */
-  async broadcast(
-    method: string,
-    params?: object,
+  async broadcast<M extends string>(
+    method: M,
+    params?: NotificationParams<M>,
     filter?: ((session: SessionView) => boolean) | SessionSelector,
   ): Promise<number> {
     const message = toNotification(method, params);
