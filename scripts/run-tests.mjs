@@ -29,14 +29,21 @@ const child = spawn(
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', ...files],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
-let tail = '';
+// The totals come once, near the end (failures are listed after them): read them line by line.
+let partial = '';
+let passed = 0;
+let failed = 0;
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4096);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const total = /^ℹ (pass|fail) (\d+)$/.exec(line);
+    if (total?.[1] === 'pass') passed = Number(total[2]);
+    else if (total?.[1] === 'fail') failed = Number(total[2]);
+  }
 });
 child.on('close', (code) => {
-  const passed = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  const failed = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? 0);
   if (code === 0 && passed === 0) {
     console.error('run-tests: the runner exited 0 but no test passed');
     process.exit(1);

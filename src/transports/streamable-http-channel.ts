@@ -15,17 +15,31 @@ export interface ChannelSettings {
   onClose(channel: StreamableChannel): void;
 }
 
+/**
+ * How a POST's requests are answered: always an event stream, always one JSON body (what else they
+ * send goes to the GET stream), or `auto`: one JSON body when every response is ready before anything
+ * else is sent for them, else an event stream from the first other message on.
+ */
+export type PostAnswer = 'stream' | 'json' | 'auto';
+
 /** Where the answers to one POST's requests go: an event stream, or one JSON body. */
 export interface PostTarget {
   /** The requests of the POST that are not settled yet. */
   readonly pending: Set<RequestId>;
+  /** The POST's event stream; in `auto` mode, undefined until something other than a response is sent. */
   readonly stream: EventStream | undefined;
   /** Settles once every request was answered, cancelled or dropped: the responses, in order. */
   readonly done: Promise<JSONRPCResponse[]>;
+  /** In `auto` mode, settles when the answer became an event stream. */
+  readonly streamed: Promise<void>;
 }
 
 interface Target extends PostTarget {
+  stream: EventStream | undefined;
+  readonly answer: PostAnswer;
   readonly responses: JSONRPCResponse[];
+  /** Turns an `auto` answer into an event stream that starts with the responses held so far. */
+  upgrade(): EventStream;
   finish(): void;
 }
 
@@ -34,7 +48,8 @@ interface Target extends PostTarget {
  * anything sent for a request (`relatedRequestId`), goes to the POST stream of that request while it
  * is in flight; the rest goes to the standalone GET stream, which keeps it for replay while no GET is
  * open. In JSON-response mode a POST gets only its responses; what else its requests send goes to
- * the GET stream.
+ * the GET stream. In `auto` mode a POST's responses wait for its last one (one JSON body) unless
+ * something else is sent for its requests first, which turns its answer into an event stream.
  */
 export class StreamableChannel implements SessionChannel {
   /** Random; prefixes this session's stream ids, so that `Last-Event-ID` of another session is refused. */
@@ -85,40 +100,66 @@ export class StreamableChannel implements SessionChannel {
   }
 
   /**
-   * Starts the target of a POST that carries the requests `ids`: a new event stream (that begins with
-   * a priming event when `priming`), or a JSON body.
+   * Starts the target of a POST that carries the requests `ids`: an event stream (that begins with a
+   * priming event when `priming`), one JSON body, or (`auto`) the one that fits what is sent first.
    */
-  openTarget(ids: readonly RequestId[], json: boolean, priming: boolean): PostTarget {
+  openTarget(ids: readonly RequestId[], answer: PostAnswer, priming: boolean): PostTarget {
     const session = this.session;
-    const stream = json
-      ? undefined
-      : new EventStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
-          eager: true,
-          markStart: priming,
-        });
+    const makeStream = () =>
+      new EventStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
+        eager: true,
+        markStart: priming,
+      });
     let resolve!: (responses: JSONRPCResponse[]) => void;
     const done = new Promise<JSONRPCResponse[]>((r) => {
       resolve = r;
     });
+    let streamed: () => void = () => {};
     const byRequest = this.#byRequest;
     const live = this.#live;
     const target: Target = {
       pending: new Set(ids),
-      stream,
+      stream: answer === 'stream' ? makeStream() : undefined,
+      answer,
       done,
+      streamed:
+        answer === 'auto'
+          ? new Promise<void>((r) => {
+              streamed = r;
+            })
+          : Promise.resolve(),
       responses: [],
+      upgrade() {
+        if (target.stream !== undefined) return target.stream;
+        const stream = makeStream();
+        target.stream = stream;
+        live.set(stream.id, target);
+        for (const response of target.responses.splice(0)) stream.send(response);
+        streamed();
+        return stream;
+      },
       finish() {
         for (const id of ids) if (byRequest.get(id) === target) byRequest.delete(id);
-        if (stream !== undefined) {
-          live.delete(stream.id);
-          stream.finish();
+        if (target.stream !== undefined) {
+          live.delete(target.stream.id);
+          target.stream.finish();
         }
         resolve(target.responses);
       },
     };
     for (const id of ids) this.#byRequest.set(id, target);
-    if (stream !== undefined) this.#live.set(stream.id, target);
+    if (target.stream !== undefined) this.#live.set(target.stream.id, target);
     return target;
+  }
+
+  /**
+   * An `auto` target whose answer is not ready at once becomes an event stream (so that keep-alive
+   * and resumption cover a long request); returns it, or undefined once the target is done.
+   */
+  stream(target: PostTarget): EventStream | undefined {
+    const t = target as Target;
+    if (t.stream !== undefined || t.pending.size === 0) return t.stream;
+    return t.upgrade();
   }
 
   /** A request of `target` is over (answered, cancelled, or its session closed). */
@@ -151,6 +192,7 @@ export class StreamableChannel implements SessionChannel {
     }
     if (target.stream !== undefined) target.stream.send(message);
     else if (response) target.responses.push(message as JSONRPCResponse);
+    else if (target.answer === 'auto') target.upgrade().send(message);
     else this.#standalone?.send(message);
     if (response) this.settle(target, requestId as RequestId);
   }

@@ -2,6 +2,7 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type HTTPServerOptions, type ResolvedHTTPOptions, resolveHTTPOptions } from './http/http-options.ts';
+import type { PostAnswer } from './streamable-http-channel.ts';
 
 /** Options of a `StreamableHTTPServer`: the shared HTTP ones, and what only Streamable HTTP has. */
 export interface StreamableHTTPServerOptions extends HTTPServerOptions {
@@ -13,7 +14,14 @@ export interface StreamableHTTPServerOptions extends HTTPServerOptions {
    * clients. (2026-07-28 requests are stateless whatever this says.) @default false
    */
   stateless?: boolean;
-  /** Answer each POST of a 2025 session that carries requests with one `application/json` body instead of an event stream. @default false */
+  /**
+   * How a POST of a 2025 session that carries requests is answered. `true`: always one
+   * `application/json` body (what else its requests send goes to the GET stream). `false`: always an
+   * event stream. Unset: one JSON body when every response is ready at once (before anything else was
+   * sent for the requests, within the turn of the event loop that received them), else an event
+   * stream, which then carries progress, logs and server requests, keep-alive and resumption.
+   * @default undefined (JSON when ready at once)
+   */
   jsonResponse?: boolean;
   /** Where events wait for a client to resume a stream with `Last-Event-ID`; `false` keeps none. @default new MemoryEventStore() */
   eventStore?: EventStore | false;
@@ -30,7 +38,8 @@ export interface StreamableHTTPServerOptions extends HTTPServerOptions {
 export type ResolvedStreamableOptions = ResolvedHTTPOptions & {
   endpoint: string;
   stateless: boolean;
-  jsonResponse: boolean;
+  /** `jsonResponse` as a mode. */
+  postAnswer: PostAnswer;
   eventStore: EventStore | undefined;
   retryInterval: number;
   cancelOnDisconnect: boolean;
@@ -65,7 +74,7 @@ export function resolveStreamableOptions(options: StreamableHTTPServerOptions): 
     ...shared,
     endpoint,
     stateless,
-    jsonResponse: options.jsonResponse ?? false,
+    postAnswer: options.jsonResponse === undefined ? 'auto' : options.jsonResponse ? 'json' : 'stream',
     // Stateless servers have no GET stream to resume on, so they keep no events.
     eventStore: stateless || eventStore === false ? undefined : (eventStore ?? new MemoryEventStore()),
     retryInterval,

@@ -149,7 +149,7 @@ export async function acceptStreamablePost(
 
   const version = initialize ? negotiated(first) : (session.protocolVersion ?? headerVersion);
   const priming = o.eventStore !== undefined && wantsPrimingEvent(version);
-  const target = channel.openTarget(ids, o.jsonResponse, priming);
+  const target = channel.openTarget(ids, o.postAnswer, priming);
   const settled = dispatch(post, messages, batch, extra).then(
     () => settleAll(channel, target, ids, undefined, server),
     (error: unknown) => settleAll(channel, target, ids, error, server),
@@ -160,6 +160,12 @@ export async function acceptStreamablePost(
   const refused = batch ? await refusal(settled) : undefined;
   if (refused !== undefined) return refuse(ex, refused, answer, server);
 
+  // `auto`: the answer is JSON if it is ready by the end of this turn of the event loop (nothing else
+  // was sent for the requests); otherwise, and as soon as something else is sent, an event stream.
+  if (o.postAnswer === 'auto' && target.stream === undefined) {
+    await Promise.race([target.done, target.streamed, nextTurn()]);
+    if (target.stream === undefined) channel.stream(target);
+  }
   if (target.stream === undefined) {
     const responses = await target.done;
     if (responses.length === 0) {
@@ -178,6 +184,11 @@ export async function acceptStreamablePost(
   };
   if (priming) options.priming = { retry: o.retryInterval };
   target.stream.connect(sink, options);
+}
+
+/** Resolves after the I/O callbacks of this turn of the event loop (what a quick handler needs to answer). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A JSON-mode answer: encoded like every other message, so an unencodable result is a -32603 for its id. */

@@ -23,7 +23,7 @@ import {
 import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { McpHttpServer, StreamableHTTPServer } from '../../src/transports/index.ts';
-import { delay, MODES, type Mode, toNodeListener, until } from '../transports/harness.ts';
+import { MODES, type Mode, toNodeListener, until } from '../transports/harness.ts';
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
@@ -88,8 +88,9 @@ function demoServer(seen: Seen): McpServer {
     // Goes on only once the caller has seen that progress: it must arrive while the tool still runs.
     await seen.gate(caller);
     ctx.progress(2, 2, 'done');
-    // The v1 client handles notifications a microtask after responses: let progress land first.
-    await delay(5);
+    // Answers only once the caller has that progress too: a client may handle a notification later
+    // than a response that follows it (the v1 client does, by a microtask), and the machine may be slow.
+    await seen.gate(`${caller}:done`);
     return `done for ${caller}`;
   });
   server.resource('memo://greeting', { name: 'greeting', mimeType: 'text/plain' }, () => 'hello, reader');
@@ -314,6 +315,7 @@ for (const kind of ['StreamableHTTPServer', 'McpHttpServer'] as const) {
         const onprogress = (i: number) => (p: { progress: number }) => {
           progress[i]!.push(p);
           if (p.progress === 1) host.seen.open(callers[i]!);
+          if (p.progress === 2) host.seen.open(`${callers[i]!}:done`);
         };
         // A tool whose progress is held back until it returns would wait for its gate for ever.
         const options = { timeout: 5_000 };

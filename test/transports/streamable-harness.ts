@@ -85,8 +85,11 @@ export function eventsOf(body: string): ParsedEvent[] {
   return parser.events;
 }
 
-/** The JSON-RPC messages of a whole event-stream body. */
+/** The JSON-RPC messages of a whole POST answer: one JSON body (a message or a batch), or an event stream. */
 export function messagesOf(body: string): Array<Record<string, unknown>> {
+  const start = body.trimStart()[0];
+  if (start === '{') return [JSON.parse(body) as Record<string, unknown>];
+  if (start === '[') return JSON.parse(body) as Array<Record<string, unknown>>;
   return eventsOf(body)
     .filter((e) => e.data !== '')
     .map((e) => JSON.parse(e.data) as Record<string, unknown>);

@@ -24,6 +24,15 @@ const PING = { jsonrpc: '2.0', id: 1, method: 'ping' } as const;
 function demoServer(): McpServer {
   const server = new McpServer({ name: 'wire', version: '1.0.0' });
   server.tool('echo', {}, (_args, ctx) => `session ${ctx.session.id}`);
+  server.tool('quick', {}, async () => 'at once');
+  server.tool('chatty', {}, (_args, ctx) => {
+    ctx.progress(1, 2);
+    return 'after progress';
+  });
+  server.tool('slow', {}, async () => {
+    await delay(30);
+    return 'later';
+  });
   return server;
 }
 
@@ -32,8 +41,47 @@ for (const mode of MODES) {
     startStreamable(t, mode, options, demoServer());
 
   describe(`Streamable HTTP status codes (${mode})`, () => {
-    test('200: initialize answers on an event stream that primes, carries the response, then ends', async (t) => {
-      const h = await start(t, { retryInterval: 250 });
+    test('200: an answer ready at once is one JSON body; one that sends something first, or takes longer, an event stream', async (t) => {
+      const h = await start(t);
+      const init = await mcpPost(h.url, initializeMessage('2025-11-25'));
+      assert.equal(init.status, 200);
+      assert.equal(init.headers['content-type'], 'application/json');
+      assert.match(init.headers['mcp-session-id'] as string, /^[\x21-\x7E]{16,}$/);
+      assert.equal((JSON.parse(init.body) as { id: number }).id, 0);
+      const { headers } = await openSession(h);
+      const call = (id: number, name: string) => ({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name, arguments: {}, _meta: { progressToken: id } },
+      });
+      const quick = await mcpPost(h.url, call(1, 'quick'), headers);
+      assert.equal(quick.headers['content-type'], 'application/json');
+      assert.deepEqual(
+        messagesOf(quick.body).map((m) => m.id),
+        [1],
+      );
+      // Progress before the answer: an event stream, primed (2025-11-25 with an event store).
+      const chatty = await mcpPost(h.url, call(2, 'chatty'), headers);
+      assert.equal(chatty.headers['content-type'], 'text/event-stream');
+      const events = eventsOf(chatty.body);
+      assert.equal(events[0]?.data, '', 'the priming event comes first');
+      assert.deepEqual(
+        messagesOf(chatty.body).map((m) => m.method ?? m.id),
+        ['notifications/progress', 2],
+      );
+      // Silent but not ready within the turn that received it: an event stream too (keep-alive, resumption).
+      const slow = await mcpPost(h.url, call(3, 'slow'), headers);
+      assert.equal(slow.headers['content-type'], 'text/event-stream');
+      assert.equal(eventsOf(slow.body)[0]?.data, '');
+      assert.deepEqual(
+        messagesOf(slow.body).map((m) => m.id),
+        [3],
+      );
+    });
+
+    test('200: jsonResponse: false answers initialize on an event stream that primes, carries the response, then ends', async (t) => {
+      const h = await start(t, { retryInterval: 250, jsonResponse: false });
       const answer = await mcpPost(h.url, initializeMessage('2025-11-25'));
       assert.equal(answer.status, 200);
       assert.equal(answer.headers['content-type'], 'text/event-stream');
@@ -54,7 +102,7 @@ for (const mode of MODES) {
     });
 
     test('200: clients before 2025-11-25 get no priming event (they cannot read empty data)', async (t) => {
-      const h = await start(t);
+      const h = await start(t, { jsonResponse: false });
       const answer = await mcpPost(h.url, initializeMessage('2025-06-18'));
       const events = eventsOf(answer.body);
       assert.equal(events.length, 1);
