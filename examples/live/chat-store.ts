@@ -43,6 +43,7 @@ export class MemoryChatStorage implements ChatStorage {
 export class ChatStore {
   readonly #storage: ChatStorage;
   readonly #limit: number;
+  #unsaved = 0;
 
   constructor(options: { limit?: number; storage?: ChatStorage } = {}) {
     this.#limit = options.limit ?? 200;
@@ -51,6 +52,14 @@ export class ChatStore {
 
   add(channel: string, from: string, text: string): Promise<ChatMessage> {
     return this.#storage.append(channel, { channel, from, text, at: new Date().toISOString() }, this.#limit);
+  }
+
+  /**
+   * A message that could not be stored (Redis away): it still goes out, with an id below zero that
+   * no stored message has, and is not in the history.
+   */
+  unsaved(channel: string, from: string, text: string): ChatMessage {
+    return { id: --this.#unsaved, channel, from, text, at: new Date().toISOString() };
   }
 
   history(channel: string): Promise<ChatMessage[]> {

@@ -25,10 +25,18 @@ export function registerChat(server: McpServer, hub: TopicHub, chat: ChatStore):
     },
     async ({ message, channel, from }, ctx) => {
       hub.join(ctx.session, 'chat', channel);
-      const sent = await chat.add(channel, from ?? publicHandle(ctx.session), message);
+      const name = from ?? publicHandle(ctx.session);
+      // With Redis away the message still reaches this instance's sessions; the sender is told it
+      // is not in the history.
+      const stored = await chat.add(channel, name, message).catch((error: unknown) => error as Error);
+      const sent = stored instanceof Error ? chat.unsaved(channel, name, message) : stored;
       const delivered = await hub.publish('chat', channel, { ...sent });
+      if (stored instanceof Error) {
+        const note = `sent, but not kept in the history of chat://${channel}: ${stored.message}`;
+        return json({ delivered, message: sent, saved: false, note });
+      }
       void server.resourceUpdated(chatUri(channel));
-      return json({ delivered, message: sent });
+      return json({ delivered, message: sent, saved: true });
     },
   );
 

@@ -23,6 +23,13 @@ redis.call('RPUSH', KEYS[1], message)
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return message`;
 
+/** Runs one command; fails at once, saying why, while the client is reconnecting (not after a long wait). */
+async function command(client: RedisClientLike, args: string[]): Promise<unknown> {
+  if (!client.isReady)
+    throw new Error(`Redis is unreachable, so ${args[0]} could not run; it reconnects by itself`);
+  return client.sendCommand(args);
+}
+
 export class RedisDocumentStorage implements DocumentStorage {
   readonly #client: RedisClientLike;
 
@@ -31,13 +38,13 @@ export class RedisDocumentStorage implements DocumentStorage {
   }
 
   async read(id: string): Promise<StoredDocument | undefined> {
-    const state = await this.#client.sendCommand(['HGET', `${PREFIX}:doc:{${id}}`, 'state']);
+    const state = await command(this.#client, ['HGET', `${PREFIX}:doc:{${id}}`, 'state']);
     return typeof state === 'string' ? (JSON.parse(state) as StoredDocument) : undefined;
   }
 
   async write(id: string, expected: number, next: StoredDocument): Promise<boolean> {
     const args = [String(expected), String(next.version), JSON.stringify(next)];
-    const written = await this.#client.sendCommand([
+    const written = await command(this.#client, [
       'EVAL',
       WRITE_DOCUMENT,
       '1',
@@ -45,12 +52,12 @@ export class RedisDocumentStorage implements DocumentStorage {
       ...args,
     ]);
     if (written !== 1) return false;
-    await this.#client.sendCommand(['SADD', `${PREFIX}:doc-ids`, id]);
+    await command(this.#client, ['SADD', `${PREFIX}:doc-ids`, id]);
     return true;
   }
 
   async ids(): Promise<string[]> {
-    return ((await this.#client.sendCommand(['SMEMBERS', `${PREFIX}:doc-ids`])) as string[]).sort();
+    return ((await command(this.#client, ['SMEMBERS', `${PREFIX}:doc-ids`])) as string[]).sort();
   }
 }
 
@@ -64,24 +71,17 @@ export class RedisChatStorage implements ChatStorage {
   async append(channel: string, message: Omit<ChatMessage, 'id'>, limit: number): Promise<ChatMessage> {
     const keys = [`${PREFIX}:chat:{${channel}}`, `${PREFIX}:chat-seq:{${channel}}`];
     const rest = JSON.stringify(message).slice(1);
-    const stored = await this.#client.sendCommand([
-      'EVAL',
-      APPEND_MESSAGE,
-      '2',
-      ...keys,
-      rest,
-      String(limit),
-    ]);
-    await this.#client.sendCommand(['SADD', `${PREFIX}:chat-channels`, channel]);
+    const stored = await command(this.#client, ['EVAL', APPEND_MESSAGE, '2', ...keys, rest, String(limit)]);
+    await command(this.#client, ['SADD', `${PREFIX}:chat-channels`, channel]);
     return JSON.parse(String(stored)) as ChatMessage;
   }
 
   async history(channel: string): Promise<ChatMessage[]> {
-    const list = await this.#client.sendCommand(['LRANGE', `${PREFIX}:chat:{${channel}}`, '0', '-1']);
+    const list = await command(this.#client, ['LRANGE', `${PREFIX}:chat:{${channel}}`, '0', '-1']);
     return (list as string[]).map((text) => JSON.parse(text) as ChatMessage);
   }
 
   async channels(): Promise<string[]> {
-    return ((await this.#client.sendCommand(['SMEMBERS', `${PREFIX}:chat-channels`])) as string[]).sort();
+    return ((await command(this.#client, ['SMEMBERS', `${PREFIX}:chat-channels`])) as string[]).sort();
   }
 }
