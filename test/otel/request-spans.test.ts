@@ -14,6 +14,7 @@ import { s } from '../../src/schema/index.ts';
 import { McpServer } from '../../src/server/mcp-server.ts';
 import { text, toolError } from '../../src/server/results.ts';
 import { StdioTransport } from '../../src/stdio.ts';
+import { textOf } from '../client/modern-helpers.ts';
 import { until } from '../transports/harness.ts';
 import { LineReader } from '../transports/line-reader.ts';
 import {
@@ -122,6 +123,29 @@ describe('request spans', () => {
       discover.parentSpanContext?.spanId,
       viaHeader.spanId,
       'without _meta, the header is the parent',
+    );
+  });
+
+  test('2026-07-28: each input round is a span of its own, input_required until the last', async (t) => {
+    const host = await startInstrumentedHost(t, (server) => {
+      server.tool('ask', {}, async (_args, ctx) => {
+        const answer = await ctx.elicit({
+          message: 'Name?',
+          requestedSchema: { type: 'object', properties: {} },
+        });
+        return text(answer.action);
+      });
+    });
+    const client = await connect(host.url, { protocol: '2026-07-28' });
+    t.after(() => client.close());
+    client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: {} }));
+
+    assert.equal(textOf(await client.callTool('ask', {})), 'accept');
+
+    const rounds = host.telemetry.spans().filter((span) => span.name === 'tools/call ask');
+    assert.deepEqual(
+      rounds.map((span) => span.attributes['mcp_live.result_type']),
+      ['input_required', 'complete'],
     );
   });
 
