@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as root from '../src/index.ts';
+import * as otel from '../src/otel/index.ts';
 import * as testing from '../src/testing/index.ts';
 import * as transport from '../src/transport.ts';
 
@@ -53,4 +54,8 @@ test('mcp-live/testing exports the in-memory client pair', () => {
 
 test('mcp-live/transport exports what a transport of your own needs, and nothing a handler does', () => {
   assert.deepEqual(Object.keys(transport).sort(), ['Session', 'asSession', 'transportHost']);
+});
+
+test('mcp-live/otel exports instrument() alone', () => {
+  assert.deepEqual(Object.keys(otel).sort(), ['instrument']);
 });

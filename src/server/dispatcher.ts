@@ -14,6 +14,7 @@ import { claimedProtocolVersion } from '../protocol/request-meta.ts';
 import { negotiateProtocolVersion } from '../protocol/versions.ts';
 import type { Catalog } from './catalog.ts';
 import type { Hooks } from './hooks.ts';
+import type { InstrumentationSlot } from './instrumentation.ts';
 import type { McpServer } from './mcp-server.ts';
 import { complete, getPrompt, listPrompts } from './prompt-methods.ts';
 import { RequestContext } from './request-context.ts';
@@ -56,6 +57,7 @@ export interface DispatcherSettings {
   server: McpServer;
   catalog: Catalog;
   hooks: Hooks;
+  instrumentation: InstrumentationSlot;
   middleware: readonly ToolMiddleware[];
   pageSize: number;
   info: Implementation;
@@ -118,8 +120,11 @@ export class Dispatcher {
   async handle(session: Session, message: JSONRPCMessage, extra: MessageExtra = {}): Promise<void> {
     session.touch();
     if ('method' in message) {
-      if ('id' in message) await this.#request(session, message as JSONRPCRequest, extra);
-      else this.#notification(session, message);
+      if (!('id' in message)) return this.#notification(session, message);
+      const request = message as JSONRPCRequest;
+      const probe = this.#s.instrumentation.current;
+      if (probe === undefined) await this.#request(session, request, extra);
+      else await probe.request(session, request, extra, () => this.#request(session, request, extra));
     } else {
       // A response to one of our requests; an id we never sent (or already settled) is ignored.
       session.resolveResponse(message as JSONRPCResponse);
@@ -133,20 +138,22 @@ export class Dispatcher {
     await Promise.all(messages.map((m) => this.handle(session, m, extra)));
   }
 
-  async #request(session: Session, request: JSONRPCRequest, extra: MessageExtra): Promise<void> {
+  /** Serves one request; resolves to the response sent, `undefined` when none was. */
+  async #request(
+    session: Session,
+    request: JSONRPCRequest,
+    extra: MessageExtra,
+  ): Promise<JSONRPCResponse | undefined> {
     const { id, method } = request;
     const controller = session.beginRequest(id);
     if (controller === undefined) {
-      session.send(
-        errorResponse(
-          id,
-          ProtocolError.invalidRequest(
-            `Request id ${JSON.stringify(id)} is already in use by a request in flight`,
-          ),
+      const refusal = errorResponse(
+        id,
+        ProtocolError.invalidRequest(
+          `Request id ${JSON.stringify(id)} is already in use by a request in flight`,
         ),
-        { relatedRequestId: id },
       );
-      return;
+      return session.send(refusal, { relatedRequestId: id }) ? refusal : undefined;
     }
     const started = performance.now();
     const params = request.params ?? {};
@@ -183,11 +190,12 @@ export class Dispatcher {
       aborted = !session.endRequest(id, controller);
     }
     // A cancelled request gets no response; a closed session gets nothing at all.
-    if (aborted) return;
-    session.send(response, { relatedRequestId: id });
+    if (aborted) return undefined;
+    const sent = session.send(response, { relatedRequestId: id });
     if (this.#s.hooks.has('afterRequest')) {
       this.#s.hooks.emit('afterRequest', request, response, session, performance.now() - started);
     }
+    return sent ? response : undefined;
   }
 
   async #routeStateless(

@@ -2,7 +2,7 @@ import { errorText } from '../protocol/error-text.ts';
 import type { JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
-import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { SchemaInput } from '../schema/index.ts';
 import { MemoryMessageBus } from '../stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../stores/memory-session-store.ts';
@@ -11,6 +11,7 @@ import { Catalog, type CatalogKind } from './catalog.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { EVENTS_EXTENSION } from './events-extension.ts';
 import { Hooks, type ServerEvents } from './hooks.ts';
+import { INSTRUMENTATION, InstrumentationSlot } from './instrumentation.ts';
 import {
   type BusMessage,
   type MessageBus,
@@ -106,6 +107,8 @@ export class McpServer {
   readonly sessionStore: SessionStore;
   readonly messageBus: MessageBus;
   readonly instanceId: string;
+  /** Where `instrument()` from `mcp-live/otel` attaches; empty, it costs each hook point a null check. */
+  readonly [INSTRUMENTATION] = new InstrumentationSlot();
   readonly #hooks = new Hooks();
   readonly #catalog: Catalog;
   readonly #dispatcher: Dispatcher;
@@ -155,6 +158,7 @@ export class McpServer {
       server: this,
       catalog: this.#catalog,
       hooks: this.#hooks,
+      instrumentation: this[INSTRUMENTATION],
       middleware: this.#middleware,
       pageSize: options.pageSize ?? 100,
       info,
@@ -421,6 +425,8 @@ export class McpServer {
 
   /** Reports a failure to `error` listeners (or the console when there are none). */
   reportError(error: unknown, session?: SessionView, request?: JSONRPCRequest): void {
+    const probe = this[INSTRUMENTATION].current;
+    if (probe !== undefined && isMcpLiveError(error, 'STORE_UNAVAILABLE')) probe.storeFailed(error);
     const context: { session?: SessionView; request?: JSONRPCRequest } = {};
     if (session !== undefined) context.session = session;
     if (request !== undefined) context.request = request;

@@ -1,4 +1,5 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import { instrumentationOf } from '../server/instrumentation.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
@@ -67,6 +68,7 @@ export class SSEWire implements Wire {
         numberWithoutStore: true,
         keepAlive: { interval: o.keepAliveInterval, mode: o.keepAlive, pingTimeout: o.pingTimeout },
         maxBufferedBytes: o.maxBufferedBytes,
+        instrumentation: instrumentationOf(server),
         report: (error, session) => server.reportError(error, session),
         unresponsive: (session, reason) => void server.closeSession(session, reason),
       },

@@ -1,6 +1,7 @@
 import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage, JSONRPCResponse } from '../protocol/jsonrpc.ts';
 import { ModernErrorCode } from '../protocol/request-meta.ts';
+import type { InstrumentationSlot } from '../server/instrumentation.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
@@ -12,6 +13,8 @@ import { SSE_HEADERS } from './streamable-http-answers.ts';
 export interface StatelessChannelSettings {
   keepAlive: KeepAliveSettings;
   maxBufferedBytes: number;
+  /** The server's instrumentation slot: told how much waits for slow clients. */
+  instrumentation?: InstrumentationSlot;
   report(error: unknown, session: Session | undefined): void;
 }
 
@@ -112,6 +115,7 @@ export class StatelessRequestChannel implements SessionChannel {
   #open(): EventStreamWriter {
     const writer = new EventStreamWriter({
       maxBuffered: this.#settings.maxBufferedBytes,
+      instrumentation: this.#settings.instrumentation,
       onOverflow: () => this.#gone(),
     });
     this.#writer = writer;

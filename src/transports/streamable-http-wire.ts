@@ -1,5 +1,6 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
+import { instrumentationOf } from '../server/instrumentation.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
 import { reportStoreErrors } from '../server/store-errors.ts';
@@ -64,6 +65,7 @@ export class StreamableWire implements Wire {
       // Resolved once per wire, not per POST: whether the store has a fast path does not change.
       store: o.eventStore === undefined ? undefined : streamEventStore(o.eventStore),
       maxBufferedBytes: o.maxBufferedBytes,
+      instrumentation: instrumentationOf(server),
       report,
       unresponsive: (session: Session, reason: string) => void server.closeSession(session, reason),
     };
@@ -88,6 +90,7 @@ export class StreamableWire implements Wire {
         channel: {
           keepAlive: { interval, mode: 'comment', pingTimeout: o.pingTimeout },
           maxBufferedBytes: o.maxBufferedBytes,
+          instrumentation: instrumentationOf(server),
           report,
         },
         openRequest: (ex, cors, principal, channel) => this.#openRequest(ex, cors, principal, channel),

@@ -1,3 +1,4 @@
+import type { Instrumentation, InstrumentationSlot } from '../../server/instrumentation.ts';
 import type { StreamSink } from './exchange.ts';
 
 export interface EventStreamWriterOptions {
@@ -5,6 +6,8 @@ export interface EventStreamWriterOptions {
   maxBuffered: number;
   /** Called once when a write would pass `maxBuffered`; the sink is destroyed right after. */
   onOverflow(buffered: number): void;
+  /** Told how much waits for a slow client, when an instrumentation is attached. */
+  instrumentation?: InstrumentationSlot | undefined;
 }
 
 /**
@@ -20,6 +23,9 @@ export class EventStreamWriter {
   /** True until a sink is attached, and while the sink has refused more. */
   #blocked = true;
   #state: 'open' | 'ended' | 'overflowed' = 'open';
+  /** How much of the queue an instrumentation was told waits, and which one (it may be detached since). */
+  #reported = 0;
+  #reportedTo: Instrumentation | undefined;
 
   constructor(options: EventStreamWriterOptions) {
     this.#options = options;
@@ -71,12 +77,16 @@ export class EventStreamWriter {
       this.#state = 'overflowed';
       this.#queue = [];
       this.#queued = 0;
+      if (this.#reported > 0) this.#unreport();
+      this.#options.instrumentation?.current?.overflowed();
       this.#options.onOverflow(buffered);
       this.#sink?.destroy();
       return false;
     }
     this.#queue.push(chunk);
     this.#queued += chunk.length;
+    const probe = this.#options.instrumentation?.current;
+    if (probe !== undefined) this.#report(probe, chunk.length);
     return true;
   }
 
@@ -99,6 +109,7 @@ export class EventStreamWriter {
     this.#state = 'ended';
     this.#queue = [];
     this.#queued = 0;
+    if (this.#reported > 0) this.#unreport();
     this.#sink?.destroy();
   }
 
@@ -111,8 +122,23 @@ export class EventStreamWriter {
     const data = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
     this.#queue = [];
     this.#queued = 0;
+    if (this.#reported > 0) this.#unreport();
     // Held events that waited on top of the bound are out now: the bound is the usual one again.
     this.#maxBuffered = this.#options.maxBuffered;
     return data;
+  }
+
+  #report(probe: Instrumentation, length: number): void {
+    if (this.#reportedTo !== probe) {
+      if (this.#reported > 0) this.#unreport();
+      this.#reportedTo = probe;
+    }
+    this.#reported += length;
+    probe.buffered(length);
+  }
+
+  #unreport(): void {
+    this.#reportedTo?.buffered(-this.#reported);
+    this.#reported = 0;
   }
 }

@@ -1,6 +1,7 @@
 import { encodeMessage } from '../../protocol/encode-message.ts';
 import type { JSONRPCMessage } from '../../protocol/jsonrpc.ts';
 import { McpLiveError } from '../../protocol/mcp-live-error.ts';
+import type { InstrumentationSlot } from '../../server/instrumentation.ts';
 import type { Session } from '../../server/session.ts';
 import type { StreamEventStore } from '../../server/sync-event-store.ts';
 import { EventStreamWriter } from './event-stream-writer.ts';
@@ -21,6 +22,8 @@ export interface EventStreamSettings {
   keepAlive: KeepAliveSettings;
   /** How much encoded text may wait for a client that is not reading before its connection is dropped. */
   maxBufferedBytes: number;
+  /** The server's instrumentation slot: told how much waits for slow clients. */
+  instrumentation?: InstrumentationSlot;
   report(error: unknown, session: Session | undefined): void;
   /** The client of the stream's open connection stopped answering keep-alive pings. */
   unresponsive(session: Session, reason: string): void;
@@ -326,6 +329,7 @@ export class EventStream {
     const connection: Connection = {
       writer: new EventStreamWriter({
         maxBuffered: this.#settings.maxBufferedBytes,
+        instrumentation: this.#settings.instrumentation,
         onOverflow(buffered) {
           stream.#overflow(connection, buffered);
         },

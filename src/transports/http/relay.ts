@@ -1,5 +1,6 @@
 import { errorText } from '../../protocol/error-text.ts';
 import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
+import { type InstrumentationSlot, instrumentationOf } from '../../server/instrumentation.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
 import type { RelayPayload } from '../../server/message-bus.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
@@ -93,6 +94,7 @@ export function isRelayed(ex: Exchange): boolean {
  */
 export class ExchangeRelay {
   readonly #server: McpServer;
+  readonly #instrumentation: InstrumentationSlot;
   readonly #handlers = new Map<string, ExchangeHandler[]>();
   /** Held here, relayed from elsewhere; by exchange id. */
   readonly #incoming = new Map<string, RelayExchange>();
@@ -103,6 +105,7 @@ export class ExchangeRelay {
 
   constructor(server: McpServer) {
     this.#server = server;
+    this.#instrumentation = instrumentationOf(server);
     transportHost(server).onRelayPayload((packet) => this.#receive(packet));
   }
 
@@ -129,7 +132,11 @@ export class ExchangeRelay {
       const route = await this.#routeOnce(exchange, sessionId, options);
       if (route.kind === 'answered') return undefined;
       exchange = route.exchange;
-      if (route.kind === 'local' || (await options.adopt(route.record, route.gone, exchange))) break;
+      if (route.kind === 'local') break;
+      if (await options.adopt(route.record, route.gone, exchange)) {
+        this.#instrumentation.current?.tookOver();
+        break;
+      }
     }
     return exchange;
   }
@@ -141,6 +148,7 @@ export class ExchangeRelay {
     try {
       record = await server.sessionStore.get(sessionId);
     } catch (error) {
+      this.#instrumentation.current?.storeFailed(error);
       const message = `Service Unavailable: session "${sessionId}" is not held by this instance, and the session store that knows its holder cannot be reached (${errorText(error)}); retry shortly`;
       options.refuse(ex, 503, message, { 'Retry-After': '2' });
       return { kind: 'answered' };
@@ -212,6 +220,7 @@ export class ExchangeRelay {
         server.messageBus.relay(owner, open as unknown as RelayPayload).then(
           () => {
             outgoing.sent = true;
+            this.#instrumentation.current?.relayed('sent');
             this.#startChecks();
           },
           (error: unknown) => {
@@ -224,6 +233,7 @@ export class ExchangeRelay {
             }
             this.#outgoing.delete(x);
             if (isMcpLiveError(error, 'INSTANCE_GONE')) return resolve(true);
+            this.#instrumentation.current?.storeFailed(error);
             const message = `Service Unavailable: session "${sessionId}" is held by another instance, and the message bus cannot reach it (${errorText(error)}); retry shortly`;
             options.refuse(ex, 503, message, { 'Retry-After': '2' });
             resolve(false);
@@ -247,6 +257,7 @@ export class ExchangeRelay {
 
   /** The holder's side: serves a relayed request through the transport it names. */
   #serveIncoming(open: Extract<Packet, { k: 'open' }>): void {
+    this.#instrumentation.current?.relayed('received');
     const bus = this.#server.messageBus;
     const ex = new RelayExchange(
       open,
@@ -313,6 +324,7 @@ export class ExchangeRelay {
         if (out.blocked) out.waiting += packet.chunk.length;
         if (!sink.write(packet.chunk)) out.blocked = true;
         if (out.waiting > out.maxBuffered) {
+          this.#instrumentation.current?.overflowed();
           sink.destroy();
           this.#clientLeft(packet.x, out);
         }
