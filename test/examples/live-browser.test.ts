@@ -24,19 +24,25 @@ describe('the live page in chromium', {
   });
   after(() => browser?.close());
 
+  interface OpenOptions {
+    hash?: string;
+    /** Console errors the test expects (failed requests while a server is down, a 401). */
+    allow?: RegExp | undefined;
+    /** Failed requests the test expects (`METHOD url net::ERR_…`); without `allow`, any other fails the test. */
+    allowFailed?: RegExp;
+  }
+
   /** Opens the page in a fresh browser context (one user); fails the test on any console error or CSP violation. */
-  /** `allow` matches console errors the test expects (failed requests while a server is down, a 401). */
   async function open(
     t: TestContext,
     live: LiveServer,
     query: string,
-    hash = '',
-    allow?: RegExp,
+    options: OpenOptions = {},
   ): Promise<Page> {
+    const { hash = '', allow, allowFailed } = options;
     // Only reached without chromium in CI, where the browser tests must run: each of them fails.
     if (browser === undefined) throw new Error(`${missing}; CI must run the browser tests`);
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    t.after(() => context.close());
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const problems: string[] = [];
@@ -44,14 +50,31 @@ describe('the live page in chromium', {
       if (message.type() === 'error' && !allow?.test(message.text())) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
-    t.after(() => assert.deepEqual(problems, [], 'the page logged no errors'));
+    // What DevTools would show in red: while the server is up, no request of the page fails.
+    const failed: string[] = [];
+    if (allow === undefined) {
+      page.on('requestfailed', (request) => {
+        const line = `${request.method()} ${request.url()} ${request.failure()?.errorText}`;
+        if (!allowFailed?.test(line)) failed.push(line);
+      });
+    }
+    t.after(async () => {
+      const shown = [...failed];
+      await context.close();
+      assert.deepEqual(problems, [], 'the page logged no errors');
+      assert.deepEqual(shown, [], 'no request of the page failed');
+    });
     await page.goto(`${live.url}${query}${hash}`);
     return page;
   }
 
-  async function twoUsers(t: TestContext, live: LiveServer, allow?: RegExp): Promise<[Page, Page]> {
-    const a = await open(t, live, '?transport=streamable-http', '', allow);
-    const b = await open(t, live, '?transport=sse', '', allow);
+  async function twoUsers(
+    t: TestContext,
+    live: LiveServer,
+    options: OpenOptions = {},
+  ): Promise<[Page, Page]> {
+    const a = await open(t, live, '?transport=streamable-http', options);
+    const b = await open(t, live, '?transport=sse', options);
     for (const page of [a, b]) await page.waitForSelector('#state[data-state="connected"]');
     assert.equal(await a.textContent('#transport'), 'streamable-http');
     assert.equal(await b.textContent('#transport'), 'sse');
@@ -153,7 +176,8 @@ describe('the live page in chromium', {
 
   test('cancel stops the stream_data call on the server', async (t) => {
     const live = await startLive(t, { streamDelay: 50 });
-    const [a] = await twoUsers(t, live);
+    // Cancelling ends the call's own response stream: the one request that is meant to end early.
+    const [a] = await twoUsers(t, live, { allowFailed: /^POST \S+\/mcp net::ERR_ABORTED$/ });
     await a.fill('#stream-count', '1000');
     await a.click('#stream-start');
     await a.waitForFunction(
@@ -189,7 +213,7 @@ describe('the live page in chromium', {
 
   test('the page shows a lost connection and reconnects to a restarted server, over both transports', async (t) => {
     const first = await startLive(t);
-    const pages = await twoUsers(t, first, /ERR_CONNECTION_REFUSED|404 \(Not Found\)/);
+    const pages = await twoUsers(t, first, { allow: /ERR_CONNECTION_REFUSED|404 \(Not Found\)/ });
     const before = await Promise.all(pages.map((page) => page.textContent('#session-id')));
     // Every state the badge takes from here on, in order.
     for (const page of pages) {
@@ -235,14 +259,17 @@ describe('the live page in chromium', {
   test('with MCP_LIVE_TOKEN the page asks for the token, or takes it from #token=', async (t) => {
     const live = await startLive(t, { token: 'browser-secret' });
     const unauthorized = /401 \(Unauthorized\)/;
-    const asks = await open(t, live, '', '', unauthorized);
+    const asks = await open(t, live, '', { allow: unauthorized });
     await asks.waitForSelector('#state[data-state="unauthorized"]');
     assert.equal(await asks.isVisible('#token-form'), true);
     await asks.fill('#token', 'browser-secret');
     await asks.click('#token-form button');
     await asks.waitForSelector('#state[data-state="connected"]');
 
-    const linked = await open(t, live, '?transport=sse', '#token=browser-secret', unauthorized);
+    const linked = await open(t, live, '?transport=sse', {
+      hash: '#token=browser-secret',
+      allow: unauthorized,
+    });
     await linked.waitForSelector('#state[data-state="connected"]');
     assert.equal(await linked.evaluate(() => location.hash), '', 'the token leaves the address bar');
   });
