@@ -1,84 +1,22 @@
 // The live page in a real browser: Debian's chromium driven by playwright-core, two browser contexts as
 // two users (A over Streamable HTTP, B over HTTP+SSE). Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../examples/live/chromium.ts';
+import { describe, type TestContext, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { LiveServer } from '../../examples/live/live-server.ts';
 import { startLive, until } from './live-harness.ts';
+import { ARTIFACTS, BROWSER_SUITE, bluePixels, type OpenOptions, usePages } from './live-page.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const missing = hasChromium()
-  ? undefined
-  : `chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`;
-
-describe('the live page in chromium', {
-  skip: missing !== undefined && process.env.CI !== 'true' ? missing : false,
-}, () => {
-  let browser: Browser | undefined;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    if (missing === undefined) browser = await launchChromium();
-  });
-  after(() => browser?.close());
-
-  interface OpenOptions {
-    hash?: string;
-    /** Console errors the test expects (failed requests while a server is down, a 401). */
-    allow?: RegExp | undefined;
-    /** Failed requests the test expects (`METHOD url net::ERR_…`); without `allow`, any other fails the test. */
-    allowFailed?: RegExp;
-  }
-
-  /** Opens the page in a fresh browser context (one user); fails the test on any console error or CSP violation. */
-  async function open(
-    t: TestContext,
-    live: LiveServer,
-    query: string,
-    options: OpenOptions = {},
-  ): Promise<Page> {
-    const { hash = '', allow, allowFailed } = options;
-    // Only reached without chromium in CI, where the browser tests must run: each of them fails.
-    if (browser === undefined) throw new Error(`${missing}; CI must run the browser tests`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !allow?.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    // What DevTools would show in red: while the server is up, no request of the page fails.
-    const failed: string[] = [];
-    if (allow === undefined) {
-      page.on('requestfailed', (request) => {
-        const line = `${request.method()} ${request.url()} ${request.failure()?.errorText}`;
-        if (!allowFailed?.test(line)) failed.push(line);
-      });
-    }
-    t.after(async () => {
-      const shown = [...failed];
-      await context.close();
-      assert.deepEqual(problems, [], 'the page logged no errors');
-      assert.deepEqual(shown, [], 'no request of the page failed');
-    });
-    await page.goto(`${live.url}${query}${hash}`);
-    return page;
-  }
+describe('the live page in chromium', BROWSER_SUITE, () => {
+  const { open, users } = usePages();
 
   async function twoUsers(
     t: TestContext,
     live: LiveServer,
     options: OpenOptions = {},
   ): Promise<[Page, Page]> {
-    const a = await open(t, live, '?transport=streamable-http', options);
-    const b = await open(t, live, '?transport=sse', options);
-    for (const page of [a, b]) await page.waitForSelector('#state[data-state="connected"]');
-    assert.equal(await a.textContent('#transport'), 'streamable-http');
-    assert.equal(await b.textContent('#transport'), 'sse');
-    return [a, b];
+    const [a, b] = await users(t, live, ['streamable-http', 'sse'], options);
+    return [a!, b!];
   }
 
   test("A's chat message appears for B, and B's reply for A", async (t) => {
@@ -200,13 +138,7 @@ describe('the live page in chromium', {
     await a.waitForFunction(() => Number(document.querySelector('#notification-count')?.textContent) >= 5);
     assert.match((await a.textContent('#cpu')) ?? '', /^\d+(\.\d)? %$/);
     assert.match((await a.textContent('#memory-detail')) ?? '', /GiB of \d+(\.\d)? GiB$/);
-    const painted = await a.$eval('#chart', (canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let blue = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 80) blue++;
-      return blue;
-    });
+    const painted = await bluePixels(a);
     assert.ok(painted > 50, `the CPU line is drawn (${painted} pixels)`);
     await a.screenshot({ path: `${ARTIFACTS}/live-page-a.png` });
   });
