@@ -19,6 +19,9 @@ export const BROWSER_SUITE = { skip: missing !== undefined && process.env.CI !==
 /** The page's wires, as its `?transport=` links name them and its header shows them. */
 export type PageWire = 'stateless' | 'streamable-http' | 'sse';
 
+/** Where the page is: a live server, or a link to one (`url` ends with `/`). */
+export type Reachable = Pick<LiveServer, 'url'>;
+
 export interface OpenOptions {
   hash?: string;
   /** Console errors the test expects (failed requests while a server is down, a 401). */
@@ -31,9 +34,9 @@ export interface OpenOptions {
 
 export interface PageHarness {
   /** Opens the page in a fresh browser context (one user); fails the test on any console error or CSP violation. */
-  open(t: TestContext, live: LiveServer, query: string, options?: OpenOptions): Promise<Page>;
+  open(t: TestContext, live: Reachable, query: string, options?: OpenOptions): Promise<Page>;
   /** Opens the page once per wire and waits until each is connected over it. */
-  users(t: TestContext, live: LiveServer, wires: readonly PageWire[], options?: OpenOptions): Promise<Page[]>;
+  users(t: TestContext, live: Reachable, wires: readonly PageWire[], options?: OpenOptions): Promise<Page[]>;
 }
 
 /** Launches chromium for the suite it is called in (before its tests) and closes it after them. */
@@ -45,7 +48,7 @@ export function usePages(): PageHarness {
   });
   after(() => browser?.close());
 
-  async function open(t: TestContext, live: LiveServer, query: string, options: OpenOptions = {}) {
+  async function open(t: TestContext, live: Reachable, query: string, options: OpenOptions = {}) {
     const { hash = '', allow, allowFailed, viewport = { width: 1280, height: 820 } } = options;
     // Only reached without chromium in CI, where the browser tests must run: each of them fails.
     if (browser === undefined) throw new Error(`${missing}; CI must run the browser tests`);
@@ -75,7 +78,7 @@ export function usePages(): PageHarness {
     return page;
   }
 
-  async function users(t: TestContext, live: LiveServer, wires: readonly PageWire[], options?: OpenOptions) {
+  async function users(t: TestContext, live: Reachable, wires: readonly PageWire[], options?: OpenOptions) {
     const pages = await Promise.all(wires.map((wire) => open(t, live, `?transport=${wire}`, options)));
     for (const [i, page] of pages.entries()) {
       await page.waitForSelector('#state[data-state="connected"]');
