@@ -10,7 +10,8 @@ import { startLive, until } from './live-harness.ts';
 import { ARTIFACTS, BROWSER_SUITE, docText, type PageWire, usePages, waitForDoc } from './live-page.ts';
 
 const DOWN = {
-  allow: /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE|404 \(Not Found\)/,
+  allow:
+    /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE|404 \(Not Found\)/,
 };
 
 /** The widest run of chart columns without the CPU line, between columns that have it (CSS pixels). */

@@ -205,4 +205,29 @@ describe('the live page in chromium', BROWSER_SUITE, () => {
     await linked.waitForSelector('#state[data-state="connected"]');
     assert.equal(await linked.evaluate(() => location.hash), '', 'the token leaves the address bar');
   });
+
+  test('a wrong token disables what needs the server and says the token was refused', async (t) => {
+    const live = await startLive(t, { token: 'browser-secret' });
+    const page = await open(t, live, '?transport=stateless', {
+      hash: '#token=not-the-token',
+      allow: /401 \(Unauthorized\)/,
+    });
+    await page.waitForSelector('#state[data-state="unauthorized"]');
+    assert.match((await page.textContent('#token-problem')) ?? '', /refused this token/);
+    assert.match((await page.textContent('#banner-message')) ?? '', /refused the token/);
+    for (const control of ['#chat-input', '#chat-form button', '#stream-start', '#doc']) {
+      assert.equal(await page.isDisabled(control), true, `${control} is disabled`);
+    }
+    assert.match((await page.textContent('#doc-status')) ?? '', /the server refused the token/);
+    await page.screenshot({ path: `${ARTIFACTS}/live-refused-token.png` });
+
+    await page.fill('#token', 'browser-secret');
+    await page.click('#token-form button');
+    await page.waitForSelector('#state[data-state="connected"]');
+    await page.waitForSelector('#doc:not([disabled])');
+    assert.equal(await page.isEnabled('#chat-input'), true);
+    assert.equal(await page.isEnabled('#stream-start'), true);
+    assert.equal(await page.isHidden('#banner'), true);
+    assert.match((await page.textContent('#doc-status')) ?? '', /saved$/);
+  });
 });
