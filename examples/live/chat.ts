@@ -1,43 +1,8 @@
 // send_message and chat://{channel}: messages go to every session on the channel, with a short history.
 import { json, type McpServer, s } from '../../src/index.ts';
+import type { ChatStore } from './chat-store.ts';
 import { publicHandle } from './identity.ts';
 import { NAME_PATTERN, type TopicHub } from './topics.ts';
-
-export interface ChatMessage {
-  id: number;
-  channel: string;
-  from: string;
-  text: string;
-  at: string;
-}
-
-/** The last `limit` messages of each channel. */
-export class ChatStore {
-  readonly #channels = new Map<string, ChatMessage[]>();
-  readonly #limit: number;
-  #next = 0;
-
-  constructor(limit = 200) {
-    this.#limit = limit;
-  }
-
-  add(channel: string, from: string, text: string): ChatMessage {
-    const message = { id: ++this.#next, channel, from, text, at: new Date().toISOString() };
-    const list = this.#channels.get(channel) ?? [];
-    list.push(message);
-    if (list.length > this.#limit) list.shift();
-    this.#channels.set(channel, list);
-    return message;
-  }
-
-  history(channel: string): readonly ChatMessage[] {
-    return this.#channels.get(channel) ?? [];
-  }
-
-  channels(): string[] {
-    return [...this.#channels.keys()].sort();
-  }
-}
 
 const chatUri = (channel: string) => `chat://${channel}`;
 
@@ -60,7 +25,7 @@ export function registerChat(server: McpServer, hub: TopicHub, chat: ChatStore):
     },
     async ({ message, channel, from }, ctx) => {
       hub.join(ctx.session, 'chat', channel);
-      const sent = chat.add(channel, from ?? publicHandle(ctx.session), message);
+      const sent = await chat.add(channel, from ?? publicHandle(ctx.session), message);
       const delivered = await hub.publish('chat', channel, { ...sent });
       void server.resourceUpdated(chatUri(channel));
       return json({ delivered, message: sent });
@@ -73,14 +38,18 @@ export function registerChat(server: McpServer, hub: TopicHub, chat: ChatStore):
       name: 'Chat channel',
       description: 'The recent messages of a chat channel. Reading it joins the channel.',
       mimeType: 'application/json',
-      list: () =>
-        chat.channels().map((c) => ({ uri: chatUri(c), name: `#${c}`, mimeType: 'application/json' })),
-      complete: { channel: (prefix) => chat.channels().filter((c) => c.startsWith(prefix)) },
+      list: async () =>
+        (await chat.channels()).map((c) => ({
+          uri: chatUri(c),
+          name: `#${c}`,
+          mimeType: 'application/json',
+        })),
+      complete: { channel: async (prefix) => (await chat.channels()).filter((c) => c.startsWith(prefix)) },
     },
-    (_uri, { channel }, ctx) => {
+    async (_uri, { channel }, ctx) => {
       const name = String(channel);
       if (NAME_PATTERN.test(name)) hub.join(ctx.session, 'chat', name);
-      return JSON.stringify({ channel: name, messages: chat.history(name) });
+      return JSON.stringify({ channel: name, messages: await chat.history(name) });
     },
   );
 }

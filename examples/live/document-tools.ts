@@ -1,11 +1,7 @@
 // edit_document and doc://{doc_id}: shared documents; every session viewing one hears of each change.
 import { json, type McpServer, ProtocolError, s, toolError } from '../../src/index.ts';
-import {
-  DocumentEditError,
-  type DocumentSnapshot,
-  type DocumentStore,
-  EDIT_OPERATIONS,
-} from './documents.ts';
+import type { DocumentStore } from './document-store.ts';
+import { type AppliedEdit, DocumentEditError, type DocumentSnapshot, EDIT_OPERATIONS } from './documents.ts';
 import { publicHandle } from './identity.ts';
 import { NAME_PATTERN, type TopicHub } from './topics.ts';
 
@@ -43,9 +39,9 @@ export function registerDocumentTools(server: McpServer, hub: TopicHub, docs: Do
       },
     },
     async ({ doc_id, operation, data }, ctx) => {
-      let edit: ReturnType<DocumentStore['apply']>;
+      let edit: AppliedEdit;
       try {
-        edit = docs.apply(doc_id, operation, data, publicHandle(ctx.session));
+        edit = await docs.apply(doc_id, operation, data, publicHandle(ctx.session));
       } catch (error) {
         if (error instanceof DocumentEditError) return toolError(error.message);
         throw error;
@@ -70,17 +66,21 @@ export function registerDocumentTools(server: McpServer, hub: TopicHub, docs: Do
       name: 'Shared document',
       description: 'A shared document: its text and version. Reading it makes this session a viewer.',
       mimeType: 'application/json',
-      list: () =>
-        docs.ids().map((id) => ({ uri: docUri(id), name: `Document ${id}`, mimeType: 'application/json' })),
-      complete: { doc_id: (prefix) => docs.ids().filter((id) => id.startsWith(prefix)) },
+      list: async () =>
+        (await docs.ids()).map((id) => ({
+          uri: docUri(id),
+          name: `Document ${id}`,
+          mimeType: 'application/json',
+        })),
+      complete: { doc_id: async (prefix) => (await docs.ids()).filter((id) => id.startsWith(prefix)) },
     },
-    (_uri, { doc_id }, ctx) => {
+    async (_uri, { doc_id }, ctx) => {
       const id = String(doc_id);
       if (!NAME_PATTERN.test(id)) {
         throw ProtocolError.invalidParams(`doc://${id}: a document id has 1–64 letters, digits, "_" or "-"`);
       }
       hub.join(ctx.session, 'documents', id);
-      return JSON.stringify(describeDocument(docs.get(id)));
+      return JSON.stringify(describeDocument(await docs.get(id)));
     },
   );
 }

@@ -1,5 +1,6 @@
-// Shared documents with versions. Every edit names the version it was made against; an edit against an
-// older version is rebased over the edits made since, unless one of them touched the same text.
+// Shared documents with versions, as pure data: every edit names the version it was made against; an edit
+// against an older version is rebased over the edits made since, unless one of them touched the same
+// text. Where documents are kept is document-store.ts (memory) and redis-storage.ts (several instances).
 
 export const EDIT_OPERATIONS = ['insert', 'delete', 'replace', 'set'] as const;
 export type EditOperation = (typeof EDIT_OPERATIONS)[number];
@@ -46,7 +47,8 @@ export class DocumentEditError extends Error {
   }
 }
 
-interface StoredDocument {
+/** A document as a store keeps it. */
+export interface StoredDocument {
   version: number;
   content: string;
   updatedAt: string | undefined;
@@ -54,81 +56,76 @@ interface StoredDocument {
   history: Splice[];
 }
 
+/** The state of a document that was never edited. */
+export const EMPTY_DOCUMENT: StoredDocument = { version: 0, content: '', updatedAt: undefined, history: [] };
+
 const HISTORY = 200;
 
-/** Character offsets are UTF-16 code units, as JavaScript strings and the browser's textarea count them. */
-export class DocumentStore {
-  readonly maxLength: number;
-  readonly #docs = new Map<string, StoredDocument>();
+/** What `applyEdit` made: the next state, the splice as applied, and how many edits it was rebased over. */
+export interface EditOutcome {
+  next: StoredDocument;
+  splice: Splice;
+  rebasedOver: number;
+}
 
-  constructor(options: { maxLength?: number } = {}) {
-    this.maxLength = options.maxLength ?? 65_536;
+/**
+ * Applies one edit to `doc` (left as it is) and returns the next state; throws `DocumentEditError` when
+ * the edit is malformed, too old or clashes with a newer one. Character offsets are UTF-16 code units,
+ * as JavaScript strings and the browser's textarea count them.
+ */
+export function applyEdit(
+  doc: StoredDocument,
+  id: string,
+  operation: EditOperation,
+  data: EditData,
+  maxLength: number,
+): EditOutcome {
+  const base = data.base_version;
+  const reread = `read doc://${id} for its text and version, then send the edit again with that base_version`;
+  if (base > doc.version) {
+    throw new DocumentEditError(
+      'BAD_EDIT',
+      `base_version ${base} of document "${id}" does not exist yet (it is at version ${doc.version}); ${reread}`,
+    );
   }
-
-  /** The document's current state; one never edited is empty at version 0. */
-  get(id: string): DocumentSnapshot {
-    const doc = this.#docs.get(id);
-    return { id, version: doc?.version ?? 0, content: doc?.content ?? '', updatedAt: doc?.updatedAt };
+  const behind = doc.version - base;
+  if (behind > doc.history.length) {
+    throw new DocumentEditError(
+      'STALE_EDIT',
+      `Document "${id}" is at version ${doc.version}; your edit against version ${base} is too old to rebase; ${reread}`,
+    );
   }
-
-  /** Ids of every document that was edited at least once. */
-  ids(): string[] {
-    return [...this.#docs.keys()].sort();
+  if (operation === 'set' && behind > 0) {
+    throw new DocumentEditError(
+      'STALE_EDIT',
+      `Document "${id}" is at version ${doc.version}; "set" replaces the whole text, so it is only taken against the current version (yours is ${base}); ${reread}`,
+    );
   }
-
-  apply(id: string, operation: EditOperation, data: EditData, by: string): AppliedEdit {
-    const doc = this.#docs.get(id) ?? { version: 0, content: '', updatedAt: undefined, history: [] };
-    const base = data.base_version;
-    const reread = `read doc://${id} for its text and version, then send the edit again with that base_version`;
-    if (base > doc.version) {
-      throw new DocumentEditError(
-        'BAD_EDIT',
-        `base_version ${base} of document "${id}" does not exist yet (it is at version ${doc.version}); ${reread}`,
-      );
-    }
-    const behind = doc.version - base;
-    if (behind > doc.history.length) {
+  const newer = doc.history.slice(doc.history.length - behind);
+  const baseLength = newer.reduce((length, s) => length - s.insert.length + s.remove, doc.content.length);
+  let splice = toSplice(id, operation, data, baseLength);
+  for (const [i, theirs] of newer.entries()) {
+    const moved = rebase(splice, theirs);
+    if (moved === undefined) {
       throw new DocumentEditError(
         'STALE_EDIT',
-        `Document "${id}" is at version ${doc.version}; your edit against version ${base} is too old to rebase; ${reread}`,
+        `Document "${id}" changed since version ${base} (it is at version ${doc.version}): ` +
+          `the edit that made version ${base + i + 1} touched the same text as yours; ${reread}`,
       );
     }
-    if (operation === 'set' && behind > 0) {
-      throw new DocumentEditError(
-        'STALE_EDIT',
-        `Document "${id}" is at version ${doc.version}; "set" replaces the whole text, so it is only taken against the current version (yours is ${base}); ${reread}`,
-      );
-    }
-    const newer = doc.history.slice(doc.history.length - behind);
-    const baseLength = newer.reduce((length, s) => length - s.insert.length + s.remove, doc.content.length);
-    let splice = toSplice(id, operation, data, baseLength);
-    for (const [i, theirs] of newer.entries()) {
-      const moved = rebase(splice, theirs);
-      if (moved === undefined) {
-        throw new DocumentEditError(
-          'STALE_EDIT',
-          `Document "${id}" changed since version ${base} (it is at version ${doc.version}): ` +
-            `the edit that made version ${base + i + 1} touched the same text as yours; ${reread}`,
-        );
-      }
-      splice = moved;
-    }
-    const content =
-      doc.content.slice(0, splice.at) + splice.insert + doc.content.slice(splice.at + splice.remove);
-    if (content.length > this.maxLength) {
-      throw new DocumentEditError(
-        'TOO_LARGE',
-        `Document "${id}" would grow to ${content.length} characters, over the limit of ${this.maxLength}; remove text or split it into several documents`,
-      );
-    }
-    doc.version++;
-    doc.content = content;
-    doc.updatedAt = new Date().toISOString();
-    doc.history.push(splice);
-    if (doc.history.length > HISTORY) doc.history.shift();
-    this.#docs.set(id, doc);
-    return { ...this.get(id), operation, splice, rebasedOver: behind, by };
+    splice = moved;
   }
+  const content =
+    doc.content.slice(0, splice.at) + splice.insert + doc.content.slice(splice.at + splice.remove);
+  if (content.length > maxLength) {
+    throw new DocumentEditError(
+      'TOO_LARGE',
+      `Document "${id}" would grow to ${content.length} characters, over the limit of ${maxLength}; remove text or split it into several documents`,
+    );
+  }
+  const history = [...doc.history, splice].slice(-HISTORY);
+  const next = { version: doc.version + 1, content, updatedAt: new Date().toISOString(), history };
+  return { next, splice, rebasedOver: behind };
 }
 
 function need<T>(value: T | undefined, id: string, operation: EditOperation, field: string, what: string): T {

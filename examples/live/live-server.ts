@@ -14,12 +14,14 @@ import {
 import { connectRedis, type RedisStores } from '../../src/redis.ts';
 import { registerAnnounce } from './announce.ts';
 import { bearerAuthenticator, refuseOpenBind } from './auth.ts';
-import { ChatStore, registerChat } from './chat.ts';
+import { registerChat } from './chat.ts';
+import { ChatStore } from './chat-store.ts';
+import { DocumentStore } from './document-store.ts';
 import { registerDocumentTools } from './document-tools.ts';
-import { DocumentStore } from './documents.ts';
 import { quietErrorLog } from './error-log.ts';
 import { MetricsFeed } from './metrics-feed.ts';
 import { loadPageAssets, servePage } from './page.ts';
+import { RedisChatStorage, RedisDocumentStorage } from './redis-storage.ts';
 import { registerStreamData } from './stream-data.ts';
 import { registerSystemTools } from './system-tools.ts';
 import { ToolRuns } from './tool-runs.ts';
@@ -70,7 +72,9 @@ export interface LiveServer {
   /** The Redis URL with its password masked, when Redis is used. */
   redisUrl: string | undefined;
   server: McpServer;
+  /** The shared documents (in Redis when `redisUrl` is set, so the same on every instance). */
   documents: DocumentStore;
+  /** The chat history (in Redis when `redisUrl` is set). */
   chat: ChatStore;
   /** The recent stream_data and monitor_system calls, with how far each got and how it ended. */
   runs: ToolRuns;
@@ -105,11 +109,13 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   );
   if (redis !== undefined) server.on('error', quietErrorLog());
   const hub = new TopicHub(server);
-  const documents = new DocumentStore();
-  const chat = new ChatStore();
+  // With Redis, every instance edits the same documents and shows the same chat history.
+  const documents = new DocumentStore(
+    redis === undefined ? {} : { storage: new RedisDocumentStorage(redis.client) },
+  );
+  const chat = new ChatStore(redis === undefined ? {} : { storage: new RedisChatStorage(redis.client) });
   const runs = new ToolRuns(log);
   const feed = new MetricsFeed(options.metricsInterval ?? 1000, (error) => server.reportError(error));
-  documents.apply('welcome', 'set', { base_version: 0, text: WELCOME_TEXT }, 'server');
 
   registerStreamData(server, runs, options.streamDelay ?? 100);
   registerSystemTools(server, hub, feed, runs);
@@ -131,6 +137,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     });
   });
   try {
+    await documents.seed('welcome', WELCOME_TEXT);
     // Take no traffic before this instance can hear the others (relayed requests, broadcasts).
     await redis?.messageBus.listening();
     await listen(http, options.port ?? 8080, host);

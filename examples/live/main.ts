@@ -23,10 +23,10 @@ const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redi
                   keys that seal 2026-07-28 input rounds, "id:<base64>,…" (first
                   seals; openssl rand -base64 32): give every instance the same
 
-With --redis, what crosses instances: chat_message and document_changed updates (to every session
-on the channel or viewing the document, on any instance), resources/updated, and sessions themselves.
-What stays per process: the chat history (chat://{channel}), the documents' text and versions
-(doc://{doc_id}) and the system metrics, which describe the machine each instance runs on.
+With --redis, every instance shares: sessions (any instance serves any of them), the chat history
+(chat://{channel}) and the documents (doc://{doc_id}) with their versions, and every notification
+(chat_message, document_changed, resources/updated, 2026 listen streams). What stays per instance: the
+system metrics, which describe the machine each instance runs on.
 See docs/scaling.md; examples/scaling/cluster.ts runs N instances behind a round-robin proxy.`;
 
 function readArgs() {

@@ -75,20 +75,23 @@ export async function followEventStream(options: FollowEventStreamOptions): Prom
   let lastEventId: string | undefined;
   let retryHint: number | undefined;
   let attempt = 0;
+  let opened = options.first !== undefined;
   let failure = new McpLiveError('TRANSPORT', `the event stream of ${options.label} ended`);
   for (;;) {
     if (response === undefined) {
       try {
-        const opened = await options.open(lastEventId);
-        if (opened === null) return;
-        response = opened;
+        const next = await options.open(lastEventId);
+        if (next === null) return;
+        response = next;
+        opened = true;
         if (attempt > 0) options.onReconnected?.();
       } catch (error) {
         if (signal.aborted) return;
         failure = isMcpLiveError(error)
           ? error
           : new McpLiveError('TRANSPORT', `${options.label} failed: ${reasonOf(error)}`, { cause: error });
-        if (!isRetryable(failure)) return options.onGiveUp(failure);
+        // A stream that never opened has nothing to resume: its failure is the whole story.
+        if (!isRetryable(failure) || !opened) return options.onGiveUp(failure);
       }
     }
     if (response !== undefined) {

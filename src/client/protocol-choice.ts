@@ -111,7 +111,13 @@ export function speaksNoStreamable(error: unknown): boolean {
 
 /** The error when every protocol `connect()` tried failed: names each attempt, keeps the last one's kind. */
 export function noProtocolError(url: URL, streamable: unknown[], sse: unknown): McpLiveError {
-  const both = `${url.href} speaks neither Streamable HTTP (${streamable.map(reasonOf).join('; ')}) nor HTTP+SSE (${reasonOf(sse)})`;
+  const reasons = [...streamable, sse].map(reasonOf);
+  // A web page (or a site's root) rather than an MCP endpoint: say where endpoints usually are.
+  const hint =
+    reasons.some((r) => r.includes('text/html')) || url.pathname === '/'
+      ? '; is this a web page? MCP endpoints are usually at a path such as /mcp (Streamable HTTP) or /sse (HTTP+SSE)'
+      : '';
+  const both = `${url.href} speaks neither Streamable HTTP (${reasons.slice(0, -1).join('; ')}) nor HTTP+SSE (${reasons.at(-1)})${hint}`;
   if (isHTTPError(sse)) return new HTTPError(sse.request, sse.response, { message: both, cause: sse });
   const last = toLiveError(sse);
   return new McpLiveError(last.code, both, { cause: sse, data: last.data });

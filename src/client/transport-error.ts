@@ -40,7 +40,8 @@ export async function httpError(
 /** The most telling message of a thrown value (fetch hides the socket's reason in `cause`). */
 export function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  return cause === '' || error.message.includes(cause) ? error.message : `${error.message} (${cause})`;
 }
 
 /** The error for a request that got no HTTP answer at all (refused, reset, DNS, CORS). */

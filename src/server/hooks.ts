@@ -1,5 +1,6 @@
 import type { JSONRPCRequest, JSONRPCResponse } from '../protocol/jsonrpc.ts';
 import type { SessionView } from './session.ts';
+import type { ListenStreamView } from './subscription-hub.ts';
 
 /** The events an `McpServer` emits, with their listeners' arguments. */
 export interface ServerEvents {
@@ -19,6 +20,10 @@ export interface ServerEvents {
   ];
   /** A handler failed, or a listener or transport reported a problem. */
   error: [error: unknown, context: { session?: SessionView; request?: JSONRPCRequest }];
+  /** A 2026-07-28 client opened a `subscriptions/listen` stream on this instance; `server.notify(stream.id, …)` reaches it. */
+  listenOpened: [stream: ListenStreamView];
+  /** That stream closed: the client went away, or the server ended it. */
+  listenClosed: [stream: ListenStreamView];
   /** A client notification the core does not handle itself (`notifications/roots/list_changed`, custom ones). */
   notification: [method: string, params: Record<string, unknown> | undefined, session: SessionView];
 }

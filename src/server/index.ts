@@ -46,7 +46,8 @@ export type {
 } from './session.ts';
 export { asSession, Session } from './session.ts';
 export type { SessionRecord, SessionStore } from './session-store.ts';
-export type { SubscriptionFilter } from './subscription-hub.ts';
+export type { ListenStreamView, SubscriptionFilter } from './subscription-hub.ts';
 export type { ToolArgs, ToolConfig, ToolHandler, ToolReturn } from './tool-definition.ts';
 export type { ToolCall, ToolMiddleware } from './tool-methods.ts';
+export type { ContextValues, NotificationMap, NotificationParams } from './typed-maps.ts';
 export { UriTemplate } from './uri-template.ts';

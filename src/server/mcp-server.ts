@@ -37,10 +37,11 @@ import type { Session, SessionView } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { SessionStore } from './session-store.ts';
 import { reportStoreErrors } from './store-errors.ts';
-import { checkMaxSubscriptions, SubscriptionHub } from './subscription-hub.ts';
+import { checkMaxSubscriptions, LISTEN_PREFIX, SubscriptionHub, streamOwner } from './subscription-hub.ts';
 import { defineTool, type ToolConfig, type ToolHandler } from './tool-definition.ts';
 import type { ToolMiddleware } from './tool-methods.ts';
 import { TRANSPORT_HOST, type TransportHost } from './transport-host.ts';
+import type { NotificationParams } from './typed-maps.ts';
 
 /** Options of an `McpServer`. */
 export interface McpServerOptions {
@@ -144,7 +145,12 @@ export class McpServer {
       reportStoreErrors(this, this.messageBus),
     ];
     this.#catalog = new Catalog((kind) => this.#changed(kind));
-    this.#subscriptions = new SubscriptionHub(checkMaxSubscriptions(options.maxSubscriptions ?? 10_000));
+    this.#subscriptions = new SubscriptionHub({
+      maxSubscriptions: checkMaxSubscriptions(options.maxSubscriptions ?? 10_000),
+      instanceId: this.instanceId,
+      opened: (stream) => this.#hooks.emit('listenOpened', stream),
+      closed: (stream) => this.#hooks.emit('listenClosed', stream),
+    });
     this.#dispatcher = new Dispatcher({
       server: this,
       catalog: this.#catalog,
@@ -281,12 +287,21 @@ export class McpServer {
   // ── Talking to clients ───────────────────────────────────────────────────
 
   /**
-   * Sends a notification to one session, held by this instance or, through the message bus, another.
-   * Throws `SESSION_NOT_FOUND` for a session no instance holds, `TRANSPORT` when the store or bus fails.
+   * Sends a notification to one session, or to one 2026-07-28 listen stream (its id from
+   * `listenOpened`), held by this instance or, through the message bus, another. Throws
+   * `SESSION_NOT_FOUND` for a session or stream no instance holds, `NOT_INITIALIZED` for a session
+   * whose client has not completed `initialize` (as `broadcast` skips it), `CAPABILITY_MISSING` for a stream
+   * of this instance that did not ask for `method`, `STORE_UNAVAILABLE` when the store or bus fails.
    */
-  async notify(sessionId: string, method: string, params?: object): Promise<void> {
+  async notify<M extends string>(
+    sessionId: string,
+    method: M,
+    params?: NotificationParams<M>,
+  ): Promise<void> {
+    if (sessionId.startsWith(LISTEN_PREFIX)) return this.#notifyStream(sessionId, method, params);
     const session = this.#sessions.get(sessionId);
     if (session !== undefined && !session.closed) {
+      if (session.protocolVersion === undefined) throw notInitialized(sessionId, method);
       session.notify(method, params);
       return;
     }
@@ -298,7 +313,22 @@ export class McpServer {
         `No open session "${sessionId}" to send ${method} to${why}`,
       );
     }
+    if (record.protocolVersion === undefined) throw notInitialized(sessionId, method);
     await this.messageBus.publishToSession(record.owner, sessionId, toNotification(method, params));
+  }
+
+  async #notifyStream(streamId: string, method: string, params?: object): Promise<void> {
+    const owner = streamOwner(streamId);
+    const message = toNotification(method, params);
+    if (owner !== this.instanceId) return this.messageBus.publishToSession(owner, streamId, message);
+    const delivery = this.#subscriptions.notifyStream(streamId, message);
+    if (delivery === 'sent') return;
+    throw delivery === 'missing'
+      ? new McpLiveError('SESSION_NOT_FOUND', `No open listen stream "${streamId}" to send ${method} to`)
+      : new McpLiveError(
+          'CAPABILITY_MISSING',
+          `Listen stream "${streamId}" did not ask for ${method}: a 2026-07-28 client gets a custom notification only when its subscriptions/listen names it (dev.mcp-live/events "methods")`,
+        );
   }
 
   /**
@@ -307,9 +337,9 @@ export class McpServer {
    * broadcast stays on this instance; a `SessionSelector` travels. A bus failure is reported to `error`
    * listeners, after this instance's sessions got the message.
    */
-  async broadcast(
-    method: string,
-    params?: object,
+  async broadcast<M extends string>(
+    method: M,
+    params?: NotificationParams<M>,
     filter?: ((session: SessionView) => boolean) | SessionSelector,
   ): Promise<number> {
     const message = toNotification(method, params);
@@ -446,7 +476,8 @@ export class McpServer {
       return;
     }
     if (bus.type === 'session') {
-      this.#sessions.get(bus.sessionId)?.send(bus.message);
+      if (!bus.sessionId.startsWith(LISTEN_PREFIX)) this.#sessions.get(bus.sessionId)?.send(bus.message);
+      else this.#subscriptions.notifyStream(bus.sessionId, bus.message as JSONRPCNotification);
       return;
     }
     if (bus.origin === this.instanceId) return;
@@ -492,4 +523,12 @@ function idleTimeoutOf(value: number | undefined): number {
     throw new McpLiveError('INVALID_OPTION', why);
   }
   return value;
+}
+
+/** `server.notify` to a session whose client has not completed `initialize`: it may not be told anything yet. */
+function notInitialized(sessionId: string, method: string): McpLiveError {
+  return new McpLiveError(
+    'NOT_INITIALIZED',
+    `Session "${sessionId}" has not completed initialize, so it cannot take ${method} yet; send it after the sessionInitialized event`,
+  );
 }

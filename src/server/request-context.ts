@@ -11,6 +11,7 @@ import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { InputMethod, InputRounds } from './input-rounds.ts';
 import type { McpServer } from './mcp-server.ts';
 import type { Session, SessionView } from './session.ts';
+import type { ContextValues, NotificationParams } from './typed-maps.ts';
 
 /** What a stateless (2026-07-28) request brings to its context. */
 export interface StatelessRequest {
@@ -42,7 +43,7 @@ export class RequestContext {
   /** This message's HTTP request headers; the session's (stream's) headers where there is no request of its own. */
   readonly headers: Headers;
   /** Values the transport's context function produced for this message, over the session's. */
-  readonly values: Record<string, unknown>;
+  readonly values: ContextValues;
   /** The request's `_meta`. */
   readonly meta: Record<string, unknown> | undefined;
   readonly server: McpServer;
@@ -70,8 +71,10 @@ export class RequestContext {
     this.method = init.method;
     this.#controller = init.controller;
     this.headers = init.headers ?? init.session.headers;
-    this.values =
-      init.values === undefined ? init.session.values : { ...init.session.values, ...init.values };
+    // What contextFunc returned; ContextValues is the shape the user declared it returns.
+    this.values = (
+      init.values === undefined ? init.session.values : { ...init.session.values, ...init.values }
+    ) as ContextValues;
     this.meta = init.meta;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
@@ -140,7 +143,7 @@ export class RequestContext {
   }
 
   /** Sends a notification (any method, such as `custom_event`) to this request's client. */
-  notify(method: string, params?: object): void {
+  notify<M extends string>(method: M, params?: NotificationParams<M>): void {
     this.session.notify(method, params, { relatedRequestId: this.requestId });
   }
 

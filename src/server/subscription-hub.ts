@@ -24,8 +24,33 @@ const FLAG: Record<ListKind, 'toolsListChanged' | 'promptsListChanged' | 'resour
   resources: 'resourcesListChanged',
 };
 
+/** An open `subscriptions/listen` stream, as `listenOpened` and `listenClosed` listeners see it. */
+export interface ListenStreamView {
+  /**
+   * Unique across instances and unguessable: `server.notify(id, …)` reaches this stream from any
+   * instance. Not the subscription id the client sees (that is its listen request's JSON-RPC id).
+   */
+  readonly id: string;
+  /** Whoever the transport authenticated for the listen request, if anyone. */
+  readonly principal: unknown;
+  /** What the server honours of what the stream asked for. */
+  readonly notifications: SubscriptionFilter;
+}
+
+/** What the hub tells the server about streams opening and closing. */
+export interface SubscriptionHubSettings {
+  maxSubscriptions: number;
+  instanceId: string;
+  opened?: (stream: ListenStreamView) => void;
+  closed?: (stream: ListenStreamView) => void;
+}
+
+/** Whether a targeted `notify` reached the stream, the stream never asked for that method, or is gone. */
+export type StreamDelivery = 'sent' | 'not-asked' | 'missing';
+
 interface Subscription {
   readonly id: RequestId;
+  readonly view: ListenStreamView;
   readonly filter: SubscriptionFilter;
   readonly uris: ReadonlySet<string>;
   /** The custom events it asked for (the extension), if any. */
@@ -43,10 +68,11 @@ interface Subscription {
  */
 export class SubscriptionHub {
   readonly #subscriptions = new Set<Subscription>();
-  readonly #max: number;
+  readonly #byStream = new Map<string, Subscription>();
+  readonly #settings: SubscriptionHubSettings;
 
-  constructor(maxSubscriptions: number) {
-    this.#max = maxSubscriptions;
+  constructor(settings: SubscriptionHubSettings) {
+    this.#settings = settings;
   }
 
   get size(): number {
@@ -68,10 +94,10 @@ export class SubscriptionHub {
     const filter = honoured(requested as Record<string, unknown>, capabilities);
     const id = ctx.requestId;
     const completion = { _meta: { [MetaKey.SubscriptionId]: id } };
-    if (Object.keys(filter).length > 0 && this.#subscriptions.size >= this.#max) {
+    if (Object.keys(filter).length > 0 && this.#subscriptions.size >= this.#settings.maxSubscriptions) {
       throw new ProtocolError(
         -32603,
-        `This server holds its maximum of ${this.#max} subscriptions (maxSubscriptions); retry later`,
+        `This server holds its maximum of ${this.#settings.maxSubscriptions} subscriptions (maxSubscriptions); retry later`,
       );
     }
     ctx.session.notify(
@@ -82,8 +108,20 @@ export class SubscriptionHub {
     if (Object.keys(filter).length === 0) return completion;
     return new Promise<typeof completion | undefined>((resolve) => {
       const events = filter[EVENTS_EXTENSION];
+      const view: ListenStreamView = {
+        id: `${LISTEN_PREFIX}${this.#settings.instanceId}:${globalThis.crypto.randomUUID()}`,
+        principal: ctx.session.principal,
+        notifications: filter,
+      };
+      const remove = () => {
+        if (!this.#subscriptions.delete(subscription)) return false;
+        this.#byStream.delete(view.id);
+        this.#settings.closed?.(view);
+        return true;
+      };
       const subscription: Subscription = {
         id,
+        view,
         filter,
         uris: new Set(filter.resourceSubscriptions),
         events:
@@ -92,19 +130,21 @@ export class SubscriptionHub {
             : { methods: new Set(events.methods), topics: new Set(events.topics) },
         ctx,
         end: () => {
-          this.#subscriptions.delete(subscription);
+          remove();
           resolve(completion);
         },
       };
       this.#subscriptions.add(subscription);
+      this.#byStream.set(view.id, subscription);
       ctx.signal.addEventListener(
         'abort',
         () => {
-          this.#subscriptions.delete(subscription);
+          remove();
           resolve(undefined);
         },
         { once: true },
       );
+      this.#settings.opened?.(view);
     });
   }
 
@@ -142,6 +182,19 @@ export class SubscriptionHub {
     return count;
   }
 
+  /**
+   * Sends a notification to one stream of this instance, if it asked for that method: a custom one
+   * through the custom-events extension's `methods`, a standard one through its filter.
+   */
+  notifyStream(streamId: string, message: JSONRPCNotification): StreamDelivery {
+    const s = this.#byStream.get(streamId);
+    if (s === undefined) return 'missing';
+    const params = message.params ?? {};
+    if (!asked(s, message.method, params)) return 'not-asked';
+    this.#send(s, message.method, params);
+    return 'sent';
+  }
+
   /** Ends every subscription gracefully (server shutdown), or those `which` picks. */
   endAll(which?: (ctx: RequestContext) => boolean): void {
     for (const s of [...this.#subscriptions]) if (which === undefined || which(s.ctx)) s.end();
@@ -155,6 +208,21 @@ export class SubscriptionHub {
       { relatedRequestId: s.id },
     );
   }
+}
+
+/** Marks the ids of listen streams, so that `notify` can tell them from session ids. */
+export const LISTEN_PREFIX = 'listen:';
+
+/** The instance that holds stream `id` (`listen:{instanceId}:{uuid}`). */
+export function streamOwner(id: string): string {
+  return id.slice(LISTEN_PREFIX.length, id.lastIndexOf(':'));
+}
+
+function asked(s: Subscription, method: string, params: Record<string, unknown>): boolean {
+  if (s.events?.methods.has(method) === true) return true;
+  if (method === 'notifications/resources/updated') return s.uris.has(String(params.uri));
+  const kind = /^notifications\/(tools|prompts|resources)\/list_changed$/.exec(method)?.[1] as ListKind;
+  return kind !== undefined && s.filter[FLAG[kind]] === true;
 }
 
 /** The part of a filter this server can honour: list changes it announces, subscriptions it supports. */

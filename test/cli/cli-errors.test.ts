@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { startLiveServer } from '../../examples/live/live-server.ts';
 import { closedPort, KINDS, ROOT, runCLI, startServer } from './cli-harness.ts';
 
 const timeout = 30_000;
@@ -89,6 +90,21 @@ describe('mcp-live errors', () => {
       stderr,
       /answered 404 Not Found .*Streamable HTTP servers usually answer at \/mcp, HTTP\+SSE servers at \/sse\.\n$/,
     );
+  });
+
+  test('a web page (the live example page root) is reported once, short, with where endpoints usually are', {
+    timeout,
+  }, async (t) => {
+    const live = await startLiveServer({ port: 0, log: () => {} });
+    t.after(() => live.close());
+    for (const command of ['tools', 'listen']) {
+      const { code, stderr } = await runCLI(t, [command, live.url]);
+      assert.equal(code, 1, command);
+      assert.match(stderr, /is this a web page\? MCP endpoints are usually at a path such as \/mcp/);
+      assert.equal(stderr.split('answered text/html').length, 2, `${command}: the reason is given once`);
+      assert.doesNotMatch(stderr, /cannot be resumed/, 'a stream that never opened has nothing to resume');
+      assert.equal(stderr.trim().split('\n').length, 1, `${command}: one line`);
+    }
   });
 });
 

@@ -40,7 +40,7 @@ describe('the live page in chromium', BROWSER_SUITE, () => {
       () => document.querySelector('#chat-log')?.textContent?.includes('Hi A, B here') ?? false,
     );
     assert.deepEqual(
-      live.chat.history('general').map((m) => [m.from, m.text]),
+      (await live.chat.history('general')).map((m) => [m.from, m.text]),
       [
         ['Ada', 'Hello from A'],
         ['Grace', 'Hi A, B here'],
@@ -76,10 +76,10 @@ describe('the live page in chromium', BROWSER_SUITE, () => {
       });
     }
     await until(
-      () => live.documents.get('welcome').content.includes('[end from B]'),
+      async () => (await live.documents.get('welcome')).content.includes('[end from B]'),
       'the server to have both',
     );
-    const server = live.documents.get('welcome').content;
+    const server = (await live.documents.get('welcome')).content;
     await a.waitForFunction(
       (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,
       server,

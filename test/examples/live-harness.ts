@@ -79,9 +79,13 @@ export async function readJSON<T = Record<string, unknown>>(peer: Peer, uri: str
 }
 
 /** Waits until `condition` holds, polling; fails naming `what` after `timeout` ms. */
-export async function until(condition: () => boolean, what: string, timeout = 10_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeout = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
     await delay(10);
   }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { redactURL, startLiveServer } from '../../examples/live/live-server.ts';
 import { startInstance } from '../../examples/scaling/instances.ts';
 import { redisForTests } from '../stores/redis-server.ts';
-import { connectPeer, jsonOf, until, withTimeout } from './cluster-harness.ts';
+import { connectPeer, jsonOf, readJSON, until, withTimeout } from './cluster-harness.ts';
 
 const redis = await redisForTests();
 after(() => redis.server?.close());
@@ -57,7 +57,8 @@ test('--help says what --redis shares between instances and what stays per proce
   assert.match(stdout, /--redis\s+Redis URL/);
   assert.match(stdout, /env REDIS_URL/);
   assert.match(stdout, /--instance-id/);
-  assert.match(stdout, /What stays per process: the chat history .*\n?.*documents' text/);
+  assert.match(stdout, /every instance shares: sessions[\s\S]*the chat history[\s\S]*the documents/);
+  assert.match(stdout, /What stays per instance: the\s+system metrics/);
 });
 
 test('npm start -- --redis: the banner names the instance and the Redis it uses', { skip }, async (t) => {
@@ -115,7 +116,7 @@ test('an unreachable Redis stops the example with a clear error that hides the p
   );
 });
 
-test('chat and document updates reach sessions on other instances; metrics stay on their own', {
+test('chat, documents and their updates are shared by the instances; metrics stay on their own', {
   skip,
 }, async (t) => {
   const options = { port: 0, log: () => {}, redisUrl: redis.server!.url, metricsInterval: 50 };
@@ -173,7 +174,26 @@ test('chat and document updates reach sessions on other instances; metrics stay 
   );
   await until(() => bob.of('document_changed').length === 1, 'bob to hear of the edit made at A');
   assert.equal(bob.of('document_changed')[0]?.content, 'step 1');
-  assert.equal(b.documents.get('plan').version, 0, 'the text itself stays in the process that was edited');
+  assert.deepEqual(
+    [(await b.documents.get('plan')).version, (await b.documents.get('plan')).content],
+    [1, 'step 1'],
+    'B has the text edited at A, at the same version',
+  );
+  // bob, on B, edits on top of A's version; alice, on A, reads the result.
+  jsonOf(
+    await bob.client.callTool({
+      name: 'edit_document',
+      arguments: { doc_id: 'plan', operation: 'insert', data: { base_version: 1, position: 6, text: ', 2' } },
+    }),
+  );
+  const plan = await readJSON<{ version: number; content: string }>(alice, 'doc://plan');
+  assert.deepEqual([plan.version, plan.content], [2, 'step 1, 2']);
+  const history = await readJSON<{ messages: { id: number; text: string }[] }>(bob, 'chat://general');
+  assert.deepEqual(
+    history.messages.map((m) => m.text),
+    ['hello from A'],
+    'B shows the message sent at A in its chat history',
+  );
 
   await until(() => bob.of('system_metrics').length >= 3, 'metrics at B');
   assert.equal(alice.of('system_metrics').length, 0, 'alice subscribed to no metrics');

@@ -235,6 +235,18 @@ describe('server-initiated notifications', () => {
     await assert.rejects(server.notify(client.session.id, 'x'), isLiveError('SESSION_NOT_FOUND'));
   });
 
+  test('server.notify to a session that has not completed initialize throws NOT_INITIALIZED, as broadcast skips it', async () => {
+    const server = fullServer();
+    const early = await connectTestClient(server, { initialize: false });
+    await assert.rejects(
+      server.notify(early.session.id, 'custom_event', { n: 1 }),
+      isLiveError('NOT_INITIALIZED', /has not completed initialize.*sessionInitialized/),
+    );
+    await settle();
+    assert.deepEqual(early.notifications, [], 'nothing reached the client before initialize');
+    await early.close();
+  });
+
   test('server.broadcast reaches every initialized session, or those the filter accepts, and counts them', async () => {
     const server = fullServer();
     const a = await connectTestClient(server, { principal: 'team-a' });

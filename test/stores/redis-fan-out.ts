@@ -46,7 +46,11 @@ export async function openRecorded(server: McpServer, initialized = true): Promi
       },
     },
   });
-  if (initialized) session.protocolVersion = '2025-11-25';
+  if (initialized) {
+    // As an initialize would: the session and its record in the store (other instances read it).
+    session.protocolVersion = '2025-11-25';
+    await server.sessionStore.update(session.id, { protocolVersion: '2025-11-25', initialized: true });
+  }
   return {
     session,
     sent,

@@ -1,5 +1,6 @@
 import { McpLiveError } from '../../protocol/mcp-live-error.ts';
 import { samePrincipal } from '../../server/same-principal.ts';
+import type { ContextValues } from '../../server/typed-maps.ts';
 import { type ClientKey, defaultClientKey } from './client-limits.ts';
 import type { CORSOptions } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
@@ -33,7 +34,7 @@ export interface HTTPServerOptions {
    */
   contextFunc?: (
     req: HTTPRequestInfo,
-  ) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
+  ) => Partial<ContextValues> | undefined | Promise<Partial<ContextValues> | undefined>;
   /** Makes session ids: unguessable, visible ASCII only. @default the McpServer's generator */
   sessionIdGenerator?: () => string;
   /**

@@ -1,0 +1,87 @@
+// The example's documents and chat history in Redis, so that every instance behind a load balancer
+// shows the same text and the same messages. Each write is one Lua script on one key (or two keys with
+// the same hash tag), so it is atomic and works on a Redis Cluster too.
+import type { RedisClientLike } from '../../src/redis.ts';
+import type { ChatMessage, ChatStorage } from './chat-store.ts';
+import type { DocumentStorage } from './document-store.ts';
+import type { StoredDocument } from './documents.ts';
+
+const PREFIX = 'mcp-live-example';
+
+// Stores the document's state only if its version is still the one the edit was made against.
+const WRITE_DOCUMENT = `
+if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'state', ARGV[3])
+return 1`;
+
+// Numbers the message, appends it and keeps the last ARGV[2]. ARGV[1] is the message's JSON without
+// its opening brace, so the id can go first.
+const APPEND_MESSAGE = `
+local id = redis.call('INCR', KEYS[2])
+local message = '{"id":' .. id .. ',' .. ARGV[1]
+redis.call('RPUSH', KEYS[1], message)
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return message`;
+
+export class RedisDocumentStorage implements DocumentStorage {
+  readonly #client: RedisClientLike;
+
+  constructor(client: RedisClientLike) {
+    this.#client = client;
+  }
+
+  async read(id: string): Promise<StoredDocument | undefined> {
+    const state = await this.#client.sendCommand(['HGET', `${PREFIX}:doc:{${id}}`, 'state']);
+    return typeof state === 'string' ? (JSON.parse(state) as StoredDocument) : undefined;
+  }
+
+  async write(id: string, expected: number, next: StoredDocument): Promise<boolean> {
+    const args = [String(expected), String(next.version), JSON.stringify(next)];
+    const written = await this.#client.sendCommand([
+      'EVAL',
+      WRITE_DOCUMENT,
+      '1',
+      `${PREFIX}:doc:{${id}}`,
+      ...args,
+    ]);
+    if (written !== 1) return false;
+    await this.#client.sendCommand(['SADD', `${PREFIX}:doc-ids`, id]);
+    return true;
+  }
+
+  async ids(): Promise<string[]> {
+    return ((await this.#client.sendCommand(['SMEMBERS', `${PREFIX}:doc-ids`])) as string[]).sort();
+  }
+}
+
+export class RedisChatStorage implements ChatStorage {
+  readonly #client: RedisClientLike;
+
+  constructor(client: RedisClientLike) {
+    this.#client = client;
+  }
+
+  async append(channel: string, message: Omit<ChatMessage, 'id'>, limit: number): Promise<ChatMessage> {
+    const keys = [`${PREFIX}:chat:{${channel}}`, `${PREFIX}:chat-seq:{${channel}}`];
+    const rest = JSON.stringify(message).slice(1);
+    const stored = await this.#client.sendCommand([
+      'EVAL',
+      APPEND_MESSAGE,
+      '2',
+      ...keys,
+      rest,
+      String(limit),
+    ]);
+    await this.#client.sendCommand(['SADD', `${PREFIX}:chat-channels`, channel]);
+    return JSON.parse(String(stored)) as ChatMessage;
+  }
+
+  async history(channel: string): Promise<ChatMessage[]> {
+    const list = await this.#client.sendCommand(['LRANGE', `${PREFIX}:chat:{${channel}}`, '0', '-1']);
+    return (list as string[]).map((text) => JSON.parse(text) as ChatMessage);
+  }
+
+  async channels(): Promise<string[]> {
+    return ((await this.#client.sendCommand(['SMEMBERS', `${PREFIX}:chat-channels`])) as string[]).sort();
+  }
+}
