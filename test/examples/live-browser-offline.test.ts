@@ -88,7 +88,7 @@ describe('the live page while the server is down', BROWSER_SUITE, () => {
     for (const page of [a, b])
       await page.waitForSelector('#state[data-state="connected"]', { timeout: 30_000 });
     await until(
-      () => second.documents.get('welcome').content === `Typed offline. ${WELCOME_TEXT}`,
+      async () => (await second.documents.get('welcome')).content === `Typed offline. ${WELCOME_TEXT}`,
       'the offline text to reach the restarted server',
     );
     await waitForDoc(b, 'Typed offline. ');
@@ -115,13 +115,19 @@ describe('the live page while the server is down', BROWSER_SUITE, () => {
     await b.click('#doc');
     await b.keyboard.press('Control+End');
     await b.keyboard.type('B, online.');
-    await until(() => live.documents.get('welcome').content.endsWith('B, online.'), "B's edit on the server");
+    await until(
+      async () => (await live.documents.get('welcome')).content.endsWith('B, online.'),
+      "B's edit on the server",
+    );
     assert.equal(await docText(a), `A, offline. ${WELCOME_TEXT}`, "A does not see B's edit while cut off");
 
     await link.mend();
     await a.click('#retry-now');
     const merged = `A, offline. ${WELCOME_TEXT}B, online.`;
-    await until(() => live.documents.get('welcome').content === merged, 'both edits on the server');
+    await until(
+      async () => (await live.documents.get('welcome')).content === merged,
+      'both edits on the server',
+    );
     for (const page of [a, b]) {
       await page.waitForFunction(
         (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,
@@ -142,7 +148,10 @@ describe('the live page while the server is down', BROWSER_SUITE, () => {
       await page.keyboard.press('Control+Shift+ArrowRight');
       await page.keyboard.type(word);
     }
-    await until(() => live.documents.get('welcome').content.startsWith('Hello'), "B's edit on the server");
+    await until(
+      async () => (await live.documents.get('welcome')).content.startsWith('Hello'),
+      "B's edit on the server",
+    );
     const mine = await docText(a);
     assert.match(mine, /^Hi/);
 
@@ -151,7 +160,7 @@ describe('the live page while the server is down', BROWSER_SUITE, () => {
     await a.waitForSelector('#kept:not([hidden])');
     assert.equal(await a.inputValue('#kept-text'), mine, "A's text is on the page, to copy");
     assert.match((await a.textContent('#kept-why')) ?? '', /not saved: someone changed the same text/);
-    const server = live.documents.get('welcome').content;
+    const server = (await live.documents.get('welcome')).content;
     assert.match(server, /^Hello/);
     await a.waitForFunction(
       (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,

@@ -39,7 +39,7 @@ describe('the live page on every wire', BROWSER_SUITE, () => {
       for (const other of pages) await waitForChat(other, `hello from ${names[i]}`, names[i]);
     }
     assert.deepEqual(
-      live.chat.history('general').map((m) => m.from),
+      (await live.chat.history('general')).map((m) => m.from),
       names,
     );
 
@@ -51,10 +51,10 @@ describe('the live page on every wire', BROWSER_SUITE, () => {
       for (const other of pages) await waitForDoc(other, `[${names[i]}]`);
     }
     await until(
-      () => live.documents.get('welcome').content.includes('[Sid]'),
+      async () => (await live.documents.get('welcome')).content.includes('[Sid]'),
       'the server to have every edit',
     );
-    const server = live.documents.get('welcome').content;
+    const server = (await live.documents.get('welcome')).content;
     for (const page of pages) {
       await page.waitForFunction(
         (text) => (document.querySelector('#doc') as HTMLTextAreaElement).value === text,
