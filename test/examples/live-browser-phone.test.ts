@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startLive } from './live-harness.ts';
-import { ARTIFACTS, BROWSER_SUITE, type OpenOptions, usePages } from './live-page.ts';
+import { ARTIFACTS, BROWSER_SUITE, type OpenOptions, retryNow, usePages } from './live-page.ts';
 
 const PHONE: OpenOptions = {
   viewport: { width: 390, height: 844 },
@@ -73,7 +73,7 @@ describe('the live page on a phone', BROWSER_SUITE, () => {
     await page.waitForSelector('#state[data-state="disconnected"]', { timeout: 30_000 });
     await page.screenshot({ path: `${ARTIFACTS}/live-phone-disconnected.png` });
     await startLive(t, { port: first.port });
-    await page.click('#retry-now');
+    await retryNow(page);
     await page.waitForSelector('#state[data-state="connected"]', { timeout: 30_000 });
     const seen = await layouts(page);
     const states = seen.map((layout) => layout.state).filter((state, i, all) => state !== all[i - 1]);

@@ -124,3 +124,11 @@ export function bluePixels(page: Page): Promise<number> {
     return blue;
   });
 }
+
+/** Presses "Retry now" if the page still shows it: it may have reconnected on its own meanwhile. */
+export async function retryNow(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const button = document.getElementById('retry-now');
+    if (button !== null && button.closest('[hidden]') === null) button.click();
+  });
+}

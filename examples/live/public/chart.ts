@@ -47,11 +47,11 @@ export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[], o
   const plotW = width - left - 8;
   const plotH = height - top - 20;
   const step = stepOf(points);
-  const window = step * (SPAN - 1);
+  const shownMs = step * (SPAN - 1);
   const end = offlineSince === undefined ? (points.at(-1)?.time ?? 0) : Date.now();
-  const x = (time: number) => left + plotW * (1 - (end - time) / window);
+  const x = (time: number) => left + plotW * (1 - (end - time) / shownMs);
   const y = (pct: number) => top + plotH * (1 - Math.min(100, Math.max(0, pct)) / 100);
-  const shown = points.filter((p) => p.time >= end - window);
+  const shown = points.filter((p) => p.time >= end - shownMs);
   // A break: the page was disconnected, or heard nothing for several samples.
   const breaks = (p: Point, i: number) => i > 0 && (p.gapBefore || p.time - shown[i - 1]!.time > 3 * step);
 
@@ -84,7 +84,7 @@ export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[], o
     g.fillText(`${pct}%`, left - 6, y(pct));
   }
   g.textAlign = 'left';
-  const seconds = Math.round(window / 1_000);
+  const seconds = Math.round(shownMs / 1_000);
   g.fillText(shown.length > 1 ? `last ${seconds} s` : 'waiting for samples…', left, height - 8);
   for (const { key, color } of SERIES) {
     g.strokeStyle = color;
