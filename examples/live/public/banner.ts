@@ -16,10 +16,11 @@ export interface Problem {
 let ticker: ReturnType<typeof setInterval> | undefined;
 let retryNow: (() => void) | undefined;
 
+/** When the page tries again: shown, but kept out of the alert (aria-hidden), which reads the message once. */
 function countdown(problem: Problem): string {
-  if (problem.retryAt === undefined) return problem.message;
+  if (problem.retryAt === undefined) return '';
   const seconds = Math.ceil((problem.retryAt - Date.now()) / 1_000);
-  return `${problem.message} ${seconds > 0 ? `Retrying in ${seconds} s…` : 'Retrying…'}`;
+  return seconds > 0 ? `Retrying in ${seconds} s…` : 'Retrying…';
 }
 
 /** Shows a problem, replacing the one shown; `undefined` clears the banner. */
@@ -33,11 +34,12 @@ export function showProblem(problem: Problem | undefined): void {
   $('banner-details').hidden = problem?.detail === undefined;
   $('banner-detail').textContent = problem?.detail ?? '';
   if (problem === undefined) return;
-  const message = $('banner-message');
-  message.textContent = countdown(problem);
+  $('banner-what').textContent = problem.message;
+  const when = $('banner-when');
+  when.textContent = countdown(problem);
   if (problem.retryAt !== undefined) {
     ticker = setInterval(() => {
-      message.textContent = countdown(problem);
+      when.textContent = countdown(problem);
     }, 250);
   }
 }
