@@ -8,6 +8,7 @@ import {
   deliverEvent,
   type TransportSink,
 } from './client-transport.ts';
+import { drainBody } from './drain-body.ts';
 import { followEventStream, SeenEventIds } from './follow-event-stream.ts';
 import type { EventSourceMessage } from './read-event-stream.ts';
 import { httpError, mediaType, networkError } from './transport-error.ts';
@@ -105,7 +106,7 @@ export class SSEClientTransport implements ClientTransport {
         throw scoped.signal.aborted ? scoped.signal.reason : networkError('POST', endpoint, error);
       }
       if (!response.ok) throw await httpError('POST', endpoint, response, { sessionId: this.sessionId });
-      await response.body?.cancel();
+      await drainBody(response);
     } finally {
       scoped.release();
     }

@@ -14,6 +14,7 @@ import {
   deliverPayload,
   type TransportSink,
 } from './client-transport.ts';
+import { drainBody } from './drain-body.ts';
 import { followEventStream, SeenEventIds } from './follow-event-stream.ts';
 import { httpError, mediaType, networkError, statusOf } from './transport-error.ts';
 
@@ -60,7 +61,7 @@ export class StreamableHTTPClientTransport implements ClientTransport {
       });
       const response = await this.#fetch('POST', { headers, body: JSON.stringify(message) }, scoped.signal);
       this.#sessionId ??= response.headers.get('mcp-session-id') ?? undefined;
-      if (!isJSONRPCRequest(message)) return void (await response.body?.cancel());
+      if (!isJSONRPCRequest(message)) return void (await drainBody(response));
       const type = mediaType(response);
       if (type === 'text/event-stream') {
         streaming = true;
@@ -118,7 +119,7 @@ export class StreamableHTTPClientTransport implements ClientTransport {
       // 405: the server does not let clients end sessions, which is allowed.
       if (!response.ok && response.status !== 405) {
         this.#sink.error(await httpError('DELETE', url, response, { sessionId: this.#sessionId }));
-      } else await response.body?.cancel();
+      } else await drainBody(response);
     } catch (error) {
       this.#sink.error(networkError('DELETE', url, error));
     }

@@ -1,61 +1,22 @@
 // The live page in a real browser: Debian's chromium driven by playwright-core, two browser contexts as
 // two users (A over Streamable HTTP, B over HTTP+SSE). Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { after, before, describe, type TestContext, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../examples/live/chromium.ts';
+import { describe, type TestContext, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { LiveServer } from '../../examples/live/live-server.ts';
 import { startLive, until } from './live-harness.ts';
+import { ARTIFACTS, BROWSER_SUITE, bluePixels, type OpenOptions, usePages } from './live-page.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const missing = hasChromium()
-  ? undefined
-  : `chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`;
+describe('the live page in chromium', BROWSER_SUITE, () => {
+  const { open, users } = usePages();
 
-describe('the live page in chromium', {
-  skip: missing !== undefined && process.env.CI !== 'true' ? missing : false,
-}, () => {
-  let browser: Browser | undefined;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    if (missing === undefined) browser = await launchChromium();
-  });
-  after(() => browser?.close());
-
-  /** Opens the page in a fresh browser context (one user); fails the test on any console error or CSP violation. */
-  /** `allow` matches console errors the test expects (failed requests while a server is down, a 401). */
-  async function open(
+  async function twoUsers(
     t: TestContext,
     live: LiveServer,
-    query: string,
-    hash = '',
-    allow?: RegExp,
-  ): Promise<Page> {
-    // Only reached without chromium in CI, where the browser tests must run: each of them fails.
-    if (browser === undefined) throw new Error(`${missing}; CI must run the browser tests`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    t.after(() => context.close());
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !allow?.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    t.after(() => assert.deepEqual(problems, [], 'the page logged no errors'));
-    await page.goto(`${live.url}${query}${hash}`);
-    return page;
-  }
-
-  async function twoUsers(t: TestContext, live: LiveServer, allow?: RegExp): Promise<[Page, Page]> {
-    const a = await open(t, live, '?transport=streamable-http', '', allow);
-    const b = await open(t, live, '?transport=sse', '', allow);
-    for (const page of [a, b]) await page.waitForSelector('#state[data-state="connected"]');
-    assert.equal(await a.textContent('#transport'), 'streamable-http');
-    assert.equal(await b.textContent('#transport'), 'sse');
-    return [a, b];
+    options: OpenOptions = {},
+  ): Promise<[Page, Page]> {
+    const [a, b] = await users(t, live, ['streamable-http', 'sse'], options);
+    return [a!, b!];
   }
 
   test("A's chat message appears for B, and B's reply for A", async (t) => {
@@ -153,7 +114,8 @@ describe('the live page in chromium', {
 
   test('cancel stops the stream_data call on the server', async (t) => {
     const live = await startLive(t, { streamDelay: 50 });
-    const [a] = await twoUsers(t, live);
+    // Cancelling ends the call's own response stream: the one request that is meant to end early.
+    const [a] = await twoUsers(t, live, { allowFailed: /^POST \S+\/mcp net::ERR_ABORTED$/ });
     await a.fill('#stream-count', '1000');
     await a.click('#stream-start');
     await a.waitForFunction(
@@ -176,20 +138,14 @@ describe('the live page in chromium', {
     await a.waitForFunction(() => Number(document.querySelector('#notification-count')?.textContent) >= 5);
     assert.match((await a.textContent('#cpu')) ?? '', /^\d+(\.\d)? %$/);
     assert.match((await a.textContent('#memory-detail')) ?? '', /GiB of \d+(\.\d)? GiB$/);
-    const painted = await a.$eval('#chart', (canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let blue = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 80) blue++;
-      return blue;
-    });
+    const painted = await bluePixels(a);
     assert.ok(painted > 50, `the CPU line is drawn (${painted} pixels)`);
     await a.screenshot({ path: `${ARTIFACTS}/live-page-a.png` });
   });
 
   test('the page shows a lost connection and reconnects to a restarted server, over both transports', async (t) => {
     const first = await startLive(t);
-    const pages = await twoUsers(t, first, /ERR_CONNECTION_REFUSED|404 \(Not Found\)/);
+    const pages = await twoUsers(t, first, { allow: /ERR_CONNECTION_REFUSED|404 \(Not Found\)/ });
     const before = await Promise.all(pages.map((page) => page.textContent('#session-id')));
     // Every state the badge takes from here on, in order.
     for (const page of pages) {
@@ -235,15 +191,43 @@ describe('the live page in chromium', {
   test('with MCP_LIVE_TOKEN the page asks for the token, or takes it from #token=', async (t) => {
     const live = await startLive(t, { token: 'browser-secret' });
     const unauthorized = /401 \(Unauthorized\)/;
-    const asks = await open(t, live, '', '', unauthorized);
+    const asks = await open(t, live, '', { allow: unauthorized });
     await asks.waitForSelector('#state[data-state="unauthorized"]');
     assert.equal(await asks.isVisible('#token-form'), true);
     await asks.fill('#token', 'browser-secret');
     await asks.click('#token-form button');
     await asks.waitForSelector('#state[data-state="connected"]');
 
-    const linked = await open(t, live, '?transport=sse', '#token=browser-secret', unauthorized);
+    const linked = await open(t, live, '?transport=sse', {
+      hash: '#token=browser-secret',
+      allow: unauthorized,
+    });
     await linked.waitForSelector('#state[data-state="connected"]');
     assert.equal(await linked.evaluate(() => location.hash), '', 'the token leaves the address bar');
+  });
+
+  test('a wrong token disables what needs the server and says the token was refused', async (t) => {
+    const live = await startLive(t, { token: 'browser-secret' });
+    const page = await open(t, live, '?transport=stateless', {
+      hash: '#token=not-the-token',
+      allow: /401 \(Unauthorized\)/,
+    });
+    await page.waitForSelector('#state[data-state="unauthorized"]');
+    assert.match((await page.textContent('#token-problem')) ?? '', /refused this token/);
+    assert.match((await page.textContent('#banner-message')) ?? '', /refused the token/);
+    for (const control of ['#chat-input', '#chat-form button', '#stream-start', '#doc']) {
+      assert.equal(await page.isDisabled(control), true, `${control} is disabled`);
+    }
+    assert.match((await page.textContent('#doc-status')) ?? '', /the server refused the token/);
+    await page.screenshot({ path: `${ARTIFACTS}/live-refused-token.png` });
+
+    await page.fill('#token', 'browser-secret');
+    await page.click('#token-form button');
+    await page.waitForSelector('#state[data-state="connected"]');
+    await page.waitForSelector('#doc:not([disabled])');
+    assert.equal(await page.isEnabled('#chat-input'), true);
+    assert.equal(await page.isEnabled('#stream-start'), true);
+    assert.equal(await page.isHidden('#banner'), true);
+    assert.match((await page.textContent('#doc-status')) ?? '', /saved$/);
   });
 });

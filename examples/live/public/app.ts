@@ -1,18 +1,26 @@
-// The live page: mcp-live/client in the browser, talking to the example server over Streamable HTTP or
-// HTTP+SSE (?transport=sse). Bundled by the server with esbuild (../bundle.ts) and served as /app.js.
-import { connect, isMcpLiveError, type McpClient } from '../../../src/client/index.ts';
-import { setupChat, startChat } from './chat-view.ts';
-import { setupDocument, startDocument } from './document-view.ts';
-import { $, setCurrentClient, showError } from './dom.ts';
-import { setupMetrics, startMetrics } from './metrics-view.ts';
+// The live page: mcp-live/client in the browser, talking to the example server over MCP 2026-07-28
+// (?transport=stateless), a Streamable HTTP session (?transport=streamable-http) or HTTP+SSE
+// (?transport=sse). Bundled by the server with esbuild (../bundle.ts) and served as /app.js.
+import { isHTTPError, McpClient } from '../../../src/client/index.ts';
+import { detailOf, setupBanner, showProblem } from './banner.ts';
+import { hearChat, loadChat, setupChat } from './chat-view.ts';
+import { hearDocument, loadDocument, setDocumentConnection, setupDocument } from './document-view.ts';
+import { $, setCurrentClient } from './dom.ts';
+import { countNotification, type State, setupHeader, showConnection, showState } from './header.ts';
+import { setupKeptText } from './kept-text.ts';
+import { askForUpdates } from './live-updates.ts';
+import { hearMetrics, loadMetrics, setOffline, setupMetrics } from './metrics-view.ts';
 import { setupStream } from './stream-view.ts';
+import { watchClient } from './watch.ts';
+import { chosenWire, wireEndpoint } from './wire.ts';
 
-type State = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
-
-const requested = new URLSearchParams(location.search).get('transport');
-const kind = requested === 'sse' || requested === 'streamable-http' ? requested : 'auto';
-let notifications = 0;
+const wire = chosenWire(location.search);
 let retries = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/** Each start() counts one; an older attempt that finishes late steps aside. */
+let attempts = 0;
+/** Drops the client in use without a word (before "Retry now" connects anew). */
+let dropCurrent: (() => void) | undefined;
 
 /** The token from `#token=…` (then kept for this tab and taken out of the address bar), or the one kept. */
 function readToken(): string | null {
@@ -24,103 +32,121 @@ function readToken(): string | null {
   return sessionStorage.getItem('mcp-live-token');
 }
 
-function setState(state: State, error?: string): void {
-  const badge = $('state');
-  badge.textContent = state;
-  badge.dataset.state = state;
-  showError(error);
+function setState(state: State): void {
+  showState(state);
+  // Chat and stream_data need the server; the document takes typing offline too (it is sent later).
+  const usable = state === 'connected' || state === 'reconnecting';
+  for (const id of ['chat-controls', 'stream-controls']) $<HTMLFieldSetElement>(id).disabled = !usable;
+  if (state === 'disconnected') {
+    setDocumentConnection('offline');
+    setOffline(true);
+  }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = isMcpLiveError(error) ? (error.data as { status?: unknown } | undefined)?.status : undefined;
-  return typeof status === 'number' ? status : undefined;
+function retryLater(message: string, detail: string): void {
+  const delay = Math.min(30_000, 1_000 * 2 ** retries++);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => void start(), delay);
+  showProblem({ message, detail, retryAt: Date.now() + delay, retry: () => void start() });
 }
 
-function reconnectLater(): void {
-  setTimeout(() => void start(), Math.min(30_000, 1_000 * 2 ** retries++));
+function refused(tokenSent: boolean, detail: string): void {
+  setState('unauthorized');
+  setDocumentConnection('refused');
+  $('token-form').hidden = false;
+  $('token-problem').textContent = tokenSent
+    ? 'The server refused this token. Check MCP_LIVE_TOKEN and enter it again.'
+    : 'This server needs its token (MCP_LIVE_TOKEN).';
+  showProblem({
+    message: tokenSent
+      ? 'The server refused the token: nothing can be loaded or sent until you enter the right one above.'
+      : 'This server needs a token: enter MCP_LIVE_TOKEN above.',
+    detail,
+  });
 }
 
 async function start(): Promise<void> {
+  clearTimeout(retryTimer);
+  dropCurrent?.();
+  const attempt = ++attempts;
   setState('connecting');
   const token = readToken();
-  let client: McpClient;
+  const { url, options } = wireEndpoint(wire, location.href);
+  const client = new McpClient({
+    url,
+    ...options,
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    clientInfo: { name: 'mcp-live-page', version: '1.0.0' },
+  });
   try {
-    client = await connect(new URL(kind === 'sse' ? '/sse' : '/mcp', location.href), {
-      transport: kind,
-      sseUrl: new URL('/sse', location.href),
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
-      clientInfo: { name: 'mcp-live-page', version: '1.0.0' },
-    });
+    await client.connect();
   } catch (error) {
-    if (statusOf(error) === 401) {
-      setState('unauthorized', 'This server needs a token: enter MCP_LIVE_TOKEN above.');
-      $('token-form').hidden = false;
-    } else {
-      setState('disconnected', `Could not connect: ${(error as Error).message}`);
-      reconnectLater();
-    }
+    void client.close();
+    if (attempt !== attempts) return;
+    if (isHTTPError(error) && error.status === 401) return refused(token !== null, detailOf(error));
+    setState('disconnected');
+    retryLater("Can't reach the server.", detailOf(error));
     return;
   }
-  retries = 0;
+  if (attempt !== attempts) return void client.close();
   setCurrentClient(client);
   $('token-form').hidden = true;
-  let heard = Date.now();
-  let ended = false;
-  const lost = (why: string) => {
-    if (ended) return;
-    ended = true;
-    clearInterval(watchdog);
-    setCurrentClient(undefined);
-    setState('disconnected', `${why}; reconnecting…`);
-    void client.close();
-    reconnectLater();
-  };
-  // Samples arrive every second: a silence means the server is gone or restarted (the client itself
-  // keeps retrying a dropped stream for a while before it gives up), so ask it directly.
-  const watchdog = setInterval(() => {
-    if (Date.now() - heard < 4_000) return;
-    client.ping({ timeout: 3_000 }).then(
-      () => {
-        heard = Date.now();
-      },
-      (error: unknown) => lost(`The server stopped answering (${(error as Error).message})`),
-    );
-  }, 2_000);
-  client.on('notification', () => {
-    heard = Date.now();
-    $('notification-count').textContent = String(++notifications);
-  });
-  client.on('close', (reason) =>
-    lost(reason === undefined ? 'Connection closed' : `Connection lost: ${reason.message}`),
-  );
-  // The client resumes a dropped event stream on its own (with Last-Event-ID, nothing lost): say so.
-  client.on('reconnecting', ({ attempt, delay, error }) => {
-    if (ended) return;
-    const when = delay < 1_000 ? 'now' : `in ${Math.round(delay / 1_000)} s`;
-    setState(
-      'reconnecting',
-      `The event stream dropped (${error.message}); resuming it ${when}, attempt ${attempt}…`,
-    );
-  });
-  client.on('reconnected', () => {
-    if (ended) return;
-    heard = Date.now();
-    setState('connected');
-  });
+  showProblem(undefined);
   setState('connected');
-  $('transport').textContent = client.transport ?? '–';
-  $('session-id').textContent = client.sessionId ?? '–';
-  $('protocol').textContent = client.protocolVersion ?? '–';
+  showConnection(client);
+  let ended = false;
+  /** Ends this client once; false when it had already ended. */
+  const drop = () => {
+    if (ended) return false;
+    ended = true;
+    watch.stop();
+    setCurrentClient(undefined);
+    void client.close();
+    return true;
+  };
+  dropCurrent = drop;
+  const watch = watchClient(client, {
+    lost: (message, detail) => {
+      if (!drop()) return;
+      setState('disconnected');
+      retryLater(message, detail);
+    },
+    reconnecting: ({ attempt, delay, error }) => {
+      setState('reconnecting');
+      showProblem({
+        message: 'The connection to the server dropped.',
+        detail: `Resuming the event stream, attempt ${attempt}: ${error.message}`,
+        retryAt: Date.now() + delay,
+        retry: () => void start(),
+      });
+    },
+    reconnected: () => {
+      setState('connected');
+      showProblem(undefined);
+    },
+  });
+  client.on('notification', countNotification);
   try {
-    await Promise.all([startMetrics(client), startChat(client), startDocument(client)]);
+    hearMetrics(client);
+    hearChat(client);
+    hearDocument(client);
+    const listen = await askForUpdates(client);
+    if (listen !== undefined) watch.follow(listen);
+    await Promise.all([loadMetrics(client), loadChat(client), loadDocument(client)]);
+    retries = 0;
   } catch (error) {
-    showError(`Setting up the page failed: ${(error as Error).message}`);
+    if (!drop()) return;
+    setState('disconnected');
+    retryLater('The page could not load what the server shares.', detailOf(error));
   }
 }
 
+setupHeader(wire);
+setupBanner();
 setupMetrics();
 setupChat();
 setupDocument();
+setupKeptText();
 setupStream();
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();

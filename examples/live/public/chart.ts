@@ -1,9 +1,13 @@
-// A small line chart of CPU and memory percentages on a canvas: no library, no inline styles.
+// A small line chart of CPU and memory percentages on a canvas: no library, no inline styles. Time runs
+// left to right; where the page heard nothing (disconnected), the lines break over a shaded band.
 
 export interface Point {
+  /** When the page got the sample (ms since the epoch). */
   time: number;
   cpu: number;
   memory: number;
+  /** The page was disconnected between the sample before and this one. */
+  gapBefore?: boolean;
 }
 
 const SERIES = [
@@ -11,8 +15,23 @@ const SERIES = [
   { key: 'memory', color: '#e07a10' },
 ] as const;
 
-/** Draws the last points, oldest on the left, on a 0–100 % scale sized to the canvas's CSS box. */
-export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[]): void {
+/** Samples across the width. */
+const SPAN = 60;
+
+/** The usual time between two samples: the median step, outside gaps. */
+function stepOf(points: readonly Point[]): number {
+  const steps = points
+    .flatMap((p, i) => (i === 0 || p.gapBefore ? [] : [p.time - points[i - 1]!.time]))
+    .filter((step) => step > 0)
+    .sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)] ?? 1_000;
+}
+
+/**
+ * Draws the last `SPAN` sample intervals, newest on the right, on a 0–100 % scale sized to the canvas's
+ * CSS box. With `offlineSince`, the right edge is now and the time since then is shown as a gap.
+ */
+export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[], offlineSince?: number): void {
   const ratio = globalThis.devicePixelRatio || 1;
   const width = canvas.clientWidth || canvas.width;
   const height = canvas.clientHeight || canvas.height;
@@ -27,42 +46,60 @@ export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[]): 
   const top = 8;
   const plotW = width - left - 8;
   const plotH = height - top - 20;
+  const step = stepOf(points);
+  const shownMs = step * (SPAN - 1);
+  const end = offlineSince === undefined ? (points.at(-1)?.time ?? 0) : Date.now();
+  const x = (time: number) => left + plotW * (1 - (end - time) / shownMs);
+  const y = (pct: number) => top + plotH * (1 - Math.min(100, Math.max(0, pct)) / 100);
+  const shown = points.filter((p) => p.time >= end - shownMs);
+  // A break: the page was disconnected, or heard nothing for several samples.
+  const breaks = (p: Point, i: number) => i > 0 && (p.gapBefore || p.time - shown[i - 1]!.time > 3 * step);
+
   g.font = '11px system-ui, sans-serif';
   g.textBaseline = 'middle';
+  const gaps: Array<[number, number]> = shown.flatMap((p, i) =>
+    breaks(p, i) ? [[shown[i - 1]!.time, p.time] as [number, number]] : [],
+  );
+  const last = shown.at(-1);
+  if (offlineSince !== undefined && last !== undefined) gaps.push([last.time, end]);
+  for (const [from, to] of gaps) {
+    const x0 = Math.max(left, x(from));
+    g.fillStyle = '#eef0f5';
+    g.fillRect(x0, top, x(to) - x0, plotH);
+    if (x(to) - x0 > 60) {
+      g.fillStyle = '#6b7386';
+      g.textAlign = 'center';
+      g.fillText('disconnected', (x0 + x(to)) / 2, top + 12);
+    }
+  }
   g.lineWidth = 1;
   for (const pct of [0, 25, 50, 75, 100]) {
-    const y = top + plotH * (1 - pct / 100);
     g.strokeStyle = pct === 0 ? '#9aa3b5' : '#e3e7ef';
     g.beginPath();
-    g.moveTo(left, Math.round(y) + 0.5);
-    g.lineTo(left + plotW, Math.round(y) + 0.5);
+    g.moveTo(left, Math.round(y(pct)) + 0.5);
+    g.lineTo(left + plotW, Math.round(y(pct)) + 0.5);
     g.stroke();
     g.fillStyle = '#6b7386';
     g.textAlign = 'right';
-    g.fillText(`${pct}%`, left - 6, y);
+    g.fillText(`${pct}%`, left - 6, y(pct));
   }
-  const span = 60; // samples across the width
-  const step = plotW / (span - 1);
-  const shown = points.slice(-span);
-  const x0 = left + plotW - (shown.length - 1) * step;
   g.textAlign = 'left';
-  g.fillText(shown.length > 1 ? `last ${shown.length} samples` : 'waiting for samples…', left, height - 8);
+  const seconds = Math.round(shownMs / 1_000);
+  g.fillText(shown.length > 1 ? `last ${seconds} s` : 'waiting for samples…', left, height - 8);
   for (const { key, color } of SERIES) {
     g.strokeStyle = color;
     g.lineWidth = 2;
     g.lineJoin = 'round';
     g.beginPath();
     shown.forEach((p, i) => {
-      const y = top + plotH * (1 - Math.min(100, Math.max(0, p[key])) / 100);
-      if (i === 0) g.moveTo(x0 + i * step, y);
-      else g.lineTo(x0 + i * step, y);
+      if (i === 0 || breaks(p, i)) g.moveTo(x(p.time), y(p[key]));
+      else g.lineTo(x(p.time), y(p[key]));
     });
     g.stroke();
-    const last = shown.at(-1);
     if (last !== undefined) {
       g.fillStyle = color;
       g.beginPath();
-      g.arc(x0 + (shown.length - 1) * step, top + plotH * (1 - last[key] / 100), 3, 0, 2 * Math.PI);
+      g.arc(x(last.time), y(last[key]), 3, 0, 2 * Math.PI);
       g.fill();
     }
   }

@@ -1,6 +1,7 @@
 // The Chat card: the history of chat://general, then each chat_message the server pushes.
 import type { McpClient } from '../../../src/client/index.ts';
-import { $, currentClient, readJSON, resultJSON, showError } from './dom.ts';
+import { detailOf, showProblem } from './banner.ts';
+import { $, currentClient, readJSON, resultJSON } from './dom.ts';
 
 const CHANNEL = 'general';
 
@@ -30,8 +31,12 @@ function appendMessage(message: ChatMessage): void {
   log.scrollTop = log.scrollHeight;
 }
 
-export async function startChat(client: McpClient): Promise<void> {
+/** Takes the messages the server pushes; call before asking for them. */
+export function hearChat(client: McpClient): void {
   client.onNotification('chat_message', (params) => appendMessage(params as unknown as ChatMessage));
+}
+
+export async function loadChat(client: McpClient): Promise<void> {
   const { messages } = await readJSON<{ messages: ChatMessage[] }>(client, `chat://${CHANNEL}`);
   // After a reconnect the server may be a new one, with new message ids: start over from its history.
   shown.clear();
@@ -55,6 +60,12 @@ export function setupChat(): void {
     client
       .callTool('send_message', { message, channel: CHANNEL, from: nameInput.value || 'guest' })
       .then(resultJSON)
-      .catch((error: unknown) => showError(`send_message failed: ${(error as Error).message}`));
+      .catch((error: unknown) => {
+        input.value ||= message;
+        showProblem({
+          message: 'Your message was not sent; it is back in the input.',
+          detail: detailOf(error),
+        });
+      });
   });
 }

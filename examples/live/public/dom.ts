@@ -16,13 +16,6 @@ export function setCurrentClient(client: McpClient | undefined): void {
   current = client;
 }
 
-/** Shows a problem under the header; `undefined` clears it. */
-export function showError(message: string | undefined): void {
-  const alert = $('error');
-  alert.hidden = message === undefined;
-  alert.textContent = message ?? '';
-}
-
 /** A successful tool result's first text block, parsed as JSON; an `isError` result throws its text. */
 export function resultJSON<T>(result: CallToolResult): T {
   const block = result.content[0];
