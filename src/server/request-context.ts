@@ -45,6 +45,11 @@ export class RequestContext {
   readonly values: Record<string, unknown>;
   /** The request's `_meta`. */
   readonly meta: Record<string, unknown> | undefined;
+  /**
+   * Who made this request: what the transport authenticated for this message (with `mcp-live/oauth`,
+   * an `OAuthPrincipal` of its token's claims), else its session's principal.
+   */
+  readonly principal: unknown;
   readonly server: McpServer;
   readonly #controller: AbortController;
   readonly #progressToken: ProgressToken | undefined;
@@ -61,6 +66,8 @@ export class RequestContext {
     headers: Headers | undefined;
     values: Record<string, unknown> | undefined;
     meta: Record<string, unknown> | undefined;
+    /** This message's caller; `undefined`: the session's. */
+    principal?: unknown;
     stateless?: StatelessRequest | undefined;
   }) {
     this.server = init.server;
@@ -73,6 +80,7 @@ export class RequestContext {
     this.values =
       init.values === undefined ? init.session.values : { ...init.session.values, ...init.values };
     this.meta = init.meta;
+    this.principal = init.principal === undefined ? init.session.principal : init.principal;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
     this.#stateless = init.stateless;
