@@ -92,7 +92,7 @@ export function resolveOAuthOptions(options: OAuthResourceServerOptions): Resolv
     }
     return ms;
   };
-  const scopes = checkScopes(options.scopes ?? [], `${OWNER} option scopes`) ?? [];
+  const scopes = checkScopes(options.scopes ?? [], `${OWNER} option scopes`, 'INVALID_OPTION') ?? [];
   const supported = options.scopesSupported ?? (scopes.length > 0 ? scopes : undefined);
   const audience = new Set([resource]);
   for (const entry of options.audience ?? []) audience.add(canonicalURI(entry, 'audience', fail));
@@ -108,7 +108,9 @@ export function resolveOAuthOptions(options: OAuthResourceServerOptions): Resolv
     jwksUri,
     scopes,
     scopesSupported:
-      supported === undefined ? undefined : (checkScopes(supported, `${OWNER} option scopesSupported`) ?? []),
+      supported === undefined
+        ? undefined
+        : (checkScopes(supported, `${OWNER} option scopesSupported`, 'INVALID_OPTION') ?? []),
     impliedScopes: checkImplications(options.impliedScopes, OWNER),
     audience,
     algorithms,

@@ -12,10 +12,21 @@ export interface ScopeNeed {
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
-/** Checks the `scopes` of a definition once, at registration; `where` names it in the error. */
-export function checkScopes(scopes: unknown, where: string): readonly string[] | undefined {
+/**
+ * Checks the `scopes` of a definition once, at registration (`where` names it in the error), or of
+ * an option (`code` `INVALID_OPTION`, `where` names the option).
+ */
+export function checkScopes(
+  scopes: unknown,
+  where: string,
+  code: 'INVALID_DEFINITION' | 'INVALID_OPTION' = 'INVALID_DEFINITION',
+): readonly string[] | undefined {
   if (scopes === undefined) return undefined;
-  const bad = (why: string) => new McpLiveError('INVALID_DEFINITION', `${where} has invalid scopes: ${why}`);
+  const bad = (why: string) =>
+    new McpLiveError(
+      code,
+      code === 'INVALID_OPTION' ? `${where} is invalid: ${why}` : `${where} has invalid scopes: ${why}`,
+    );
   if (!Array.isArray(scopes)) throw bad(`expected an array of scope strings, got ${typeof scopes}`);
   for (const scope of scopes) {
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {

@@ -29,6 +29,9 @@ export const CLIENTS = {
 
 export type ClientName = keyof typeof CLIENTS;
 
+/** Where the pre-registered public client `desk` is sent back after sign-in; nothing listens there. */
+export const DESK_REDIRECT = 'http://127.0.0.1:9/callback';
+
 export interface AuthorizationServer {
   /** `http://127.0.0.1:PORT`, the `iss` of its tokens. */
   readonly issuer: string;
@@ -102,8 +105,20 @@ function configuration(keys: JWK[]): Record<string, unknown> {
   });
   return {
     jwks: { keys },
-    clients: (Object.keys(CLIENTS) as ClientName[]).map(confidential),
+    clients: [
+      ...(Object.keys(CLIENTS) as ClientName[]).map(confidential),
+      // A public client registered by hand, with no scope of its own: it may ask for any.
+      {
+        client_id: 'desk',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [DESK_REDIRECT],
+      },
+    ],
     cookies: { keys: ['mcp-live-test-cookies'] },
+    // Scopes a client may register for (dynamic registration checks them) besides OpenID's own.
+    scopes: ['openid', 'offline_access', ...RESOURCE_SCOPES.split(' ')],
     findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
     features: {
       clientCredentials: { enabled: true },
