@@ -19,9 +19,10 @@ export interface PromptConfig<A extends Record<string, PromptArgumentConfig>> {
   icons?: Icon[];
   _meta?: Record<string, unknown>;
   /**
-   * OAuth scopes a caller's token must grant to get it or complete its arguments (all of them). Checked by HTTP transports with
-   * an `oauth` resource server, which answer 403 `insufficient_scope` naming them; other transports
-   * (stdio, an `authenticate` callback, the in-memory test client) do not check them.
+   * OAuth scopes a caller's token must grant to get it or complete its arguments (all of them).
+   * Checked by HTTP transports with an `oauth` resource server, which answer 403
+   * `insufficient_scope` naming them; other transports (stdio, an `authenticate` callback, the
+   * in-memory test client) do not.
    */
   scopes?: readonly string[];
 }

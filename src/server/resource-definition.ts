@@ -20,9 +20,9 @@ export interface ResourceConfig {
   /** Caching hint of its `resources/read` results to stateless (2026-07-28) clients, over the server's `cache.resources`. */
   cache?: Partial<CacheHint>;
   /**
-   * OAuth scopes a caller's token must grant to read or subscribe to it (all of them). Checked by HTTP transports with
-   * an `oauth` resource server, which answer 403 `insufficient_scope` naming them; other transports
-   * (stdio, an `authenticate` callback, the in-memory test client) do not check them.
+   * OAuth scopes a caller's token must grant to read or subscribe to it (all of them). Checked by
+   * HTTP transports with an `oauth` resource server, which answer 403 `insufficient_scope` naming
+   * them; other transports (stdio, an `authenticate` callback, the in-memory test client) do not.
    */
   scopes?: readonly string[];
 }

@@ -18,7 +18,7 @@ for (const method of ['warn', 'info'] as const) {
 }
 
 /** Every scope a token for any resource may carry. */
-export const RESOURCE_SCOPES = 'mcp files:read files:write notes:read admin';
+export const RESOURCE_SCOPES = 'mcp files:read files:write notes:read notes:write admin';
 
 /** Pre-registered confidential clients for the client credentials grant; `brief`'s tokens live 1 s. */
 export const CLIENTS = {

@@ -12,7 +12,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { MODES, type Mode } from '../transports/harness.ts';
-import { jsonOf, modernPost } from '../transports/stateless-harness.ts';
+import { jsonOf, modernPost, openModern } from '../transports/stateless-harness.ts';
 import { type AuthorizationServer, startAuthorizationServer } from './authorization-server.ts';
 import { challengeOf, type OAuthHost, type Seen, startOAuthHost } from './oauth-host.ts';
 
@@ -212,6 +212,46 @@ for (const mode of MODES) {
       const done = jsonOf(await modernPost(url, 'tools/call', retry, as_(fresh)));
       assert.equal(done.result?.resultType, 'complete');
       assert.deepEqual(done.result?.content, [{ type: 'text', text: 'hello Ann' }]);
+    });
+
+    test('2026-07-28 listen streams belong to their token subject; a listen on a resource needs its scope', async (t) => {
+      const { as, host } = await setUp(t, mode);
+      const url = `${host.origin}/mcp`;
+      const events = { 'dev.mcp-live/events': { methods: ['note', 'marker'] } };
+      const streams = [];
+      for (const [id, who] of [
+        [1, 'alice'],
+        [2, 'bob'],
+      ] as const) {
+        const token = await as.token({ client: who, resource: host.origin, scope: 'mcp' });
+        const headers = { Authorization: `Bearer ${token}` };
+        const stream = await openModern(
+          t,
+          url,
+          'subscriptions/listen',
+          { notifications: events },
+          { id, headers },
+        );
+        await stream.message((m) => m.method === 'notifications/subscriptions/acknowledged', 3_000);
+        streams.push(stream);
+      }
+      await host.server.broadcast('note', { for: 'alice' }, { principal: { iss: as.issuer, sub: 'alice' } });
+      await host.server.broadcast('marker', {});
+      const [alice, bob] = streams;
+      const firstOf = async (stream: typeof alice) =>
+        (await stream!.message((m) => m.method === 'note' || m.method === 'marker', 3_000)).message.method;
+      assert.equal(await firstOf(alice), 'note');
+      assert.equal(await firstOf(bob), 'marker', 'bob heard no note');
+
+      const token = await as.token({ resource: host.origin, scope: 'mcp' });
+      const refused = await modernPost(
+        url,
+        'subscriptions/listen',
+        { notifications: { resourceSubscriptions: ['notes://secret'] } },
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      assert.equal(refused.status, 403);
+      assert.equal(challengeOf(refused.headers['www-authenticate']).scope, 'mcp notes:read');
     });
 
     test('broadcasts to one principal reach its sessions only, whatever token they opened with', async (t) => {
