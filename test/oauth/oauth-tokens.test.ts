@@ -69,6 +69,15 @@ for (const mode of MODES) {
         scopes_supported: ['mcp'],
       });
       assert.equal((await fetch(`${host.origin}/.well-known/oauth-protected-resource/mcp`)).status, 404);
+      const head = await fetch(`${host.origin}/.well-known/oauth-protected-resource`, { method: 'HEAD' });
+      assert.deepEqual([head.status, await head.text()], [200, '']);
+      const preflight = await fetch(`${host.origin}/.well-known/oauth-protected-resource`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://app.example', 'Access-Control-Request-Headers': 'mcp-protocol-version' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      assert.equal(preflight.headers.get('access-control-allow-headers'), 'mcp-protocol-version');
       const post = await fetch(`${host.origin}/.well-known/oauth-protected-resource`, { method: 'POST' });
       assert.equal(post.status, 405);
       assert.equal(post.headers.get('allow'), 'GET, HEAD, OPTIONS');
