@@ -121,10 +121,13 @@ export type {
   ListeningInfo,
   McpHttpServerOptions,
   NodeRequest,
+  ResourceServer,
   SSECloseOptions,
   SSEServerOptions,
   StreamableHTTPCloseOptions,
   StreamableHTTPServerOptions,
+  TokenRefusal,
+  TokenVerification,
   WireView,
 } from './transports/index.ts';
 export { McpHttpServer, SSEServer, StreamableHTTPServer } from './transports/index.ts';

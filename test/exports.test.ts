@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import * as root from '../src/index.ts';
 import * as otel from '../src/otel/index.ts';
+import * as oauth from '../src/oauth/index.ts';
 import * as testing from '../src/testing/index.ts';
 import * as transport from '../src/transport.ts';
 
@@ -58,4 +62,24 @@ test('mcp-live/transport exports what a transport of your own needs, and nothing
 
 test('mcp-live/otel exports instrument() alone', () => {
   assert.deepEqual(Object.keys(otel).sort(), ['instrument']);
+});
+
+test('mcp-live/oauth exports the resource server and its principal', () => {
+  assert.deepEqual(Object.keys(oauth).sort(), ['OAuthPrincipal', 'OAuthResourceServer', 'isOAuthPrincipal']);
+});
+
+test('the root entry does not load jose: OAuth sits behind mcp-live/oauth', () => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    assert.doesNotMatch(text, /from 'jose'/, `${file} imports jose`);
+    for (const match of text.matchAll(/^(?:import|export)[^'";]*from '(\.[^']+)'/gm)) {
+      visit(join(dirname(file), match[1]!));
+    }
+  };
+  visit(join(src, 'index.ts'));
+  assert.ok(seen.size > 50, `followed the root's imports (${seen.size} files)`);
 });

@@ -40,6 +40,8 @@ export type McpLiveErrorCode =
   | 'OVERLOADED'
   /** Another instance of the deployment does not listen on the message bus (it stopped or lost Redis). */
   | 'INSTANCE_GONE'
+  /** An OAuth authorization server's metadata or signing keys could not be fetched (unreachable, too slow, or not what RFC 8414 or a JWKS says); its tokens cannot be verified meanwhile (503). */
+  | 'AUTHORIZATION_SERVER_UNAVAILABLE'
   /** A stateless (2026-07-28) request was answered with `input_required` while its handler waited for input. */
   | 'INPUT_REQUIRED'
   /** A connection or delivery failed: no answer from the peer, a stream that broke or ended, a client that stopped reading, a response whose request's connection is gone, a bus message its handler threw on. */

@@ -40,6 +40,8 @@ export interface MessageExtra {
   headers?: Headers;
   /** Values from the transport's context function for this message. */
   values?: Record<string, unknown>;
+  /** Who sent this message, as the transport authenticated its HTTP request. */
+  principal?: unknown;
 }
 
 type Params = Record<string, unknown>;
@@ -173,6 +175,7 @@ export class Dispatcher {
         controller,
         headers: extra.headers,
         values: extra.values,
+        principal: extra.principal,
         meta: params._meta as Record<string, unknown> | undefined,
         stateless: run === undefined ? undefined : { meta: run.meta, rounds: run.rounds },
       });

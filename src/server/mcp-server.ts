@@ -26,6 +26,7 @@ import {
   type PromptHandler,
 } from './prompt-definition.ts';
 import { type RequestStateOptions, RequestStateSealer } from './request-state.ts';
+import { scopeNeed } from './required-scopes.ts';
 import {
   defineResource,
   defineTemplate,
@@ -462,6 +463,7 @@ export class McpServer {
       handleMessage: (session, message, extra) => dispatcher.handle(session, message, extra),
       handleBatch: (session, messages, extra) => dispatcher.handleBatch(session, messages, extra),
       toolHeaderParams: (name) => catalog.tools.get(name)?.headerParams ?? [],
+      scopeNeed: (message) => scopeNeed(catalog, message),
       endSubscriptions(which) {
         subscriptions.endAll(
           which === undefined

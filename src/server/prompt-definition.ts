@@ -1,6 +1,7 @@
 import type { Icon } from '../protocol/content.ts';
 import type { GetPromptResult, Prompt, PromptArgument, PromptMessage } from '../protocol/prompts.ts';
 import type { RequestContext } from './request-context.ts';
+import { checkScopes } from './required-scopes.ts';
 import type { Completer } from './resource-definition.ts';
 
 export interface PromptArgumentConfig {
@@ -17,6 +18,13 @@ export interface PromptConfig<A extends Record<string, PromptArgumentConfig>> {
   arguments?: A;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /**
+   * OAuth scopes a caller's token must grant to get it or complete its arguments (all of them).
+   * Checked by HTTP transports with an `oauth` resource server, which answer 403
+   * `insufficient_scope` naming them; other transports (stdio, an `authenticate` callback, the
+   * in-memory test client) do not.
+   */
+  scopes?: readonly string[];
 }
 
 /** A prompt's arguments as its handler sees them: required ones are strings, the rest may be missing. */
@@ -37,6 +45,7 @@ export type PromptHandler<A extends Record<string, PromptArgumentConfig>> = (
 export interface PromptEntry {
   readonly prompt: Prompt;
   readonly arguments: Record<string, PromptArgumentConfig>;
+  readonly scopes: readonly string[] | undefined;
   readonly handler: (
     args: Record<string, string>,
     ctx: RequestContext,
@@ -62,7 +71,7 @@ export function definePrompt(
     return out;
   });
   if (described.length > 0) prompt.arguments = described;
-  return { prompt, arguments: args, handler };
+  return { prompt, arguments: args, scopes: checkScopes(config.scopes, `Prompt "${name}"`), handler };
 }
 
 export function toPromptResult(value: PromptReturn, description: string | undefined): GetPromptResult {

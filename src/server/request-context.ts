@@ -46,6 +46,11 @@ export class RequestContext {
   readonly values: ContextValues;
   /** The request's `_meta`. */
   readonly meta: Record<string, unknown> | undefined;
+  /**
+   * Who made this request: what the transport authenticated for this message (with `mcp-live/oauth`,
+   * an `OAuthPrincipal` of its token's claims), else its session's principal.
+   */
+  readonly principal: unknown;
   readonly server: McpServer;
   readonly #controller: AbortController;
   readonly #progressToken: ProgressToken | undefined;
@@ -62,6 +67,8 @@ export class RequestContext {
     headers: Headers | undefined;
     values: Record<string, unknown> | undefined;
     meta: Record<string, unknown> | undefined;
+    /** This message's caller; `undefined`: the session's. */
+    principal?: unknown;
     stateless?: StatelessRequest | undefined;
   }) {
     this.server = init.server;
@@ -76,6 +83,7 @@ export class RequestContext {
       init.values === undefined ? init.session.values : { ...init.session.values, ...init.values }
     ) as ContextValues;
     this.meta = init.meta;
+    this.principal = init.principal === undefined ? init.session.principal : init.principal;
     const token = init.meta?.progressToken;
     this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
     this.#stateless = init.stateless;

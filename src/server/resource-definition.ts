@@ -2,6 +2,7 @@ import type { Annotations, Icon, ResourceContents } from '../protocol/content.ts
 import type { ReadResourceResult, Resource, ResourceTemplate } from '../protocol/resources.ts';
 import { type CacheHint, checkHint } from './cache-hints.ts';
 import type { RequestContext } from './request-context.ts';
+import { checkScopes } from './required-scopes.ts';
 import { UriTemplate } from './uri-template.ts';
 
 /** What a resource handler may return: a whole result, contents, or text in the resource's MIME type. */
@@ -18,6 +19,12 @@ export interface ResourceConfig {
   _meta?: Record<string, unknown>;
   /** Caching hint of its `resources/read` results to stateless (2026-07-28) clients, over the server's `cache.resources`. */
   cache?: Partial<CacheHint>;
+  /**
+   * OAuth scopes a caller's token must grant to read or subscribe to it (all of them). Checked by
+   * HTTP transports with an `oauth` resource server, which answer 403 `insufficient_scope` naming
+   * them; other transports (stdio, an `authenticate` callback, the in-memory test client) do not.
+   */
+  scopes?: readonly string[];
 }
 
 export type ResourceHandler = (uri: string, ctx: RequestContext) => ResourceReturn | Promise<ResourceReturn>;
@@ -48,6 +55,7 @@ export interface ResourceEntry {
   readonly resource: Resource;
   readonly handler: ResourceHandler;
   readonly cache: Partial<CacheHint> | undefined;
+  readonly scopes: readonly string[] | undefined;
 }
 
 export interface TemplateEntry {
@@ -57,6 +65,7 @@ export interface TemplateEntry {
   readonly handler: ResourceTemplateHandler;
   /** Registration order; the last tie-breaker when two templates match a URI equally well. */
   readonly order: number;
+  readonly scopes: readonly string[] | undefined;
 }
 
 function describe<T extends object>(base: T, config: ResourceConfig): T {
@@ -69,7 +78,8 @@ function describe<T extends object>(base: T, config: ResourceConfig): T {
 
 export function defineResource(uri: string, config: ResourceConfig, handler: ResourceHandler): ResourceEntry {
   checkOwnHint(config.cache, `Resource ${uri}`);
-  return { resource: describe({ uri } as Resource, config), handler, cache: config.cache };
+  const scopes = checkScopes(config.scopes, `Resource ${uri}`);
+  return { resource: describe({ uri } as Resource, config), handler, cache: config.cache, scopes };
 }
 
 function checkOwnHint(hint: Partial<CacheHint> | undefined, where: string): void {
@@ -85,6 +95,7 @@ export function defineTemplate(
 ): TemplateEntry {
   const template = new UriTemplate(uriTemplate);
   checkOwnHint(config.cache, `Resource template ${uriTemplate}`);
+  const scopes = checkScopes(config.scopes, `Resource template ${uriTemplate}`);
   const { list: _list, complete: _complete, cache: _cache, ...rest } = config;
   return {
     template,
@@ -92,6 +103,7 @@ export function defineTemplate(
     config,
     handler,
     order,
+    scopes,
   };
 }
 

@@ -4,6 +4,7 @@ import type { CallToolResult, Tool, ToolAnnotations } from '../protocol/tools.ts
 import { type CompiledSchema, compileSchema, type InferSchema, type SchemaInput } from '../schema/index.ts';
 import { collectHeaderParams, type McpParamHeader } from './mcp-header-params.ts';
 import type { RequestContext } from './request-context.ts';
+import { checkScopes } from './required-scopes.ts';
 
 /** How a tool is described: everything `tools/list` shows, and its schemas. */
 export interface ToolConfig<I extends SchemaInput | undefined, O extends SchemaInput | undefined> {
@@ -16,6 +17,12 @@ export interface ToolConfig<I extends SchemaInput | undefined, O extends SchemaI
   annotations?: ToolAnnotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /**
+   * OAuth scopes a caller's token must grant to use it (all of them). Checked by HTTP transports with
+   * an `oauth` resource server, which answer 403 `insufficient_scope` naming them; other transports
+   * (stdio, an `authenticate` callback, the in-memory test client) do not check them.
+   */
+  scopes?: readonly string[];
 }
 
 /** A tool's arguments as its handler sees them: validated, defaults applied. */
@@ -37,6 +44,8 @@ export interface ToolEntry {
   readonly tool: Tool;
   readonly input: CompiledSchema<unknown> | undefined;
   readonly output: CompiledSchema<unknown> | undefined;
+  /** OAuth scopes a call needs (`ToolConfig.scopes`). */
+  readonly scopes: readonly string[] | undefined;
   readonly handler: (args: unknown, ctx: RequestContext) => ToolReturn | Promise<ToolReturn>;
 }
 
@@ -71,5 +80,6 @@ export function defineTool(
   if (config.icons !== undefined) tool.icons = config.icons;
   if (config._meta !== undefined) tool._meta = config._meta;
   const headerParams = collectHeaderParams(tool.inputSchema as Record<string, unknown>, name);
-  return { name, tool, input, output, headerParams, handler: handler as ToolEntry['handler'] };
+  const scopes = checkScopes(config.scopes, `Tool "${name}"`);
+  return { name, tool, input, output, headerParams, scopes, handler: handler as ToolEntry['handler'] };
 }

@@ -3,6 +3,7 @@ import type { MessageExtra } from './dispatcher.ts';
 import type { McpParamHeader } from './mcp-header-params.ts';
 import type { McpServer } from './mcp-server.ts';
 import type { RelayPayload } from './message-bus.ts';
+import type { ScopeNeed } from './required-scopes.ts';
 import type { Session, SessionInit } from './session.ts';
 import type { SessionRecord } from './session-store.ts';
 
@@ -26,6 +27,8 @@ export interface TransportHost {
   handleBatch(session: Session, messages: JSONRPCMessage[], extra?: MessageExtra): Promise<void>;
   /** The arguments of tool `name` that Streamable HTTP clients mirror into `Mcp-Param-*` headers. */
   toolHeaderParams(name: string): readonly McpParamHeader[];
+  /** The OAuth scopes the definition a request addresses asks for (a tool's, a resource's, a prompt's), if any. */
+  scopeNeed(message: JSONRPCMessage): ScopeNeed | undefined;
   /**
    * Ends `subscriptions/listen` streams gracefully (their requests answer with the completion result):
    * every one, or those whose request came on a session `which` picks (the request's own, or the

@@ -3,6 +3,7 @@ export type { HTTPRequestInfo } from './http/exchange.ts';
 export type { HTTPServerOptions } from './http/http-options.ts';
 export type { KeepAliveMode } from './http/keep-alive.ts';
 export type { NodeRequest } from './http/node-exchange.ts';
+export type { ResourceServer, TokenRefusal, TokenVerification } from './http/resource-server.ts';
 export type { ListenAddress, ListeningInfo } from './listen.ts';
 export type { McpHttpServerOptions, SharedHTTPOptionName, WireView } from './mcp-http-server.ts';
 export { McpHttpServer } from './mcp-http-server.ts';

@@ -3,7 +3,7 @@ import { parseMessages } from '../protocol/parse.ts';
 import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import { transportHost } from '../server/transport-host.ts';
-import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED, refuseScopes } from './http/authenticate.ts';
 import {
   bodyFailure,
   type Exchange,
@@ -38,9 +38,10 @@ export async function acceptPost(
   context: PostContext,
 ): Promise<void> {
   const { server, options } = context;
-  const principal =
-    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
-  if (principal === DENIED) return;
+  const caller =
+    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors, true);
+  if (caller === DENIED) return;
+  const principal = caller?.principal;
   const sessionId = queryParam(ex.request.search, 'sessionId');
   if (sessionId === undefined || sessionId === '') {
     const message = 'Bad Request: missing sessionId query parameter; POST to the URL the endpoint event gave';
@@ -70,6 +71,8 @@ export async function acceptPost(
   const refusal = batch ? batchRefusal(session.protocolVersion, messages) : undefined;
   if (refusal !== undefined)
     return respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: refusal.toJSON() }, cors);
+  // The answers ride the stream, but a request the token does not cover is refused on its POST.
+  if (refuseScopes(ex, context.auth, caller, cors, { server, messages })) return;
 
   let requests = 0;
   for (const message of messages) if ('method' in message && 'id' in message) requests++;
@@ -90,6 +93,7 @@ export async function acceptPost(
 
   const headers = ex.request.headers;
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
+  if (caller !== undefined) extra.principal = principal;
   const done = batch
     ? transportHost(server).handleBatch(session, messages, extra)
     : transportHost(server).handleMessage(session, messages[0]!, extra);

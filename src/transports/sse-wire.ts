@@ -199,8 +199,9 @@ export class SSEWire implements Wire {
   async #openStream(ex: Exchange, base: string, cors: ResponseHeaders | undefined): Promise<void> {
     const { server, auth } = this.#context;
     if (this.#context.closing) return respondText(ex, 503, SHUTTING_DOWN, cors);
-    const principal = auth === undefined ? undefined : await authenticateRequest(ex, auth, cors);
-    if (principal === DENIED) return;
+    const caller = auth === undefined ? undefined : await authenticateRequest(ex, auth, cors);
+    if (caller === DENIED) return;
+    const principal = caller?.principal;
     const resumption = this.#resume;
     const resume = resumption === undefined ? undefined : readResumeRequest(ex);
     if (resumption !== undefined && resume !== undefined) {

@@ -12,7 +12,7 @@ import type { MessageExtra } from '../server/dispatcher.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session } from '../server/session.ts';
 import { transportHost } from '../server/transport-host.ts';
-import { type AuthenticateSettings, authenticateRequest, DENIED } from './http/authenticate.ts';
+import { type AuthenticateSettings, authenticateRequest, DENIED, refuseScopes } from './http/authenticate.ts';
 import type { ConnectOptions } from './http/event-stream.ts';
 import { bodyFailure, type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
@@ -81,9 +81,10 @@ export async function acceptStreamablePost(
     return fail(ex, 415, 'Unsupported Media Type: send messages with Content-Type: application/json', cors);
   }
   const header = readVersionHeader(headers);
-  const principal =
-    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors);
-  if (principal === DENIED) return;
+  const caller =
+    context.auth === undefined ? undefined : await authenticateRequest(ex, context.auth, cors, true);
+  if (caller === DENIED) return;
+  const principal = caller?.principal;
   const body = await ex.readBody(o.maxBodyBytes, o.bodyTimeout);
   if (!body.ok) {
     const failure = bodyFailure(body.reason, o);
@@ -92,6 +93,8 @@ export async function acceptStreamablePost(
   const parsed = parseMessages(body.text);
   if (!parsed.ok) return respondJSON(ex, 400, parsed.error, cors);
   const { messages, batch } = parsed;
+  // Before anything runs, on every era: the tool (resource, prompt) is named in the body, not in Mcp-Name.
+  if (refuseScopes(ex, context.auth, caller, cors, { server, messages })) return;
   const stateless = isStatelessPost(header, messages, batch);
   if (!stateless && header.kind === 'unsupported') return unsupportedVersion(ex, header.value, cors);
   const ids: RequestId[] = [];
@@ -105,8 +108,9 @@ export async function acceptStreamablePost(
     server.reportError(error);
     return fail(ex, 500, 'Internal Server Error: contextFunc failed', cors);
   }
+  const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
+  if (caller !== undefined) extra.principal = principal;
   if (stateless) {
-    const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
     return acceptStatelessPost(ex, cors, context.stateless, messages, batch, principal, extra);
   }
   const first = messages[0]!;
@@ -125,7 +129,6 @@ export async function acceptStreamablePost(
   const session = channel.session;
   const idHeader = o.stateless ? undefined : session.id;
   const answer = answerHeaders(cors, idHeader);
-  const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   const post: Post = { server, session, stateless: o.stateless, initialize };
 
   if (ids.length === 0) {

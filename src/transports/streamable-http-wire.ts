@@ -231,10 +231,10 @@ export class StreamableWire implements Wire {
   async #check(ex: Exchange, base: string, cors: ResponseHeaders | undefined) {
     const header = readVersionHeader(ex.request.headers);
     if (header.kind === 'unsupported') return void unsupportedVersion(ex, header.value, cors);
-    const principal =
+    const caller =
       this.#context.auth === undefined ? undefined : await authenticateRequest(ex, this.#context.auth, cors);
-    if (principal === DENIED) return undefined;
-    return this.#find(ex, base, cors, principal);
+    if (caller === DENIED) return undefined;
+    return this.#find(ex, base, cors, caller?.principal);
   }
 
   #find(

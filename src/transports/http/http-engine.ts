@@ -21,6 +21,7 @@ import type { Exchange } from './exchange.ts';
 import type { ResolvedHTTPOptions } from './http-options.ts';
 import { type ExchangeRelay, relayFor } from './relay.ts';
 import { createAuthSettings, createRequestChecks, type RequestChecks } from './request-checks.ts';
+import { ResourceMetadataRoute } from './resource-metadata.ts';
 import { drainSessions, stopListening } from './shutdown.ts';
 import type { Wire, WireContext } from './wire.ts';
 
@@ -30,8 +31,9 @@ interface Mounted {
 }
 
 /**
- * The one HTTP engine under every wire: it finds the wire a request is for, applies the checks every
- * wire shares (Host/Origin guard, CORS preflights, then authentication inside the wire), relays a
+ * The one HTTP engine under every wire: it serves the protected resource metadata (with `oauth`),
+ * finds the wire a request is for, applies the checks every wire shares (Host/Origin guard, CORS
+ * preflights, then authentication inside the wire), relays a
  * request for a session another instance holds (or takes the session over), counts sessions across
  * wires against `maxSessions`, listens, and shuts down. A wire only frames and answers its requests.
  */
@@ -46,6 +48,7 @@ export class HttpEngine {
   readonly #deadlines: RequestDeadlines;
   readonly #authenticated: boolean;
   readonly #allowUnauthenticated: boolean;
+  readonly #metadata: ResourceMetadataRoute | undefined;
   #closing = false;
   #http: Server | undefined;
 
@@ -61,10 +64,11 @@ export class HttpEngine {
     this.#maxSessions = shared.maxSessions;
     this.#shutdownTimeout = shared.shutdownTimeout;
     this.#deadlines = { headersTimeout: shared.headersTimeout, bodyTimeout: shared.bodyTimeout };
-    this.#authenticated = shared.authenticate !== undefined;
     this.#allowUnauthenticated = shared.allowUnauthenticated;
     const engine = this;
-    const auth = createAuthSettings(shared, server);
+    const auth = createAuthSettings(shared, server, owner);
+    this.#authenticated = auth !== undefined;
+    this.#metadata = shared.oauth === undefined ? undefined : new ResourceMetadataRoute(shared.oauth);
     const context: WireContext = {
       server,
       auth,
@@ -76,7 +80,7 @@ export class HttpEngine {
     };
     this.#wires = build(context).map((wire) => ({
       wire,
-      checks: createRequestChecks(wire.options, server, wire.allow),
+      checks: createRequestChecks(wire.options, wire.allow),
     }));
     this.#relay = relayFor(server);
     const handle = (exchange: Exchange) => this.#handle(exchange);
@@ -138,6 +142,7 @@ export class HttpEngine {
   async #handle(entered: Exchange): Promise<boolean> {
     let ex = entered;
     const req = ex.request;
+    if (this.#metadata?.serve(ex)) return true;
     for (const { wire, checks } of this.#wires) {
       const route = wire.route(req);
       if (route === undefined) continue;

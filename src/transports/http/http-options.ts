@@ -5,6 +5,7 @@ import { type ClientKey, defaultClientKey } from './client-limits.ts';
 import type { CORSOptions } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
 import type { KeepAliveMode } from './keep-alive.ts';
+import type { ResourceServer } from './resource-server.ts';
 
 /**
  * What every HTTP wire of mcp-live shares (`SSEServer`, `StreamableHTTPServer`, `McpHttpServer`): where
@@ -43,12 +44,23 @@ export interface HTTPServerOptions {
    */
   authenticate?: (req: HTTPRequestInfo) => unknown;
   /**
+   * Makes the server an OAuth 2.1 resource server, as the MCP authorization spec says: bearer tokens
+   * verified on every request (401 `invalid_token` naming what was wrong), the scopes of tools,
+   * resources and prompts checked (403 `insufficient_scope`), and the Protected Resource Metadata
+   * served at its well-known paths and named in every challenge. Instead of `authenticate`.
+   * @example
+   * import { OAuthResourceServer } from 'mcp-live/oauth';
+   * const oauth = new OAuthResourceServer({ resource: 'https://mcp.example.com', issuer: 'https://auth.example.com' });
+   * new McpHttpServer(server, { oauth });
+   */
+  oauth?: ResourceServer;
+  /**
    * Lets `listen()` bind an address that is not loopback (`':8080'`, `'0.0.0.0:8080'`) without
    * `authenticate`: for a proxy in front that authenticates, or a private network. Without it, such a
    * `listen()` is refused. @default false
    */
   allowUnauthenticated?: boolean;
-  /** The `WWW-Authenticate` challenge of 401 answers, such as `Bearer resource_metadata="…"`. @default 'Bearer' */
+  /** The `WWW-Authenticate` challenge of `authenticate`'s 401 answers (`oauth` makes its own). @default 'Bearer' */
   wwwAuthenticate?: string;
   /** Whether a request's principal is its session's; anyone else gets 403. @default the same value, or equal JSON */
   samePrincipal?: (sessionPrincipal: unknown, requestPrincipal: unknown) => boolean;
@@ -116,6 +128,7 @@ type Kept =
   | 'contextFunc'
   | 'sessionIdGenerator'
   | 'authenticate'
+  | 'oauth'
   | 'allowedOrigins'
   | 'allowedHosts';
 
@@ -163,6 +176,7 @@ export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): R
     'contextFunc',
     'sessionIdGenerator',
     'authenticate',
+    'oauth',
     'allowedOrigins',
     'allowedHosts',
   ] as const) {

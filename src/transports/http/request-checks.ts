@@ -1,26 +1,25 @@
+import { McpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
-import type { AuthenticateSettings } from './authenticate.ts';
+import { type AuthenticateSettings, callbackAuth, resourceServerAuth } from './authenticate.ts';
 import { type CORSOptions, CORSPolicy } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
 import { createOriginGuard, type OriginGuardOptions } from './origin-guard.ts';
+import type { ResourceServer } from './resource-server.ts';
 
 /** The resolved options every HTTP transport checks its requests with. */
 export interface RequestCheckOptions extends Omit<OriginGuardOptions, 'allowedOrigins'> {
   allowedOrigins?: readonly string[] | undefined;
   cors: CORSOptions | undefined;
-  authenticate?: ((req: HTTPRequestInfo) => unknown) | undefined;
-  wwwAuthenticate: string;
 }
 
-/** What a transport checks before serving a request: Host/Origin, CORS, and who is calling. */
+/** What a transport checks before serving a request: Host/Origin and CORS (who is calling is `AuthenticateSettings`). */
 export interface RequestChecks {
   guard: ReturnType<typeof createOriginGuard>;
   cors: CORSPolicy | undefined;
-  auth: AuthenticateSettings | undefined;
 }
 
 /** Builds a transport's request checks; `allow` is its `Allow` list for CORS preflights. */
-export function createRequestChecks(o: RequestCheckOptions, server: McpServer, allow: string): RequestChecks {
+export function createRequestChecks(o: RequestCheckOptions, allow: string): RequestChecks {
   // Origins listed for CORS are the ones the user means to let in: the guard accepts them too.
   const corsOrigin = o.cors?.origin;
   const listed =
@@ -31,19 +30,35 @@ export function createRequestChecks(o: RequestCheckOptions, server: McpServer, a
     dnsRebindingProtection: o.dnsRebindingProtection,
   });
   const cors = o.cors === undefined ? undefined : new CORSPolicy(o.cors, allow);
-  return { guard, cors, auth: createAuthSettings(o, server) };
+  return { guard, cors };
 }
 
-/** Who is calling, as every wire of an engine checks it; `undefined` without an `authenticate` option. */
+/** The options that say who is calling. */
+export interface AuthOptions {
+  authenticate?: ((req: HTTPRequestInfo) => unknown) | undefined;
+  oauth?: ResourceServer | undefined;
+  wwwAuthenticate: string;
+}
+
+/**
+ * Who is calling, as every wire of an engine checks it: the `oauth` resource server or the
+ * `authenticate` callback (not both; `owner` names the class in that error); `undefined` without either.
+ */
 export function createAuthSettings(
-  o: Pick<RequestCheckOptions, 'authenticate' | 'wwwAuthenticate'>,
+  o: AuthOptions,
   server: McpServer,
+  owner: string,
 ): AuthenticateSettings | undefined {
-  const { authenticate } = o;
-  if (authenticate === undefined) return undefined;
-  return {
-    authenticate,
-    challenge: o.wwwAuthenticate,
-    report: (error: unknown) => server.reportError(error),
-  };
+  const report = (error: unknown) => server.reportError(error);
+  if (o.oauth !== undefined) {
+    if (o.authenticate !== undefined) {
+      throw new McpLiveError(
+        'INVALID_OPTION',
+        `${owner} takes either an oauth resource server or an authenticate callback, not both; drop authenticate (the resource server verifies bearer tokens) or oauth`,
+      );
+    }
+    return resourceServerAuth(o.oauth, report);
+  }
+  if (o.authenticate === undefined) return undefined;
+  return callbackAuth(o.authenticate, o.wwwAuthenticate, report);
 }
