@@ -110,6 +110,8 @@ export { MemoryEventStore, MemoryMessageBus, MemorySessionStore } from './stores
 // Transports (stdio is in mcp-live/stdio)
 export type {
   CORSOptions,
+  HealthCheck,
+  HealthOptions,
   HTTPRequestInfo,
   HTTPServerOptions,
   KeepAliveMode,
@@ -117,6 +119,7 @@ export type {
   ListeningInfo,
   McpHttpServerOptions,
   NodeRequest,
+  ReadinessReport,
   SSECloseOptions,
   SSEServerOptions,
   StreamableHTTPCloseOptions,
