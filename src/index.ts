@@ -114,6 +114,8 @@ export { MemoryEventStore, MemoryMessageBus, MemorySessionStore } from './stores
 // Transports (stdio is in mcp-live/stdio)
 export type {
   CORSOptions,
+  HealthCheck,
+  HealthOptions,
   HTTPRequestInfo,
   HTTPServerOptions,
   KeepAliveMode,
@@ -121,6 +123,7 @@ export type {
   ListeningInfo,
   McpHttpServerOptions,
   NodeRequest,
+  ReadinessReport,
   ResourceServer,
   SSECloseOptions,
   SSEServerOptions,

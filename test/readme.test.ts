@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,4 +50,24 @@ export { server, sse };\n`;
   assert.deepEqual(about.contents, [
     { uri: 'hello://about', mimeType: 'text/plain', text: 'A friendly server.' },
   ]);
+});
+
+test('every link and picture in the README works on the npm registry page: absolute, and into this repository only at files it has', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { repository: { url: string } };
+  const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+  assert.ok(targets.length > 10, 'the README has its links');
+  const relative = targets.filter((target) => !/^(https?:|#)/.test(target));
+  assert.deepEqual(relative, [], 'relative links break on the npm page');
+  const [, owner, name] = /^https:\/\/github\.com\/([^/]+)\/([^/]+)$/.exec(repository) ?? [];
+  assert.ok(owner && name, `package.json repository is a GitHub URL (got ${repository})`);
+  const ours = new RegExp(
+    `^(?:https://github\\.com/${owner}/${name}/(?:blob|tree)/main/|https://raw\\.githubusercontent\\.com/${owner}/${name}/main/)(.+)$`,
+  );
+  for (const target of targets) {
+    const path = ours.exec(target)?.[1];
+    if (path !== undefined)
+      assert.ok(existsSync(join(root, path)), `${target} names ${path}, which is not in the repository`);
+  }
 });

@@ -126,6 +126,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
 
   const mcp = new McpHttpServer(server, {
     keepAliveInterval: 15_000,
+    health: true, // GET /livez and /readyz, without the token (docs/deployment.md)
     ...(token === undefined ? {} : { authenticate: bearerAuthenticator(token) }),
     ...(redis === undefined ? {} : sharedEvents(redis, options.sseGracePeriod ?? 30_000)),
   });

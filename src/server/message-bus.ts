@@ -54,6 +54,12 @@ export interface MessageBus {
   /** Stops every subscription and releases what the bus opened itself. */
   close(): Promise<void>;
   /**
+   * Optional. Resolves when the bus can carry messages now and listens for every instance that
+   * subscribed; rejects saying why not (`STORE_UNAVAILABLE`, or `CLOSED` after `close()`). Readiness
+   * probes call it; a bus without it counts as ready.
+   */
+  ready?(): Promise<void>;
+  /**
    * Optional. Calls `listener` with failures that happen outside any call (a lost connection, told
    * once); returns a function that stops. `McpServer` attaches here and tells its `error` listeners.
    */

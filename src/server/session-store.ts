@@ -46,6 +46,11 @@ export interface SessionStore {
    */
   onOwnershipLost?(listener: (sessionId: string) => void): () => void;
   /**
+   * Optional. Resolves when the store can serve calls now; rejects saying why not (`STORE_UNAVAILABLE`,
+   * or `CLOSED` after `close()`). Readiness probes call it; a store without it counts as ready.
+   */
+  ready?(): Promise<void>;
+  /**
    * Optional. Calls `listener` with failures that happen outside any call (a lost connection, told
    * once); returns a function that stops. `McpServer` attaches here and tells its `error` listeners.
    */

@@ -72,6 +72,9 @@ export class MemoryEventStore implements EventStore {
     this.#log.streamEnded(streamId);
   }
 
+  /** Always ready: the events live in this process. */
+  async ready(): Promise<void> {}
+
   /** Forgets every event and stops the expiry timer. */
   clear(): void {
     this.#log.clear();

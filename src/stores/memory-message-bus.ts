@@ -64,6 +64,9 @@ export class MemoryMessageBus implements MessageBus {
     this.#instances.clear();
   }
 
+  /** Always ready: the bus links servers of this process. */
+  async ready(): Promise<void> {}
+
   #deliver(handlers: Set<BusHandler>, message: BusMessage): void {
     for (const handler of [...handlers]) queueMicrotask(() => handler(message));
   }

@@ -43,6 +43,9 @@ export class MemorySessionStore implements SessionStore {
     this.#lost.add(listener);
     return () => this.#lost.delete(listener);
   }
+
+  /** Always ready: the records live in this process. */
+  async ready(): Promise<void> {}
 }
 
 /**

@@ -87,6 +87,11 @@ export class RedisLink {
     return this.call(args[0]!, () => this.client.sendCommand(args) as Promise<T>);
   }
 
+  /** Resolves when Redis answers a `PING` now (a readiness probe); rejects like `command`. */
+  async ping(): Promise<void> {
+    await this.command(['PING']);
+  }
+
   /** Runs one client call the way `command` runs a command. */
   async call<T>(name: string, run: () => Promise<T>): Promise<T> {
     if (!this.client.isReady) throw this.markDown(undefined, name);

@@ -171,6 +171,11 @@ export class RedisEventStore implements EventStore {
     this.#link.detach();
   }
 
+  /** Resolves when Redis answers now; rejects with `STORE_UNAVAILABLE` saying why not. */
+  ready(): Promise<void> {
+    return this.#link.ping();
+  }
+
   async #add(streamId: string, json: string): Promise<EntryId> {
     const key = this.#names.events(streamId);
     const [id] = await Promise.all([

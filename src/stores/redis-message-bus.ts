@@ -8,7 +8,7 @@ import type {
   SessionSelector,
 } from '../server/message-bus.ts';
 import { BackgroundErrors } from './background-errors.ts';
-import { type RedisClientLike, RedisLink, type RedisOptions, redisNames } from './redis-client.ts';
+import { type RedisClientLike, RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
 
 /** Options of a `RedisMessageBus`. */
 export interface RedisMessageBusOptions extends RedisOptions {
@@ -134,6 +134,32 @@ export class RedisMessageBus implements MessageBus {
     this.#open();
     await this.#whenReady();
     await this.#sync();
+  }
+
+  /**
+   * Resolves when Redis takes messages now and, by Redis's own count, this bus listens on the channel
+   * of every instance that subscribed (after an outage, once they are made again); rejects with
+   * `STORE_UNAVAILABLE` saying which connection or channel is missing, `CLOSED` after `close()`.
+   */
+  async ready(): Promise<void> {
+    if (this.#closed) throw new McpLiveError('CLOSED', 'This RedisMessageBus is closed; create another one');
+    await this.#link.ping();
+    if (this.#handlers.size > 0 && !this.#sub.ready) {
+      throw new McpLiveError(
+        'STORE_UNAVAILABLE',
+        'RedisMessageBus: its listening connection to Redis is down; it reconnects by itself',
+      );
+    }
+    for (const instanceId of this.#handlers.keys()) {
+      const channel = this.#names.inbox(instanceId);
+      const reply = await this.#link.command(['PUBSUB', 'SHARDNUMSUB', channel]);
+      if (Number(toRecord(reply)[channel] ?? 0) === 0) {
+        throw new McpLiveError(
+          'STORE_UNAVAILABLE',
+          `RedisMessageBus: instance "${instanceId}" does not listen on ${channel} yet (subscriptions are made again once Redis is back)`,
+        );
+      }
+    }
   }
 
   /**

@@ -211,6 +211,13 @@ export class RedisSessionStore implements SessionStore {
     return this.#sweeper.sweep();
   }
 
+  /** Resolves when Redis answers now; rejects with `STORE_UNAVAILABLE` saying why not, `CLOSED` after `close()`. */
+  async ready(): Promise<void> {
+    if (this.#closed)
+      throw new McpLiveError('CLOSED', 'This RedisSessionStore is closed; create another one');
+    await this.#link.ping();
+  }
+
   /** Stops heart-beating (this process's sessions count as orphaned at once) and sweeping. */
   async close(): Promise<void> {
     if (this.#closed) return;

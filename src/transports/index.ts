@@ -1,5 +1,6 @@
 export type { CORSOptions } from './http/cors.ts';
 export type { HTTPRequestInfo } from './http/exchange.ts';
+export type { HealthCheck, HealthOptions, ReadinessReport } from './http/health.ts';
 export type { HTTPServerOptions } from './http/http-options.ts';
 export type { KeepAliveMode } from './http/keep-alive.ts';
 export type { NodeRequest } from './http/node-exchange.ts';

@@ -1,4 +1,5 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
+import type { EventStore } from '../server/event-store.ts';
 import { instrumentationOf } from '../server/instrumentation.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
@@ -30,6 +31,7 @@ export class SSEWire implements Wire {
   readonly allow = 'GET, POST, OPTIONS';
   readonly options: ResolvedSSEOptions;
   readonly path: string;
+  readonly eventStore: EventStore | undefined;
   readonly #context: WireContext;
   readonly #settings: SSEStreamSettings;
   /** By session id. */
@@ -54,6 +56,7 @@ export class SSEWire implements Wire {
     this.options = o;
     this.path = joinPath(o.basePath, o.sseEndpoint);
     const store = o.reconnectGracePeriod > 0 ? o.eventStore : undefined;
+    this.eventStore = store;
     this.#ownStore = ownStore && store instanceof MemoryEventStore ? store : undefined;
     this.#stopStoreErrors = reportStoreErrors(context.server, store);
     const { server } = context;

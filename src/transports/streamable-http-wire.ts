@@ -1,5 +1,6 @@
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
+import type { EventStore } from '../server/event-store.ts';
 import { instrumentationOf } from '../server/instrumentation.ts';
 import type { Session, SessionInit } from '../server/session.ts';
 import type { SessionRecord } from '../server/session-store.ts';
@@ -35,6 +36,7 @@ export class StreamableWire implements Wire {
   readonly allow: string;
   readonly options: ResolvedStreamableOptions;
   readonly path: string;
+  readonly eventStore: EventStore | undefined;
   readonly #context: WireContext;
   readonly #o: ResolvedStreamableOptions;
   readonly #ownership: Ownership;
@@ -57,6 +59,7 @@ export class StreamableWire implements Wire {
     this.#o = o;
     this.#ownership = { authenticated: context.auth !== undefined, samePrincipal: o.samePrincipal };
     this.path = joinPath(o.basePath, o.endpoint);
+    this.eventStore = o.eventStore;
     this.#ownStore = ownStore && o.eventStore instanceof MemoryEventStore ? o.eventStore : undefined;
     const methods = o.stateless ? 'POST' : 'GET, POST, DELETE';
     this.allow = o.cors === undefined ? methods : `${methods}, OPTIONS`;

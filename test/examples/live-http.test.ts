@@ -49,6 +49,16 @@ test('with a token, every MCP request without "Authorization: Bearer <token>" ge
   assert.equal((await fetch(live.url)).status, 200);
 });
 
+test('the health probes answer without the token', async (t) => {
+  const live = await startLive(t, { token: 's3cret' });
+  const alive = await fetch(`${live.url}livez`);
+  assert.equal(alive.status, 200);
+  assert.deepEqual(await alive.json(), { status: 'alive' });
+  const ready = await fetch(`${live.url}readyz`);
+  assert.equal(ready.status, 200);
+  assert.equal(((await ready.json()) as { status: string }).status, 'ready');
+});
+
 for (const wire of WIRES) {
   test(`with a token, the official SDK client connects over ${wire} when it sends it`, async (t) => {
     const live = await startLive(t, { token: 's3cret' });

@@ -1,4 +1,4 @@
-// The MCP Inspector's CLI mode (@modelcontextprotocol/inspector --cli, pinned in package.json) against
+// The MCP Inspector's CLI mode (@modelcontextprotocol/inspector-cli --cli, pinned in package.json) against
 // test/fixtures/conformance-server.ts over both HTTP transports: Streamable HTTP at /mcp and HTTP+SSE
 // at /sse. The Inspector runs from node_modules as a child process (never npx); all traffic is 127.0.0.1.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startConformanceServer } from '../fixtures/conformance-server.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PACKAGE = join(ROOT, 'node_modules/@modelcontextprotocol/inspector');
+const PACKAGE = join(ROOT, 'node_modules/@modelcontextprotocol/inspector-cli');
 /** Bounds each Inspector run; one takes about a second. */
 const CHILD_TIMEOUT = 60_000;
 
@@ -19,8 +19,8 @@ function inspectorBin(): string {
   const manifest = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
     bin: Record<string, string>;
   };
-  const bin = manifest.bin['mcp-inspector'];
-  assert.ok(bin !== undefined, `${PACKAGE}/package.json has no mcp-inspector bin`);
+  const bin = manifest.bin['mcp-inspector-cli'];
+  assert.ok(bin !== undefined, `${PACKAGE}/package.json has no mcp-inspector-cli bin`);
   return join(PACKAGE, bin);
 }
 
@@ -30,7 +30,9 @@ function inspectorBin(): string {
  */
 async function inspect(t: TestContext, url: string, transport: string, args: string[]): Promise<unknown> {
   const child = spawn(process.execPath, [inspectorBin(), '--cli', url, '--transport', transport, ...args], {
-    cwd: ROOT,
+    // Installed on its own, the CLI finds its package.json (for its client name) only from this folder:
+    // it tests "../package.json" against the working directory and imports it from its module's.
+    cwd: join(PACKAGE, 'build'),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

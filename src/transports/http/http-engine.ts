@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { EventStore } from '../../server/event-store.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
 import {
   cannotListenAgain,
@@ -18,6 +19,15 @@ import {
   type NodeHandler,
 } from './entry-points.ts';
 import type { Exchange } from './exchange.ts';
+import {
+  answerHealth,
+  checkReadiness,
+  HEALTH_TIMEOUT,
+  type HealthProbe,
+  isHealthPath,
+  type ReadinessReport,
+  type ResolvedHealthOptions,
+} from './health.ts';
 import type { ResolvedHTTPOptions } from './http-options.ts';
 import { type ExchangeRelay, relayFor } from './relay.ts';
 import { createAuthSettings, createRequestChecks, type RequestChecks } from './request-checks.ts';
@@ -48,6 +58,8 @@ export class HttpEngine {
   readonly #deadlines: RequestDeadlines;
   readonly #authenticated: boolean;
   readonly #allowUnauthenticated: boolean;
+  readonly #health: ResolvedHealthOptions | undefined;
+  readonly #probes: HealthProbe[];
   readonly #metadata: ResourceMetadataRoute | undefined;
   #closing = false;
   #http: Server | undefined;
@@ -65,6 +77,7 @@ export class HttpEngine {
     this.#shutdownTimeout = shared.shutdownTimeout;
     this.#deadlines = { headersTimeout: shared.headersTimeout, bodyTimeout: shared.bodyTimeout };
     this.#allowUnauthenticated = shared.allowUnauthenticated;
+    this.#health = shared.health;
     const engine = this;
     const auth = createAuthSettings(shared, server, owner);
     this.#authenticated = auth !== undefined;
@@ -82,6 +95,7 @@ export class HttpEngine {
       wire,
       checks: createRequestChecks(wire.options, wire.allow),
     }));
+    this.#probes = healthProbes(server, this.#wires);
     this.#relay = relayFor(server);
     const handle = (exchange: Exchange) => this.#handle(exchange);
     this.#stopRelay = [...new Set(this.#wires.map((m) => m.wire.name))].map((name) =>
@@ -92,6 +106,11 @@ export class HttpEngine {
   /** Sessions held and stateless requests in flight, across wires. */
   get load(): number {
     return this.#load();
+  }
+
+  /** Asks the session store, the message bus and the event stores whether they answer, within `timeout` ms each. */
+  readiness(timeout = this.#health?.timeout ?? HEALTH_TIMEOUT): Promise<ReadinessReport> {
+    return checkReadiness(this.#probes, this.#closing, timeout);
   }
 
   /** Handles a `node:http` request; other paths go to `next` when given, or get 404. */
@@ -142,6 +161,11 @@ export class HttpEngine {
   async #handle(entered: Exchange): Promise<boolean> {
     let ex = entered;
     const req = ex.request;
+    // Probes come from the platform (a kubelet, a balancer): no Host/Origin guard, no authentication.
+    if (this.#health !== undefined && isHealthPath(this.#health, req.path)) {
+      await answerHealth(ex, this.#health, () => this.readiness());
+      return true;
+    }
     if (this.#metadata?.serve(ex)) return true;
     for (const { wire, checks } of this.#wires) {
       const route = wire.route(req);
@@ -175,4 +199,22 @@ export class HttpEngine {
     }
     return false;
   }
+}
+
+/** The stores and the bus a readiness probe asks: one probe per distinct event store, named by its wires. */
+function healthProbes(server: McpServer, wires: readonly Mounted[]): HealthProbe[] {
+  const probes: HealthProbe[] = [
+    { name: 'sessionStore', target: server.sessionStore },
+    { name: 'messageBus', target: server.messageBus },
+  ];
+  const stores = new Map<EventStore, string[]>();
+  for (const { wire } of wires) {
+    if (wire.eventStore === undefined) continue;
+    const names = stores.get(wire.eventStore) ?? [];
+    stores.set(wire.eventStore, [...names, wire.name]);
+  }
+  for (const [target, names] of stores) {
+    probes.push({ name: stores.size === 1 ? 'eventStore' : `eventStore (${names.join(', ')})`, target });
+  }
+  return probes;
 }

@@ -4,6 +4,7 @@ import type { ContextValues } from '../../server/typed-maps.ts';
 import { type ClientKey, defaultClientKey } from './client-limits.ts';
 import type { CORSOptions } from './cors.ts';
 import type { HTTPRequestInfo } from './exchange.ts';
+import { type HealthOptions, type ResolvedHealthOptions, resolveHealthOptions } from './health.ts';
 import type { KeepAliveMode } from './keep-alive.ts';
 import type { ResourceServer } from './resource-server.ts';
 
@@ -121,6 +122,12 @@ export interface HTTPServerOptions {
   headersTimeout?: number;
   /** ms `close()` waits for in-flight handlers before aborting them. @default 5_000 */
   shutdownTimeout?: number;
+  /**
+   * Serves a liveness probe (`/livez`) and a readiness probe (`/readyz`, `503` while a store or the
+   * message bus does not answer, or once `close()` has begun): `true` for those paths, or their
+   * options. Probes pass without `authenticate` and the `Host`/`Origin` checks. @default false
+   */
+  health?: boolean | HealthOptions;
 }
 
 type Kept =
@@ -133,8 +140,11 @@ type Kept =
   | 'allowedHosts';
 
 /** The shared options with their defaults applied. */
-export type ResolvedHTTPOptions = Required<Omit<HTTPServerOptions, Kept | 'cors'>> &
-  Pick<HTTPServerOptions, Kept> & { cors: CORSOptions | undefined };
+export type ResolvedHTTPOptions = Required<Omit<HTTPServerOptions, Kept | 'cors' | 'health'>> &
+  Pick<HTTPServerOptions, Kept> & {
+    cors: CORSOptions | undefined;
+    health: ResolvedHealthOptions | undefined;
+  };
 
 /** Applies the shared defaults and checks the values, once, at construction; errors name `owner`. */
 export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): ResolvedHTTPOptions {
@@ -170,6 +180,7 @@ export function resolveHTTPOptions(options: HTTPServerOptions, owner: string): R
     initializeTimeout: limit('initializeTimeout', options.initializeTimeout ?? 10_000, 0),
     bodyTimeout: limit('bodyTimeout', options.bodyTimeout ?? 30_000, 0),
     headersTimeout: limit('headersTimeout', options.headersTimeout ?? 10_000, 1),
+    health: resolveHealthOptions(options.health, fail),
   };
   for (const key of [
     'dynamicBasePath',

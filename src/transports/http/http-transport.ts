@@ -1,6 +1,7 @@
 import type { McpServer } from '../../server/mcp-server.ts';
 import type { ListenAddress, ListeningInfo } from '../listen.ts';
 import type { FetchHandler, NodeHandler } from './entry-points.ts';
+import type { ReadinessReport } from './health.ts';
 import type { HttpEngine } from './http-engine.ts';
 
 /** Options of an HTTP transport's `close`. */
@@ -31,6 +32,15 @@ export abstract class HTTPTransport {
   /** Starts a `node:http` server on `address` (the seed's `Start(":8080")`). */
   listen(address: ListenAddress): Promise<ListeningInfo> {
     return this.#engine.listen(address);
+  }
+
+  /**
+   * Whether this server can take traffic now: asks its session store, message bus and event stores
+   * (each within the `health.timeout`, 2 s by default) and whether `close()` has begun. The readiness
+   * endpoint (the `health` option) answers with this report; call it to serve a probe of your own.
+   */
+  readiness(): Promise<ReadinessReport> {
+    return this.#engine.readiness();
   }
 
   /**

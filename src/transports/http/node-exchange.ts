@@ -340,8 +340,9 @@ export class NodeExchange implements Exchange {
       res.end(body, () => this.#req.socket.destroy());
       return;
     }
-    // A refusal sent before the body was read must still reach a client that is uploading it.
-    if (this.#refusedBody || !this.#req.complete) {
+    // A refusal sent before the body was read must still reach a client that is uploading it. A request
+    // without a body (a GET, a probe) keeps its connection: Node marks it complete only once it is read.
+    if (this.#refusedBody || (!this.#req.complete && hasBody(this.#req))) {
       answerThenDiscard(this.#req, res, status, headers, body);
       return;
     }
@@ -355,6 +356,12 @@ export class NodeExchange implements Exchange {
     this.#res.writeHead(status, headers);
     return sink;
   }
+}
+
+/** Whether a request comes with a body: a length above 0, or a chunked one. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Collects one request body under a byte limit; its listeners come off the request once it settles. */

@@ -1,3 +1,4 @@
+import type { EventStore } from '../../server/event-store.ts';
 import type { McpServer } from '../../server/mcp-server.ts';
 import type { Session } from '../../server/session.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
@@ -39,6 +40,8 @@ export interface Wire {
   readonly allow: string;
   /** The wire's shared options. */
   readonly options: ResolvedHTTPOptions;
+  /** Where the wire keeps events for resumption, if anywhere (readiness probes ask it). */
+  readonly eventStore: EventStore | undefined;
   /** Sessions the wire holds or is opening, and stateless requests in flight. */
   readonly load: number;
   /** The request's route when it is this wire's, else `undefined`. */

@@ -125,3 +125,24 @@ describe('NodeExchange.stream', () => {
     assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
   });
 });
+
+describe('NodeExchange.respond', () => {
+  test('an answer to a request without a body keeps the connection for the next request', async (t) => {
+    const port = await serve(t, (ex) => ex.respond(200, { 'Content-Type': 'text/plain' }, ex.request.path));
+    const two = 'GET /one HTTP/1.1\r\nHost: x\r\n\r\nDELETE /two HTTP/1.1\r\nHost: x\r\n\r\n';
+    const text = await rawExchange(port, two, /\/two$/);
+    assert.equal(text.match(/^HTTP\/1\.1 200 OK\r\n/gm)?.length, 2, text);
+    assert.doesNotMatch(text, /connection: close/i);
+  });
+
+  test('an answer before a body was read closes the connection once the body is in', async (t) => {
+    const port = await serve(t, (ex) => ex.respond(413, { 'Content-Type': 'text/plain' }, 'too large'));
+    const text = await rawExchange(
+      port,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello',
+      /(?!)/,
+    );
+    assert.match(text, /^HTTP\/1\.1 413 /);
+    assert.match(text, /connection: close/i);
+  });
+});
