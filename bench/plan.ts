@@ -38,9 +38,9 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
       fanouts: 3,
       settleMs: 300,
       timeoutMs: 15_000,
-      rampMs: 30_000,
+      rampMs: 60_000,
     },
-    budgetMs: 240_000,
+    budgetMs: 300_000,
   },
   full: {
     mode: 'full',
