@@ -64,6 +64,24 @@ function figures(charts: readonly ChartFile[]): string[] {
   ];
 }
 
+/** What a reader of the targets table should know about the peers this run measured. */
+function notesOnPeers(targets: readonly TargetResult[]): string[] {
+  const has = (prefix: string) => targets.some((r) => r.spec.id.startsWith(prefix));
+  return [
+    ...(has('fastmcp')
+      ? [
+          '- fastmcp speaks no 2026-07-28 (its README says so): on the 2026 wire the official SDK v2 is the only peer.',
+          "- Installing fastmcp 4.20.16 on Node 20 prints one `EBADENGINE` warning: its dependency `mcp-proxy` 6.7 depends on `pipenet` (Node ≥ 22), which only mcp-proxy's command-line tunnel loads; fastmcp's server never does, and runs here.",
+        ]
+      : []),
+    ...(has('sdk2-2026') || has('mcp-live')
+      ? [
+          "- Every target keeps its documented defaults except the caps that would end a scale run early: mcp-live's `maxSessions` and `maxSubscriptions` (10,000 each) and the SDK v2 `createMcpHandler`'s `maxSubscriptions` (1,024) are raised above the largest level.",
+        ]
+      : []),
+  ];
+}
+
 function targetsSection(report: BenchResults): string[] {
   const { packages, mcpLive } = report.versions;
   const version = (r: TargetResult) =>
@@ -95,9 +113,7 @@ function targetsSection(report: BenchResults): string[] {
           ),
           '',
         ]),
-    '- fastmcp speaks no 2026-07-28 (its README says so), so the 2026 wire has one peer, the official SDK v2.',
-    "- Installing fastmcp 4.20.16 on Node 20 prints one `EBADENGINE` warning: its dependency `mcp-proxy` 6.7 depends on `pipenet` (Node ≥ 22), which only mcp-proxy's command-line tunnel loads; fastmcp's server never does, and runs here.",
-    "- Peers get their documented defaults, except the caps that would end a scale run early: SDK v2's `createMcpHandler` holds at most 1,024 listen streams by default and mcp-live 10,000 sessions and 10,000 listen streams; both are raised above the largest level.",
+    ...notesOnPeers(report.targets),
     '',
   ];
 }
