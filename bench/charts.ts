@@ -119,6 +119,7 @@ function perWire(report: BenchResults): ChartFile[] {
           { label: 'p99 per round trip (ms)', bars: rounds.map((r) => bar(r, p99(r))) },
         ],
         format: fmt,
+        groupScales: true,
       },
     });
   }

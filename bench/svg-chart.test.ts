@@ -70,3 +70,20 @@ test('the height grows with the bars, so no bar is cut off', () => {
   const lastY = Math.max(...[...svg.matchAll(/ y="([\d.]+)"/g)].map((m) => Number(m[1])));
   assert.ok(lastY < h);
 });
+
+test('groups in different units may each have their own scale', () => {
+  const chart = (groupScales: boolean) =>
+    drawBarChart({
+      title: 't',
+      subtitle: '',
+      groupScales,
+      groups: [
+        { label: 'µs', bars: [{ label: 'a', value: 5000, tone: 'own' }] },
+        { label: 'ms', bars: [{ label: 'a', value: 50, tone: 'own' }] },
+      ],
+    });
+  const [us, ms] = widths(chart(true));
+  assert.equal(us, ms, 'each fills its own scale');
+  const [shared, small] = widths(chart(false));
+  assert.equal(shared, 100 * (small as number));
+});

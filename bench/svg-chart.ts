@@ -28,6 +28,8 @@ export interface BarChart {
   marker?: { value: number; label: string };
   /** How a value prints. @default 3 significant digits */
   format?: (value: number) => string;
+  /** Scale each group to its own longest bar: for groups in different units. @default false */
+  groupScales?: boolean;
 }
 
 const COLORS: Record<Tone, string> = {
@@ -57,12 +59,20 @@ const defaultFormat = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPr
 /** The SVG document of `chart`; its height follows from the number of groups and bars. */
 export function drawBarChart(chart: BarChart): string {
   const format = chart.format ?? defaultFormat;
-  const values = chart.groups.flatMap((g) => g.bars.flatMap((b) => (b.value === undefined ? [] : [b.value])));
-  const max = Math.max(...values.filter(Number.isFinite), chart.marker?.value ?? 0, Number.MIN_VALUE);
+  const longest = (groups: BarGroup[]) =>
+    Math.max(
+      ...groups.flatMap((g) =>
+        g.bars.flatMap((b) => (b.value !== undefined && Number.isFinite(b.value) ? [b.value] : [])),
+      ),
+      chart.marker?.value ?? 0,
+      Number.MIN_VALUE,
+    );
+  let max = longest(chart.groups);
   const x = (v: number) => BAR_X + (Math.max(0, v) / max) * BAR_W;
   const parts: string[] = [];
   let y = TOP;
   for (const group of chart.groups) {
+    if (chart.groupScales === true) max = longest([group]);
     if (group.label !== '') {
       parts.push(`<text x="10" y="${y + 15}" class="group">${escapeXML(group.label)}</text>`);
       y += HEADING;
