@@ -1,36 +1,62 @@
-// The bench runner: `npm run bench` (full, under 20 minutes) or `npm run bench:quick` (about a minute).
-// Options: --quick, --out DIR (docs/ for full runs, .bench-out/ for quick ones), --targets id,id,
-// --from FILE (re-render a report from raw JSON without measuring).
+// The bench runner: `npm run bench` (full, under 30 minutes, needs the machine to itself) or
+// `npm run bench:quick` (a few minutes). Options:
+//   --quick                 short windows, one repeat, 1,000 sessions
+//   --out DIR               docs/ for full runs, .bench-out/ for quick ones (charts go to DIR/images)
+//   --targets id,id         a subset of bench/targets.ts
+//   --scenarios a,b         throughput, input, scale (default: all)
+//   --levels N,N            the scale levels of every wire, for a short validation (e.g. --levels 500)
+//   --from FILE             re-render a report from raw JSON without measuring
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { describeMachine } from './machine.ts';
-import { type BenchPlan, PLANS } from './plan.ts';
-import { canReadProcStat } from './proc-stat.ts';
+import { type BenchPlan, PLANS, withLevels } from './plan.ts';
+import { canReadProcStat, readOpenFileLimit } from './proc-stat.ts';
 import { writeReport } from './report.ts';
 import type { BenchResults, TargetResult } from './results.ts';
 import { runScale } from './scenarios/scale.ts';
-import { configKey, runThroughput } from './scenarios/throughput.ts';
+import { configKey, inputRound, runThroughput } from './scenarios/throughput.ts';
 import { hasTaskset, type RunningTarget, startTarget } from './spawn-target.ts';
-import { TARGETS } from './targets.ts';
+import { type Scenario, TARGETS } from './targets.ts';
+import { ownVersion, packageVersions } from './versions.ts';
 
 const LOADGEN_CPU = 0;
 const TARGET_CPU = 1;
+const SCENARIOS: readonly Scenario[] = ['throughput', 'input', 'scale'];
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
 }
 
-const plan: BenchPlan = PLANS[process.argv.includes('--quick') ? 'quick' : 'full'];
-const outDir = option('out') ?? (plan.mode === 'quick' ? '.bench-out' : 'docs');
-const only = option('targets')?.split(',');
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
 const from = option('from');
 if (from !== undefined) {
   const saved = JSON.parse(readFileSync(from, 'utf8')) as BenchResults;
-  console.error(`wrote ${(await writeReport(saved, option('out') ?? 'docs')).join(' and ')}`);
+  console.error(`wrote ${(await writeReport(saved, option('out') ?? 'docs')).join(', ')}`);
   process.exit(0);
 }
+
+let plan: BenchPlan = PLANS[process.argv.includes('--quick') ? 'quick' : 'full'];
+const levels = option('levels')?.split(',').map(Number);
+if (levels !== undefined) {
+  if (levels.some((n) => !Number.isInteger(n) || n < 1)) fail(`--levels takes counts such as 500,2000`);
+  plan = withLevels(plan, levels);
+}
+const scenarios = (option('scenarios')?.split(',') ?? [...SCENARIOS]) as Scenario[];
+const unknownScenario = scenarios.find((s) => !SCENARIOS.includes(s));
+if (unknownScenario !== undefined)
+  fail(`unknown scenario ${unknownScenario}; one of ${SCENARIOS.join(', ')}`);
+const only = option('targets')?.split(',');
+const unknownTarget = only?.find((id) => !TARGETS.some((t) => t.id === id));
+if (unknownTarget !== undefined)
+  fail(`unknown target ${unknownTarget}; one of ${TARGETS.map((t) => t.id).join(', ')}`);
+const outDir = option('out') ?? (plan.mode === 'quick' ? '.bench-out' : 'docs');
+
 const specs = TARGETS.filter((t) => only === undefined || only.includes(t.id));
 const started = performance.now();
 const loadAtStart = loadavg();
@@ -38,12 +64,8 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
 const log = (line: string) => console.error(`[${elapsed()}] ${line}`);
 const overBudget = () => performance.now() - started > plan.budgetMs;
 
-if (!canReadProcStat()) {
-  console.error(
-    'bench: /proc/<pid>/stat is not readable here; server CPU time cannot be measured (Linux only)',
-  );
-  process.exit(1);
-}
+if (!canReadProcStat())
+  fail('/proc/<pid>/stat is not readable here; server CPU time cannot be measured (Linux only)');
 const pinned =
   hasTaskset && spawnSync('taskset', ['-a', '-pc', String(LOADGEN_CPU), String(process.pid)]).status === 0;
 const pinning = pinned
@@ -61,6 +83,7 @@ const results: TargetResult[] = specs.map((spec) => ({
   spec,
   status: 'ok',
   throughput: {},
+  input: [],
   scale: [],
   notes: [],
 }));
@@ -84,10 +107,21 @@ async function withTarget(
   }
 }
 
-const runnable = (r: TargetResult) => r.status === 'ok';
+const runs = (result: TargetResult, scenario: Scenario) =>
+  result.status === 'ok' && scenarios.includes(scenario) && result.spec.scenarios.includes(scenario);
+
+function logWindow(id: string, key: string, repeat: number, run: Awaited<ReturnType<typeof runThroughput>>) {
+  const w = run.windows.at(-1);
+  log(
+    `${id} ${key} #${repeat}: ${w ? `${w.callsPerSecond.toFixed(0)}/s, ${w.cpuMicrosPerCall.toFixed(1)} µs CPU each, p99 ${w.p99.toFixed(2)} ms` : 'no window'}${run.failure ? ` (${run.failure})` : ''}`,
+  );
+}
 
 for (let repeat = 1; repeat <= plan.throughputRepeats; repeat++) {
-  for (const result of results.filter(runnable)) {
+  for (const result of results) {
+    const echo = runs(result, 'throughput');
+    const input = runs(result, 'input');
+    if (!echo && !input) continue;
     if (overBudget()) {
       result.notes.push(`throughput repeat ${repeat} skipped: time budget spent`);
       continue;
@@ -95,22 +129,25 @@ for (let repeat = 1; repeat <= plan.throughputRepeats; repeat++) {
     await withTarget(result, async (target) => {
       const warm = { ...plan.throughput, warmupMs: plan.processWarmupMs, windows: 0 };
       await runThroughput(target, { sessions: 10, inflight: 10 }, warm);
-      for (const config of plan.configs) {
+      for (const config of echo ? plan.configs : []) {
         const key = configKey(config);
         const run = await runThroughput(target, config, plan.throughput);
         result.throughput[key] = [...(result.throughput[key] ?? []), run];
-        const w = run.windows.at(-1);
-        log(
-          `${result.spec.id} ${key} #${repeat}: ${w ? `${w.callsPerSecond.toFixed(0)} calls/s, ${w.cpuMicrosPerCall.toFixed(1)} µs CPU/call, p99 ${w.p99.toFixed(2)} ms` : 'no window'}${run.failure ? ` (${run.failure})` : ''}`,
-        );
+        logWindow(result.spec.id, key, repeat, run);
         if (run.failure !== undefined) result.notes.push(`${key} repeat ${repeat}: ${run.failure}`);
+      }
+      if (input) {
+        const run = await runThroughput(target, plan.inputConfig, plan.throughput, inputRound);
+        result.input.push(run);
+        logWindow(result.spec.id, `input ${configKey(plan.inputConfig)}`, repeat, run);
+        if (run.failure !== undefined) result.notes.push(`input rounds repeat ${repeat}: ${run.failure}`);
       }
     });
   }
 }
 
 for (let repeat = 1; repeat <= plan.scaleRepeats; repeat++) {
-  for (const result of results.filter(runnable)) {
+  for (const result of results.filter((r) => runs(r, 'scale'))) {
     if (overBudget()) {
       result.notes.push(`scale repeat ${repeat} skipped: time budget spent`);
       continue;
@@ -119,8 +156,9 @@ for (let repeat = 1; repeat <= plan.scaleRepeats; repeat++) {
       const run = await runScale(target, plan.scale);
       result.scale.push(run);
       for (const level of run.levels) {
+        const held = level.requested === undefined ? '' : ` (asked for ${level.requested})`;
         log(
-          `${result.spec.id} ${level.sessions} sessions #${repeat}: ${level.openPerSecond.toFixed(0)} opens/s, ${(level.rssBytesPerSession / 1024).toFixed(1)} KiB RSS/session, fan-out ${level.fanoutMs.map((ms) => ms.toFixed(1)).join('/')} ms`,
+          `${result.spec.id} ${level.sessions}${held} #${repeat}: ${level.openPerSecond.toFixed(0)} opens/s, ${(level.rssBytesPerSession / 1024).toFixed(1)} KiB RSS each, fan-out ${level.fanoutMs.map((ms) => ms.toFixed(1)).join('/')} ms`,
         );
       }
       if (run.failure !== undefined) {
@@ -131,16 +169,22 @@ for (let repeat = 1; repeat <= plan.scaleRepeats; repeat++) {
   }
 }
 
-const build = (): BenchResults => ({
-  date: new Date().toISOString(),
-  mode: plan.mode,
-  machine: describeMachine(),
-  pinning,
-  loadAverage: { start: loadAtStart, end: loadavg() },
-  plan,
-  durationSeconds: (performance.now() - started) / 1000,
-  targets: results,
-});
+function build(): BenchResults {
+  const limit = readOpenFileLimit();
+  return {
+    date: new Date().toISOString(),
+    mode: plan.mode,
+    machine: describeMachine(),
+    pinning,
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    plan,
+    scenarios,
+    versions: { mcpLive: ownVersion(), packages: packageVersions(new Set(specs.flatMap((s) => s.packages))) },
+    ...(limit !== undefined && { openFileLimit: limit }),
+    durationSeconds: (performance.now() - started) / 1000,
+    targets: results,
+  };
+}
 clearTimeout(watchdog);
 const written = await writeReport(build(), outDir);
-log(`wrote ${written.join(' and ')}`);
+log(`wrote ${written.join(', ')}`);

@@ -7,6 +7,8 @@ export interface BenchPlan {
   throughputRepeats: number;
   scaleRepeats: number;
   configs: ThroughputConfig[];
+  /** The load the 2026 input round trips are measured at (each a `confirm` call and its retry). */
+  inputConfig: ThroughputConfig;
   /** Echo load (10×10) each fresh target gets before anything is measured, so that V8 has optimized the hot path. */
   processWarmupMs: number;
   throughput: ThroughputPlan;
@@ -27,26 +29,48 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     throughputRepeats: 1,
     scaleRepeats: 1,
     configs: CONFIGS,
+    inputConfig: { sessions: 10, inflight: 10 },
     processWarmupMs: 1500,
     throughput: { warmupMs: 700, windowMs: 600, windows: 3, timeoutMs: 10_000 },
-    scale: { levels: [1000], concurrency: 32, fanouts: 3, settleMs: 300, timeoutMs: 15_000, rampMs: 30_000 },
-    budgetMs: 150_000,
+    scale: {
+      levels: { sse: [1000], streamable: [1000], stateless: [1000] },
+      concurrency: 32,
+      fanouts: 3,
+      settleMs: 300,
+      timeoutMs: 15_000,
+      rampMs: 60_000,
+    },
+    budgetMs: 300_000,
   },
   full: {
     mode: 'full',
-    throughputRepeats: 3,
-    scaleRepeats: 2,
+    throughputRepeats: 2,
+    scaleRepeats: 1,
     configs: CONFIGS,
+    inputConfig: { sessions: 10, inflight: 10 },
     processWarmupMs: 4000,
     throughput: { warmupMs: 1500, windowMs: 2000, windows: 3, timeoutMs: 15_000 },
     scale: {
-      levels: [1000, 5000, 10000],
+      // 20,000 HTTP+SSE sessions is issue 18's goal; the other wires stop at 10,000 listen streams or sessions.
+      levels: {
+        sse: [1000, 5000, 10_000, 20_000],
+        streamable: [1000, 5000, 10_000],
+        stateless: [1000, 5000, 10_000],
+      },
       concurrency: 64,
       fanouts: 5,
       settleMs: 1000,
       timeoutMs: 30_000,
       rampMs: 90_000,
     },
-    budgetMs: 17 * 60_000,
+    budgetMs: 28 * 60_000,
   },
 };
+
+/** `plan` with the scale levels of every wire replaced by `levels` (a short validation run). */
+export function withLevels(plan: BenchPlan, levels: number[]): BenchPlan {
+  return {
+    ...plan,
+    scale: { ...plan.scale, levels: { sse: levels, streamable: levels, stateless: levels } },
+  };
+}

@@ -46,3 +46,16 @@ export function readCPUStallMicros(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * The most files (sockets included) a process may hold open: the soft limit in `/proc/self/limits`,
+ * which targets inherit. `undefined` where it cannot be read.
+ */
+export function readOpenFileLimit(): number | undefined {
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line === null ? undefined : Number(line[1]);
+  } catch {
+    return undefined;
+  }
+}

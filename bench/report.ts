@@ -1,116 +1,18 @@
-// Turns raw results into docs/benchmarks.md (medians with min–max, ratios to the SDK and the floor)
-// and keeps the raw JSON beside it.
+// Turns raw results into docs/benchmarks.md: the goals and a chart per figure first, then the targets
+// with their versions, the method, and the detail tables; keeps the raw JSON and the charts beside it.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { renderGoals } from './goals.ts';
+import { dirname, join } from 'node:path';
+import { buildCharts, type ChartFile } from './charts.ts';
+import { windowsOf } from './figures.ts';
+import { judgeGoals, renderGoals } from './goals.ts';
+import { renderTables } from './report-tables.ts';
 import type { BenchResults, TargetResult } from './results.ts';
-import type { LevelResult } from './scenarios/scale.ts';
-import type { WindowResult } from './scenarios/throughput.ts';
-import { type Summary, summarize } from './stats.ts';
-import { FLOOR_ID } from './targets.ts';
-
-type Pick = (r: TargetResult, column: string) => number[];
-interface Metric {
-  title: string;
-  unit: string;
-  higherIsBetter: boolean;
-  columns: string[];
-  values: Pick;
-  /** Divides raw values for display (bytes → KiB). */
-  scale?: number;
-}
-
-function fmt(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
-
-const windows = (r: TargetResult, key: string): WindowResult[] =>
-  (r.throughput[key] ?? []).flatMap((run) => run.windows);
-const levels = (r: TargetResult, n: number): LevelResult[] =>
-  r.scale.flatMap((run) => run.levels.filter((l) => l.sessions === n));
-const label = (key: string) => key.replace('x', '×');
-
-function cell(results: TargetResult[], r: TargetResult, metric: Metric, column: string): string {
-  const s = summarize(metric.values(r, column).map((v) => v / (metric.scale ?? 1)));
-  if (s === undefined) return '—';
-  let text = s.n > 1 && s.min !== s.max ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : fmt(s.median);
-  const ratio = (id: string | undefined, name: string) => {
-    const ref = results.find((x) => x.spec.id === id);
-    const rs = ref === undefined ? undefined : summarize(metric.values(ref, column));
-    const own = summarize(metric.values(r, column)) as Summary;
-    if (rs !== undefined && rs.median !== 0) text += ` · ${(own.median / rs.median).toFixed(2)}× ${name}`;
-  };
-  ratio(r.spec.sdk, 'SDK');
-  if (r.spec.id !== FLOOR_ID) ratio(FLOOR_ID, 'floor');
-  return text;
-}
-
-function table(results: TargetResult[], metric: Metric): string {
-  const better = metric.higherIsBetter ? 'higher is better' : 'lower is better';
-  const lines = [
-    `### ${metric.title} (${metric.unit}, ${better})`,
-    '',
-    `| target | ${metric.columns.map(label).join(' | ')} |`,
-    `| --- | ${metric.columns.map(() => '---').join(' | ')} |`,
-  ];
-  for (const r of results) {
-    const cells =
-      r.status === 'ok'
-        ? metric.columns.map((c) => cell(results, r, metric, c))
-        : [`${r.status === 'unavailable' ? 'not available yet' : 'failed to start'}: ${r.reason}`];
-    lines.push(`| ${r.spec.label} | ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
-}
-
-function latencyTable(results: TargetResult[], columns: string[]): string {
-  const lines = [
-    '### Latency per `tools/call` (ms, p50 / p90 / p99, medians over windows; lower is better)',
-    '',
-    `| target | ${columns.map(label).join(' | ')} |`,
-    `| --- | ${columns.map(() => '---').join(' | ')} |`,
-  ];
-  for (const r of results.filter((x) => x.status === 'ok')) {
-    const cells = columns.map((key) => {
-      const ws = windows(r, key);
-      const p = (f: (w: WindowResult) => number) => summarize(ws.map(f))?.median;
-      const [a, b, c] = [p((w) => w.p50), p((w) => w.p90), p((w) => w.p99)];
-      return a === undefined || b === undefined || c === undefined
-        ? '—'
-        : `${fmt(a)} / ${fmt(b)} / ${fmt(c)}`;
-    });
-    lines.push(`| ${r.spec.label} | ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
-}
-
-function utilisationTable(results: TargetResult[], columns: string[]): string {
-  const lines = [
-    '### Core use during throughput windows (server / load generator / CPU pressure, medians)',
-    '',
-    "Server and load generator: share of one core each used. CPU pressure: share of the window in which some task on the machine (the bench's own helper threads included) waited for a CPU (`/proc/pressure/cpu`); values well above the quietest windows mean other work competed, and calls/s and latency are understated. A load generator near 1.0 means calls/s were bounded by the client; server CPU per call is still meaningful.",
-    '',
-    `| target | ${columns.map(label).join(' | ')} |`,
-    `| --- | ${columns.map(() => '---').join(' | ')} |`,
-  ];
-  for (const r of results.filter((x) => x.status === 'ok')) {
-    const cells = columns.map((key) => {
-      const ws = windows(r, key);
-      const m = (f: (w: WindowResult) => number) => summarize(ws.map(f))?.median;
-      const parts = [m((w) => w.serverCPUShare), m((w) => w.clientCPUShare), m((w) => w.cpuPressure)];
-      return parts.map((x) => (x === undefined ? '—' : x.toFixed(2))).join(' / ');
-    });
-    lines.push(`| ${r.spec.label} | ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
-}
+import { summarize } from './stats.ts';
+import { drawBarChart } from './svg-chart.ts';
+import { WIRE_NAMES } from './targets.ts';
 
 /** Hand-written or separately generated parts of the report, kept from the previous file by their markers. */
-type KeptBlock = 'notes' | 'scaling';
+type KeptBlock = 'findings' | 'scaling';
 
 function keptBlock(previous: string, name: KeptBlock): string[] {
   const start = previous.indexOf(`<!-- bench:${name}:start -->`);
@@ -119,118 +21,164 @@ function keptBlock(previous: string, name: KeptBlock): string[] {
   return start === -1 || end === -1 ? [] : [previous.slice(start, end + endMarker.length), ''];
 }
 
-function render(report: BenchResults, previous = ''): string {
+const image = (charts: readonly ChartFile[], path: string): string[] => {
+  const chart = charts.find((c) => c.path === path);
+  return chart === undefined ? [] : [`![${chart.chart.title}](${path})`, ''];
+};
+
+function figures(charts: readonly ChartFile[]): string[] {
+  const section = (title: string, text: string, paths: string[]) => {
+    const images = paths.flatMap((p) => image(charts, p));
+    return images.length === 0 ? [] : [`### ${title}`, '', text, '', ...images];
+  };
+  return [
+    '## Figures',
+    '',
+    'Blue: mcp-live. Grey: the hand-written floor of the wire. Amber: peers. Every figure is a median; the tables at the end give the ranges and the ratios.',
+    '',
+    ...section(
+      'Server CPU time per `tools/call`',
+      'User + system time of the server process per completed call, at S sessions × F calls in flight.',
+      ['images/bench-cpu-sse.svg', 'images/bench-cpu-streamable.svg', 'images/bench-cpu-2026.svg'],
+    ),
+    ...section(
+      'p99 latency per `tools/call`',
+      'Under load, latency follows CPU per call: the server core is saturated.',
+      ['images/bench-p99-sse.svg', 'images/bench-p99-streamable.svg', 'images/bench-p99-2026.svg'],
+    ),
+    ...section(
+      'Idle memory per session and per listen stream',
+      'RSS growth after a forced GC, divided by the sessions (or 2026 `subscriptions/listen` streams) held.',
+      ['images/bench-memory-sse.svg', 'images/bench-memory-streamable.svg', 'images/bench-memory-listen.svg'],
+    ),
+    ...section(
+      'Fan-out',
+      'From the call (`broadcast`, or `touch`, which calls `resourceUpdated`) until every stream has the notification.',
+      ['images/bench-fanout-sse.svg', 'images/bench-fanout-streamable.svg', 'images/bench-fanout-listen.svg'],
+    ),
+    ...section(
+      '2026 input round trip',
+      'A tool that asks through `ctx.elicit` answers `input_required`; the retry carries the answer (and the sealed `requestState`) and gets the result.',
+      ['images/bench-input.svg'],
+    ),
+  ];
+}
+
+/** What a reader of the targets table should know about the peers this run measured. */
+function notesOnPeers(targets: readonly TargetResult[]): string[] {
+  const has = (prefix: string) => targets.some((r) => r.spec.id.startsWith(prefix));
+  return [
+    ...(has('fastmcp')
+      ? [
+          '- fastmcp speaks no 2026-07-28 (its README says so): on the 2026 wire the official SDK v2 is the only peer.',
+          "- Installing fastmcp 4.20.16 on Node 20 prints one `EBADENGINE` warning: its dependency `mcp-proxy` 6.7 depends on `pipenet` (Node ≥ 22), which only mcp-proxy's command-line tunnel loads; fastmcp's server never does, and runs here.",
+        ]
+      : []),
+    ...(has('sdk2-2026') || has('mcp-live')
+      ? [
+          "- Every target keeps its documented defaults except the caps that would end a scale run early: mcp-live's `maxSessions` and `maxSubscriptions` (10,000 each) and the SDK v2 `createMcpHandler`'s `maxSubscriptions` (1,024) are raised above the largest level.",
+        ]
+      : []),
+  ];
+}
+
+function targetsSection(report: BenchResults): string[] {
+  const { packages, mcpLive } = report.versions;
+  const version = (r: TargetResult) =>
+    r.spec.role === 'mcp-live'
+      ? `mcp-live ${mcpLive}`
+      : r.spec.packages.length === 0
+        ? '—'
+        : r.spec.packages.map((p) => `\`${p}\` ${packages[p] ?? '?'}`).join(', ');
+  const missing = report.targets.filter((r) => r.status !== 'ok');
+  return [
+    '## Targets',
+    '',
+    'Each in its own process with `--expose-gc`, serving `echo`, `broadcast` (a `notifications/message` to every session), and on the 2026 wire `confirm` (an input round) and `touch` (`resourceUpdated("bench://live")`), each set up as its own docs show. Versions are read from each package at run time.',
+    '',
+    '| target | wire | versions | setup |',
+    '| --- | --- | --- | --- |',
+    ...report.targets.map(
+      (r) => `| ${r.spec.label} | ${WIRE_NAMES[r.spec.transport]} | ${version(r)} | ${r.spec.setup} |`,
+    ),
+    '',
+    ...(missing.length === 0
+      ? []
+      : [
+          'Not measured in this run:',
+          '',
+          ...missing.map(
+            (r) =>
+              `- ${r.spec.label}: ${r.status === 'unavailable' ? 'not available' : 'failed to start'}: ${r.reason}`,
+          ),
+          '',
+        ]),
+    ...notesOnPeers(report.targets),
+    '',
+  ];
+}
+
+function method(report: BenchResults): string[] {
+  const { plan } = report;
+  const t = plan.throughput;
+  const levels = (Object.entries(plan.scale.levels) as Array<[keyof typeof WIRE_NAMES, number[]]>)
+    .map(([wire, ls]) => `${WIRE_NAMES[wire]} ${ls.map((n) => n.toLocaleString('en-US')).join(', ')}`)
+    .join('; ');
+  const limit = report.openFileLimit;
+  return [
+    '## Method',
+    '',
+    `- **Calls**: S sessions (2026: clients) × F echo calls in flight each, after ${plan.processWarmupMs} ms of warm-up per fresh process and ${t.warmupMs} ms per configuration; ${t.windows} windows of ${t.windowMs} ms, ${plan.throughputRepeats} process(es) per target. Server CPU per call is the target's user + system time (\`/proc/<pid>/stat\`) over a window, divided by the calls completed in it.`,
+    `- **Idle streams**: sessions (HTTP+SSE, Streamable HTTP with its GET stream) or 2026 listen streams opened ${plan.scale.concurrency} at a time up to ${levels}; at each level the target reports its memory after a forced GC against its own baseline, then ${plan.scale.fanouts} notifications are timed until every stream has them. ${plan.scaleRepeats} process(es) per target.${limit === undefined ? '' : ` Each process may hold ${limit.toLocaleString('en-US')} open files here (\`ulimit -n\`), so a level above about ${(limit - 200).toLocaleString('en-US')} sessions is held at that.`}`,
+    `- **Machine**: the load generator and the target are pinned to a core each where \`taskset\` exists; everything runs over loopback. The load generator writes requests on raw keep-alive sockets (\`bench/client/http-pool.ts\`) and answers the servers' pings.`,
+    '',
+  ];
+}
+
+function render(report: BenchResults, charts: readonly ChartFile[], previous: string): string {
   const { machine, plan, targets } = report;
   const configs = plan.configs.map((c) => `${c.sessions}x${c.inflight}`);
-  const levelKeys = plan.scale.levels.map(String);
-  const n = (key: string) => Number(key);
-  const metrics: Metric[] = [
-    {
-      title: 'Server CPU time per `tools/call`',
-      unit: 'µs',
-      higherIsBetter: false,
-      columns: configs,
-      values: (r, k) => windows(r, k).map((w) => w.cpuMicrosPerCall),
-    },
-    {
-      title: 'Throughput',
-      unit: 'calls/s',
-      higherIsBetter: true,
-      columns: configs,
-      values: (r, k) => windows(r, k).map((w) => w.callsPerSecond),
-    },
-    {
-      title: 'Idle memory per session, RSS delta after GC',
-      unit: 'KiB',
-      higherIsBetter: false,
-      columns: levelKeys,
-      scale: 1024,
-      values: (r, k) => levels(r, n(k)).map((l) => l.rssBytesPerSession),
-    },
-    {
-      title: 'Idle memory per session, V8 heap delta after GC',
-      unit: 'KiB',
-      higherIsBetter: false,
-      columns: levelKeys,
-      scale: 1024,
-      values: (r, k) => levels(r, n(k)).map((l) => l.heapBytesPerSession),
-    },
-    {
-      title: 'Broadcast fan-out: from the call until every stream has the notification',
-      unit: 'ms',
-      higherIsBetter: false,
-      columns: levelKeys,
-      values: (r, k) => levels(r, n(k)).flatMap((l) => l.fanoutMs),
-    },
-    {
-      title: 'Session open rate on the way to N sessions',
-      unit: 'sessions/s',
-      higherIsBetter: true,
-      columns: levelKeys,
-      values: (r, k) => levels(r, n(k)).map((l) => l.openPerSecond),
-    },
-    {
-      title: 'Server CPU time per session open',
-      unit: 'µs',
-      higherIsBetter: false,
-      columns: levelKeys,
-      values: (r, k) => levels(r, n(k)).map((l) => l.cpuMicrosPerOpen),
-    },
-  ];
-  const t = plan.throughput;
+  const goals = judgeGoals(targets, configs);
   const pressure = summarize(
-    targets.flatMap((r) => Object.keys(r.throughput).flatMap((k) => windows(r, k).map((w) => w.cpuPressure))),
+    targets.flatMap((r) =>
+      Object.keys(r.throughput).flatMap((k) => windowsOf(r, k).map((w) => w.cpuPressure)),
+    ),
   );
   const shared =
     pressure !== undefined && pressure.median > 0.2
       ? [
-          `> **The machine was shared during this run**: in the median throughput window some task waited for a CPU ${(pressure.median * 100).toFixed(0)}% of the time (range ${(pressure.min * 100).toFixed(0)}–${(pressure.max * 100).toFixed(0)}%; the quietest windows show what the bench causes by itself). Calls/s, latency and fan-out times are understated and noisy; server CPU time per call and memory per session are the figures to compare. Repeat on a quiet machine before drawing fine conclusions.`,
+          `> **The machine was shared during this run**: in the median window some task waited for a CPU ${(pressure.median * 100).toFixed(0)}% of the time (${(pressure.min * 100).toFixed(0)}–${(pressure.max * 100).toFixed(0)}%). Calls/s, latency and fan-out are understated; CPU per call and memory are the figures to compare.`,
           '',
         ]
       : [];
   const notes = targets.flatMap((r) => r.notes.map((note) => `- ${r.spec.label}: ${note}`));
+  const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
   return [
     '# Benchmarks',
     '',
+    'mcp-live against a hand-written floor per wire and every peer on the same wire, in one run on one machine: the official SDK 1.x, the official SDK v2 and fastmcp.',
+    '',
     plan.mode === 'quick'
-      ? '> **Quick run** (`npm run bench:quick`): one repeat, short windows and 1k sessions at most. Indicative only; `npm run bench` is the full run.'
+      ? '> **Quick run** (`npm run bench:quick`): one repeat, short windows, small levels. Indicative only; `npm run bench` is the full run.'
       : '> Full run (`npm run bench`).',
     '',
     ...shared,
-    `- Date: ${report.date.slice(0, 10)} (${report.date})`,
-    `- Node: ${machine.node} on ${machine.platform}`,
-    `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory`,
-    `- Pinning: ${report.pinning}; loopback only`,
-    `- Duration: ${report.durationSeconds.toFixed(0)} s`,
-    `- Load average (1/5/15 min) at start: ${report.loadAverage.start.map((x) => x.toFixed(2)).join(' / ')}; at end: ${report.loadAverage.end.map((x) => x.toFixed(2)).join(' / ')}. Above ~0 means other work shared the 2 cores, which mostly shows in calls/s and latency; CPU time per call is less sensitive.`,
+    `${report.date.slice(0, 10)} · ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node} · ${report.pinning} · ${report.durationSeconds.toFixed(0)} s · load average ${load(report.loadAverage.start)} at the start, ${load(report.loadAverage.end)} at the end`,
     '',
-    ...renderGoals(targets, configs, plan.scale.levels),
+    ...renderGoals(
+      goals,
+      charts.some((c) => c.path === 'images/bench-goals.svg') ? 'images/bench-goals.svg' : undefined,
+    ),
     '',
-    ...keptBlock(previous, 'notes'),
-    '## Targets',
+    ...figures(charts),
+    ...keptBlock(previous, 'findings'),
+    ...targetsSection(report),
+    ...method(report),
+    '## Tables',
     '',
-    '- **mcp-live**: `bench/targets/mcp-live.ts`, the library through its public API (`npm run bench:target`).',
-    "- **SDK**: `@modelcontextprotocol/sdk` 1.x, one `McpServer` per session as its docs show, over `node:http`: `SSEServerTransport`, and the stateful `StreamableHTTPServerTransport`. Broadcast calls `sendLoggingMessage` on every session's server.",
-    '- **floor**: `bench/targets/floor.ts`, a hand-written `node:http` server that speaks just enough of the HTTP+SSE wire to answer the same calls. Nothing can be much cheaper.',
+    'Medians with min–max in parentheses; `× floor` against the floor of the same wire, `× best peer` against the best peer on it (below 1 means less time, memory or CPU than it; more calls or opens per second above 1).',
     '',
-    "Each target serves `echo {message}` and `broadcast {message}` (a `notifications/message` at level info to every session, answering `sent <count>`) and runs in its own process with `--expose-gc`. mcp-live and the floor send an SSE keep-alive comment every 15 s on every stream (mcp-live's default); the SDK has no keep-alive. mcp-live's `maxSessions` is raised above the largest level so that its default cap (10,000) does not end the scale runs.",
-    '',
-    "The load generator runs in another process: POSTs go over raw keep-alive sockets (`bench/client/http-pool.ts`, one request at a time per connection, all of a run's connections opened 32 at a time before its warm-up, so that no call waits on a TCP handshake the server's accept queue dropped), streams over `node:http`; answers are matched by JSON-RPC id.",
-    '',
-    '## Method',
-    '',
-    `- Throughput: S sessions × F echo calls in flight each. Every fresh target first gets ${plan.processWarmupMs} ms of 10×10 echo load (V8 warm-up); then per configuration, after ${t.warmupMs} ms of warm-up, ${t.windows} windows of ${t.windowMs} ms per fresh target process, ${plan.throughputRepeats} process(es) per target. Figures are medians over all windows with min–max in parentheses. Streamable HTTP sessions open no GET stream here (answers come back on each POST).`,
-    '- Server CPU per call: user + system time of the target (all threads) from `/proc/<pid>/stat` across a window, divided by the calls completed in it. It stays meaningful when the load generator saturates its own core and calls/s do not.',
-    `- Scale: sessions opened ${plan.scale.concurrency} at a time (stream, \`initialize\`, \`notifications/initialized\`; Streamable HTTP also opens its GET stream) up to ${plan.scale.levels.join(', ')}; at each level the target runs a forced GC and reports memory, compared with its own baseline after a warm-up; then ${plan.scale.fanouts} broadcasts are timed from the call until every session's stream has the notification. ${plan.scaleRepeats} process(es) per target.`,
-    '- Ratios compare medians: `× SDK` against the SDK target speaking the same wire, `× floor` against the floor. Above 1 means more time, memory or CPU (worse) or more calls/sessions per second (better), as each table says.',
-    '',
-    '## Results',
-    '',
-    ...metrics.flatMap((m) => [table(targets, m), '']),
-    latencyTable(targets, configs),
-    '',
-    utilisationTable(targets, configs),
-    '',
+    ...renderTables(report),
     '## Failures and notes',
     '',
     ...(notes.length > 0 ? notes : ['- none']),
@@ -238,12 +186,12 @@ function render(report: BenchResults, previous = ''): string {
     '## Reproduce',
     '',
     '```sh',
-    'npm run bench            # full run, under 20 minutes; writes docs/benchmarks.md and docs/benchmarks.json',
-    'npm run bench:quick      # about a minute; writes .bench-out/ (add -- --out docs to publish)',
-    'npm run bench -- --targets floor,sdk-sse   # a subset',
+    'npm run bench            # full run, under 30 minutes on a quiet machine; writes docs/benchmarks.md, .json and docs/images/bench-*.svg',
+    'npm run bench:quick      # a few minutes; writes .bench-out/ (add -- --out docs to publish)',
+    'npm run bench:quick -- --targets floor-listen,mcp-live-2026 --scenarios scale --levels 500   # a short check',
     "npm run bench:target -- --transport sse --port 8080   # mcp-live's target alone, for your own load",
     'npm run bench:profile -- --targets mcp-live-streamable,floor   # CPU profiles under load, top frames',
-    'npm run bench:heap -- --targets mcp-live-sse,floor   # heap snapshots: what one idle session holds, object by object',
+    'npm run bench:heap -- --targets mcp-live-sse,floor   # heap snapshots: what one idle session holds',
     'npm run bench:scaling    # 1 vs 3 instances sharing a redis-server (needs redis-server)',
     '```',
     '',
@@ -253,13 +201,24 @@ function render(report: BenchResults, previous = ''): string {
   ].join('\n');
 }
 
-/** Writes `benchmarks.md` and `benchmarks.json` into `dir`; returns their paths. */
+/** Writes `benchmarks.md`, `benchmarks.json` and the charts (`images/bench-*.svg`) into `dir`; returns the paths. */
 export async function writeReport(report: BenchResults, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(join(dir, 'images'), { recursive: true });
   const md = join(dir, 'benchmarks.md');
   const json = join(dir, 'benchmarks.json');
   const previous = await readFile(md, 'utf8').catch(() => '');
-  await writeFile(md, render(report, previous));
+  const charts = buildCharts(
+    report,
+    judgeGoals(
+      report.targets,
+      report.plan.configs.map((c) => `${c.sessions}x${c.inflight}`),
+    ),
+  );
+  for (const chart of charts) {
+    await mkdir(dirname(join(dir, chart.path)), { recursive: true });
+    await writeFile(join(dir, chart.path), drawBarChart(chart.chart));
+  }
+  await writeFile(md, render(report, charts, previous));
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  return [md, json];
+  return [md, json, `${charts.length} charts in ${join(dir, 'images')}`];
 }

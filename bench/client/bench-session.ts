@@ -16,8 +16,9 @@ export interface SessionOptions {
   /** Bounds every request, and the whole opening handshake. */
   timeoutMs: number;
   /**
-   * Streamable HTTP only: open the standalone GET stream that server-initiated notifications (broadcasts)
-   * arrive on. Throughput runs do without it; scale runs need it. @default true
+   * Streamable HTTP: open the standalone GET stream that server-initiated notifications (broadcasts)
+   * arrive on; 2026-07-28: open a `subscriptions/listen` stream. Throughput runs do without it; scale
+   * and listen runs need it. @default true
    */
   notificationStream?: boolean;
 }

@@ -22,35 +22,40 @@ export function destroyAgents(agents: Agents): void {
   agents.streams.destroy();
 }
 
-/** Opens a long-lived GET stream; resolves with the response once a 200 arrives. */
+/**
+ * Opens a long-lived stream (a GET, or a POST of `body` such as a 2026-07-28 listen); resolves with the
+ * response once a 200 arrives.
+ */
 export function openStream(
   agent: Agent,
   url: URL,
   headers: Record<string, string>,
   timeoutMs: number,
+  body?: string,
 ): Promise<IncomingMessage> {
+  const method = body === undefined ? 'GET' : 'POST';
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers, agent },
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent },
       (res) => {
         clearTimeout(timer);
         if (res.statusCode !== 200) {
           res.resume();
           req.destroy();
-          reject(new Error(`GET ${url.pathname}: status ${res.statusCode}`));
+          reject(new Error(`${method} ${url.pathname}: status ${res.statusCode}`));
           return;
         }
         resolve(res);
       },
     );
     const timer = setTimeout(
-      () => req.destroy(new Error(`GET ${url.pathname}: no response headers in ${timeoutMs} ms`)),
+      () => req.destroy(new Error(`${method} ${url.pathname}: no response headers in ${timeoutMs} ms`)),
       timeoutMs,
     );
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
-    req.end();
+    req.end(body);
   });
 }

@@ -1,11 +1,19 @@
 import type { BenchSession, SessionOptions } from './bench-session.ts';
 import { SSESession } from './sse-session.ts';
+import { StatelessSession } from './stateless-session.ts';
 import { StreamableSession } from './streamable-session.ts';
 
-export type TransportKind = 'sse' | 'streamable';
+/** The wire a client speaks: HTTP+SSE, 2025 Streamable HTTP sessions, or 2026-07-28 stateless requests. */
+export type TransportKind = 'sse' | 'streamable' | 'stateless';
 
+/**
+ * Opens one client: an HTTP+SSE or Streamable HTTP session, or a 2026-07-28 client whose notification
+ * stream is a `subscriptions/listen`.
+ */
 export function openSession(transport: TransportKind, options: SessionOptions): Promise<BenchSession> {
-  return transport === 'sse' ? SSESession.open(options) : StreamableSession.open(options);
+  if (transport === 'sse') return SSESession.open(options);
+  if (transport === 'streamable') return StreamableSession.open(options);
+  return StatelessSession.open(options);
 }
 
 export interface OpenResult {

@@ -89,6 +89,9 @@ export class SSESession implements BenchSession {
     }
     if (message.method === undefined) this.#pending.settle(message);
     else if (message.id === undefined) this.onNotification?.(message.method, message.params);
+    // A server's keep-alive ping (fastmcp sends one every 5 s) is answered, as any client does.
+    else if (message.method === 'ping')
+      this.#post({ jsonrpc: '2.0', id: message.id, result: {} }).catch(() => {});
   }
 
   async #post(message: object): Promise<void> {

@@ -8,7 +8,7 @@ import { SSEParser } from './sse-parser.ts';
 
 const PROTOCOL_VERSION = '2025-06-18';
 
-interface Incoming {
+export interface Incoming {
   id?: unknown;
   method?: string;
   params?: unknown;
@@ -16,7 +16,8 @@ interface Incoming {
   error?: { code?: number; message?: string };
 }
 
-function messagesOf(reply: Reply): Incoming[] {
+/** The JSON-RPC messages of a POST's answer, a JSON body or a whole event stream. */
+export function messagesOf(reply: Reply): Incoming[] {
   const type = reply.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) {
     const parsed = JSON.parse(reply.body) as Incoming | Incoming[];
@@ -96,8 +97,11 @@ export class StreamableSession implements BenchSession {
   #notify(data: string): void {
     try {
       const message = JSON.parse(data) as Incoming;
-      if (message.method !== undefined && message.id === undefined)
-        this.onNotification?.(message.method, message.params);
+      if (message.method === undefined) return;
+      if (message.id === undefined) this.onNotification?.(message.method, message.params);
+      // A server's keep-alive ping (fastmcp sends one every 5 s) is answered, as any client does.
+      else if (message.method === 'ping')
+        this.#post({ jsonrpc: '2.0', id: message.id, result: {} }).catch(() => {});
     } catch {
       // not JSON: not ours to judge here
     }

@@ -60,6 +60,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 }
 
+/** What a process started here is to the main bench's report: nothing (it is not one of its targets). */
+const UNLISTED = { role: 'mcp-live', scenarios: [], packages: [], setup: '' } as const;
+
 async function start(spec: TargetSpec): Promise<RunningTarget> {
   const result = await startTarget(spec, undefined);
   if (!result.ok) throw new Error(`${spec.id} did not start: ${result.reason}`);
@@ -78,6 +81,7 @@ async function runOne(transport: 'sse' | 'streamable', count: number): Promise<S
         transport,
         script: 'bench/targets/mcp-live.ts',
         args: ['--transport', transport, '--redis', redisUrl],
+        ...UNLISTED,
       }),
     );
   }
@@ -87,6 +91,7 @@ async function runOne(transport: 'sse' | 'streamable', count: number): Promise<S
     transport,
     script: 'examples/scaling/round-robin-proxy.ts',
     args: instances.map((i) => i.base.origin),
+    ...UNLISTED,
   });
   log(
     `${transport}, ${count} instance(s): pids ${instances.map((i) => i.pid).join(' ')}, proxy ${proxy.pid}`,

@@ -41,17 +41,48 @@ export interface ThroughputRun {
   failure?: string;
 }
 
+/** One unit of load: resolves true when the target answered it right. */
+export type Operation = (session: BenchSession) => Promise<boolean>;
+
 const MESSAGE = 'hello';
 const ECHO = { name: 'echo', arguments: { message: MESSAGE } };
+const textOf = (result: unknown) =>
+  (result as { content?: Array<{ text?: string }> } | undefined)?.content?.[0]?.text;
+
+/** One `tools/call` of `echo`. */
+export const echoCall: Operation = async (session) =>
+  textOf(await session.call('tools/call', ECHO)) === MESSAGE;
+
+const CONFIRM = { name: 'confirm', arguments: { message: MESSAGE } };
+const ACCEPT = { confirm: { action: 'accept', content: { ok: true } } };
+
+/**
+ * A 2026-07-28 input round trip: `confirm` asks through `ctx.elicit` and ends with `input_required`; the
+ * retry carries the answer (and the `requestState` it got, when one came) and gets the tool's result.
+ */
+export const inputRound: Operation = async (session) => {
+  const first = (await session.call('tools/call', CONFIRM)) as
+    | { resultType?: string; requestState?: unknown; inputRequests?: Record<string, unknown> }
+    | undefined;
+  if (first?.resultType !== 'input_required' || first.inputRequests?.confirm === undefined) return false;
+  const retry = {
+    ...CONFIRM,
+    inputResponses: ACCEPT,
+    ...(first.requestState !== undefined && { requestState: first.requestState }),
+  };
+  return textOf(await session.call('tools/call', retry)) === `confirmed ${MESSAGE}`;
+};
 const SAMPLES_PER_WINDOW = 2_000_000;
 const MAX_CALLS_PER_LOOP = 10_000_000;
 
 export const configKey = (c: ThroughputConfig): string => `${c.sessions}x${c.inflight}`;
 
+/** Drives `operation` (echo calls, by default) from S sessions with F in flight each; windows as `plan` says. */
 export async function runThroughput(
   target: RunningTarget,
   config: ThroughputConfig,
   plan: ThroughputPlan,
+  operation: Operation = echoCall,
 ): Promise<ThroughputRun> {
   const run: ThroughputRun = { config, windows: [] };
   const agents = createAgents(target.base, Math.min(512, config.sessions * config.inflight + 8));
@@ -64,7 +95,7 @@ export async function runThroughput(
   } else {
     try {
       await agents.pool.warm(config.sessions * config.inflight, plan.timeoutMs);
-      await drive(target, sessions, config, plan, run);
+      await drive(target, sessions, config, plan, run, operation);
     } catch (error) {
       run.failure = `could not open ${config.sessions * config.inflight} connections: ${(error as Error).message}`;
     }
@@ -81,6 +112,7 @@ async function drive(
   config: ThroughputConfig,
   plan: ThroughputPlan,
   run: ThroughputRun,
+  operation: Operation,
 ): Promise<void> {
   let recorder = new LatencyRecorder(1024);
   let stop = false;
@@ -89,10 +121,7 @@ async function drive(
       const started = performance.now();
       const current = recorder;
       try {
-        const result = (await session.call('tools/call', ECHO)) as
-          | { content?: Array<{ text?: string }> }
-          | undefined;
-        if (result?.content?.[0]?.text === MESSAGE) recorder.record(performance.now() - started);
+        if (await operation(session)) recorder.record(performance.now() - started);
         else current.errors++;
       } catch (error) {
         current.errors++;

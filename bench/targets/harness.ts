@@ -18,12 +18,18 @@ export interface MemoryReport {
   sessions: number;
 }
 
+/** The value after `--name` on the command line, if any. */
+export function readOption(
+  name: string,
+  argv: readonly string[] = process.argv.slice(2),
+): string | undefined {
+  const at = argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : argv[at + 1];
+}
+
 /** Reads `--port N`, `--host H`, `--transport sse|streamable`, `--keep-alive MS`. */
 export function parseTargetArgs(argv: readonly string[] = process.argv.slice(2)): TargetArgs {
-  const value = (name: string): string | undefined => {
-    const at = argv.indexOf(`--${name}`);
-    return at === -1 ? undefined : argv[at + 1];
-  };
+  const value = (name: string) => readOption(name, argv);
   const transport = value('transport') ?? 'sse';
   if (transport !== 'sse' && transport !== 'streamable') {
     throw new Error(`--transport must be "sse" or "streamable", got ${JSON.stringify(transport)}`);

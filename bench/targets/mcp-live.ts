@@ -11,7 +11,11 @@ const redisAt = process.argv.indexOf('--redis');
 const redis = redisAt === -1 ? undefined : await connectRedis({ url: process.argv[redisAt + 1] ?? '' });
 const server = new McpServer(
   { name: 'bench', version: '1.0.0' },
-  redis && { sessionStore: redis.sessionStore, messageBus: redis.messageBus },
+  {
+    // Raised above the largest listen level, as maxSessions below, so that the bench measures cost, not caps.
+    maxSubscriptions: 100_000,
+    ...(redis && { sessionStore: redis.sessionStore, messageBus: redis.messageBus }),
+  },
 );
 const input = {
   type: 'object',
@@ -24,6 +28,26 @@ server.tool('broadcast', { input }, async ({ message }) => {
   const count = await server.broadcast('notifications/message', { level: 'info', data: message });
   return { content: [{ type: 'text', text: `sent ${count}` }] };
 });
+
+// The 2026-07-28 scenarios: an input round (`ctx.elicit` ends a stateless request with input_required;
+// the retry carries the answer), and `touch`, which sends `notifications/resources/updated` to every
+// listen stream that listed the URI.
+server.tool('confirm', { input }, async ({ message }, ctx) => {
+  const answer = await ctx.elicit(
+    {
+      message: 'Go ahead?',
+      requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+    },
+    { key: 'confirm' },
+  );
+  const ok = answer.action === 'accept' && answer.content?.ok === true;
+  return { content: [{ type: 'text', text: ok ? `confirmed ${message}` : 'declined' }] };
+});
+const touchInput = { type: 'object', properties: { uri: { type: 'string' } }, required: ['uri'] } as const;
+server.tool('touch', { input: touchInput }, async ({ uri }) => ({
+  content: [{ type: 'text', text: `sent ${await server.resourceUpdated(String(uri))}` }],
+}));
+server.resource('bench://live', { name: 'live' }, () => 'live');
 
 // Limits are raised above the largest scale level so that the bench measures cost, not the default caps.
 const limits = {
@@ -51,4 +75,4 @@ if (args.transport === 'sse') {
     'mcp-live-streamable',
   );
 }
-serveControl(() => server.sessionCount);
+serveControl(() => server.sessionCount + server.subscriptionCount);
