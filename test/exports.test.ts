@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as root from '../src/index.ts';
-import * as otel from '../src/otel/index.ts';
 import * as oauth from '../src/oauth/index.ts';
+import * as otel from '../src/otel/index.ts';
 import * as testing from '../src/testing/index.ts';
 import * as transport from '../src/transport.ts';
 

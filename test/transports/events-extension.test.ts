@@ -73,7 +73,7 @@ describe('the custom-events extension (dev.mcp-live/events)', { timeout: 20_000 
     const plain = await listen(
       t,
       h.url,
-      { toolsListChanged: true, [EXT + '-other']: { methods: ['chat_message'] } },
+      { toolsListChanged: true, [`${EXT}-other`]: { methods: ['chat_message'] } },
       8,
     );
     const ack = await next(asking, (m) => m.method === ACK);
