@@ -1,11 +1,11 @@
-// Three (or N) instances of the live example server as child processes, sharing a real redis-server,
-// behind the round-robin proxy on 127.0.0.1:0; official SDK clients that connect through it and record
+// Three (or N) instances of the live example server as child processes, sharing a real redis-server
+// (or a real Redis Cluster), behind the round-robin proxy on 127.0.0.1:0; official SDK clients that connect through it and record
 // what they get; and a reader of session records, to tell which instance holds which session.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import {
   type Instance,
   startInstance,
@@ -44,11 +44,15 @@ export interface ClusterPeer extends Peer {
   readonly errors: Error[];
 }
 
-/** Starts `count` instances named i1…iN against `redisUrl`, and the proxy in front of them. */
-export async function startCluster(redisUrl: string, count = 3): Promise<Cluster> {
+/**
+ * Starts `count` instances named i1…iN against `redis` (one Redis's URL, or the node URLs of a Redis
+ * Cluster), and the proxy in front of them.
+ */
+export async function startCluster(redis: string | readonly string[], count = 3): Promise<Cluster> {
   const env = withSharedRequestStateKeys();
+  const where = typeof redis === 'string' ? { redisUrl: redis } : { redisCluster: redis };
   const started = await Promise.allSettled(
-    Array.from({ length: count }, (_, i) => startInstance({ redisUrl, instanceId: `i${i + 1}`, env })),
+    Array.from({ length: count }, (_, i) => startInstance({ ...where, instanceId: `i${i + 1}`, env })),
   );
   const instances = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -58,7 +62,10 @@ export async function startCluster(redisUrl: string, count = 3): Promise<Cluster
   }
   const proxy = new RoundRobinProxy({ upstreams: instances.map((i) => i.origin) });
   const origin = await proxy.listen(0);
-  const reader = createClient({ url: redisUrl });
+  const reader =
+    typeof redis === 'string'
+      ? createClient({ url: redis })
+      : createCluster({ rootNodes: redis.map((url) => ({ url })) });
   reader.on('error', () => {});
   await reader.connect();
   const peers: ClusterPeer[] = [];

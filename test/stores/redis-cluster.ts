@@ -46,6 +46,8 @@ export interface RedisClusterServer {
   keySlot(key: string): Promise<number>;
   /** The port of the primary that serves `slot` now. */
   primaryFor(slot: number): Promise<number>;
+  /** The keys matching `pattern` stored on the node on `port` (SCAN on that node alone). */
+  keysOn(port: number, pattern: string): Promise<string[]>;
   /** The node on `port`. */
   node(port: number): RedisClusterNode;
   /**
@@ -118,6 +120,20 @@ export async function startRedisCluster(
       }
       throw new Error(`no primary serves slot ${slot}`);
     },
+    keysOn: (port, pattern) =>
+      once(`redis://127.0.0.1:${port}`, async (client) => {
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const reply = (await client.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [
+            string,
+            string[],
+          ];
+          [cursor] = reply;
+          keys.push(...reply[1]);
+        } while (cursor !== '0');
+        return keys;
+      }),
     node(port) {
       const node = nodes.find((n) => n.port === port);
       if (node === undefined) throw new Error(`no cluster node on port ${port}`);
