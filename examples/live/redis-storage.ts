@@ -26,9 +26,21 @@ redis.call('RPUSH', KEYS[1], message)
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return message`;
 
-/** Runs one command on one Redis, or on the Redis Cluster node that serves `key`. */
-function send(client: RedisClientLike, key: string, args: string[]): Promise<unknown> {
-  return isRedisCluster(client) ? client.sendCommand(key, false, args) : client.sendCommand(args);
+/**
+ * Runs one command on one Redis, or on the Redis Cluster node that serves `key`; fails at once, with a
+ * message a user can read, while Redis is unreachable.
+ */
+async function send(client: RedisClientLike, key: string, args: string[]): Promise<unknown> {
+  if (!client.isReady) {
+    throw new Error(`Redis is unreachable, so ${args[0]} on ${key} could not run; try again once it is back`);
+  }
+  try {
+    return await (isRedisCluster(client) ? client.sendCommand(key, false, args) : client.sendCommand(args));
+  } catch (error) {
+    // node-redis's timeout has no message: say what did not happen.
+    const why = error instanceof Error ? error.message || error.constructor.name : String(error);
+    throw new Error(`Redis did not run ${args[0]} on ${key} (${why}); try again shortly`, { cause: error });
+  }
 }
 
 export class RedisDocumentStorage implements DocumentStorage {

@@ -93,17 +93,16 @@ export class RedisEventStore implements EventStore {
     const held = this.#held.get(streamId);
     const newest = held?.[held.length - 1];
     if (newest !== undefined) return localEventId(streamId, newest.seq);
-    if (this.#link.readyFor(this.#names.events(streamId))) {
-      const reply = await this.#link.command([
-        'XREVRANGE',
-        this.#names.events(streamId),
-        '+',
-        '-',
-        'COUNT',
-        '1',
-      ]);
-      return redisEventId(streamId, entries(reply)[0]?.[0] ?? FIRST_ENTRY);
+    const key = this.#names.events(streamId);
+    if (this.#link.readyFor(key)) {
+      try {
+        const reply = await this.#link.command(['XREVRANGE', key, '+', '-', 'COUNT', '1']);
+        return redisEventId(streamId, entries(reply)[0]?.[0] ?? FIRST_ENTRY);
+      } catch (error) {
+        if (this.#link.readyFor(key) && !this.#link.isOutage(error)) throw error;
+      }
     }
+    // Redis (or the cluster node serving this stream) is away: the last entry this process wrote.
     return redisEventId(streamId, this.#last.get(streamId) ?? FIRST_ENTRY);
   }
 

@@ -42,6 +42,8 @@ export interface ClusterPeer extends Peer {
   readonly sessionId: string;
   /** Errors the SDK transport reported (dropped streams, failed reconnects). */
   readonly errors: Error[];
+  /** Streamable HTTP: each GET the client made (its Last-Event-ID) and how it ended, for failure messages. */
+  readonly gets: string[];
 }
 
 /**
@@ -105,6 +107,20 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
   const client = new Client({ name: `cluster-test-${wire}`, version: '1.0.0' });
   const notices: Notice[] = [];
   const errors: Error[] = [];
+  const gets: string[] = [];
+  const tracedFetch: typeof fetch = async (input, init) => {
+    if ((init?.method ?? 'GET') !== 'GET') return fetch(input, init);
+    const last = new Headers(init?.headers).get('last-event-id') ?? '-';
+    const at = Date.now();
+    try {
+      const response = await fetch(input, init);
+      gets.push(`@${at} after ${last}: ${response.status}`);
+      return response;
+    } catch (error) {
+      gets.push(`@${at} after ${last}: ${(error as Error).message}`);
+      throw error;
+    }
+  };
   client.fallbackNotificationHandler = async (n) => {
     notices.push({ method: n.method, params: (n.params ?? {}) as Record<string, unknown> });
   };
@@ -112,6 +128,7 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
     wire === 'sse'
       ? new SSEClientTransport(new URL('/sse', base))
       : new StreamableHTTPClientTransport(new URL('/mcp', base), {
+          fetch: tracedFetch,
           reconnectionOptions: {
             initialReconnectionDelay: 200,
             maxReconnectionDelay: 1_000,
@@ -127,6 +144,7 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
     client,
     notices,
     errors,
+    gets,
     sessionId,
     of: (method) => notices.filter((n) => n.method === method).map((n) => n.params),
   };

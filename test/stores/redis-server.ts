@@ -31,14 +31,14 @@ const INSTALL = 'apt-get install -y redis-server';
  * Starts a redis-server for one test file. Without the binary it returns a skip reason, or throws when
  * `CI=true` (CI installs it, so a missing binary there is a broken setup, not a reason to skip).
  */
-export async function redisForTests(): Promise<RedisForTests> {
+export async function redisForTests(options: RedisServerOptions = {}): Promise<RedisForTests> {
   const binary = findBinary();
   if (binary === undefined) {
     const why = `redis-server is not installed (${INSTALL}); the Redis store tests need a real one`;
     if (process.env.CI === 'true') throw new Error(`${why}, and CI must run them`);
     return { server: undefined, skip: why };
   }
-  return { server: await startRedisServer(binary), skip: false };
+  return { server: await startRedisServer(binary, options), skip: false };
 }
 
 export interface RedisServerOptions {
