@@ -49,7 +49,7 @@ export async function measureFanOut(
     completeP99: Number.NaN,
     deliveryP50: Number.NaN,
     deliveryP99: Number.NaN,
-    cpu: { instances: 0, proxy: 0, redis: 0, redisReplicas: 0, loadGenerator: 0 },
+    cpu: { instances: 0, proxy: 0, redis: 0, redisReplicas: 0, redisCommands: 0, loadGenerator: 0 },
   };
   const agents = createAgents(base, Math.min(512, plan.sessions + 8));
   const sessions: BenchSession[] = [];

@@ -25,7 +25,7 @@ export interface Processes {
   instances: number[];
   proxy: number;
   /** CPU seconds every Redis node has used so far (INFO CPU, summed), and the replicas' part of it. */
-  redis: () => Promise<{ total: number; replicas: number }>;
+  redis: () => Promise<{ total: number; replicas: number; commands: number }>;
 }
 
 /** CPU seconds (user + system) in a window, by process group; `redis` is every Redis node's. */
@@ -35,6 +35,8 @@ export interface CPUSeconds {
   redis: number;
   /** The part of `redis` that replicas used (0 with one Redis). */
   redisReplicas: number;
+  /** Commands the Redis primaries processed (not CPU: a count, subtracted the same way). */
+  redisCommands: number;
   loadGenerator: number;
 }
 
@@ -53,6 +55,7 @@ export function cpuMeter(processes: Processes): CPUMeter {
         proxy: readCPUSeconds(processes.proxy),
         redis: redis.total,
         redisReplicas: redis.replicas,
+        redisCommands: redis.commands,
         loadGenerator: readCPUSeconds(process.pid),
       };
     },
@@ -61,6 +64,7 @@ export function cpuMeter(processes: Processes): CPUMeter {
       proxy: a.proxy - b.proxy,
       redis: a.redis - b.redis,
       redisReplicas: a.redisReplicas - b.redisReplicas,
+      redisCommands: a.redisCommands - b.redisCommands,
       loadGenerator: a.loadGenerator - b.loadGenerator,
     }),
   };

@@ -68,42 +68,42 @@ export function configLabel(run: Pick<ScalingRun, 'instances' | 'redis'>): strin
 
 function rows(runs: ScalingRun[]): string[] {
   const lines = [
-    '| configuration | calls/s | p50 / p99 latency (ms) | CPU µs per call: instances | proxy | Redis (every node) | of which replicas | Redis, less its idle CPU | all three | Redis idle (ms CPU per s) | cores busy (instances + proxy + Redis / load generator) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| configuration | calls/s | p50 / p99 latency (ms) | CPU µs per call: instances | proxy | Redis (every node) | of which replicas | Redis, less its idle CPU | all three | Redis commands per call | Redis µs per command (less idle) | Redis idle (ms CPU per s) | cores busy (instances + proxy + Redis / load generator) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const run of runs) {
     const label = configLabel(run);
     if (run.windows.length === 0) {
-      lines.push(`| ${label} | failed: ${run.failure ?? 'no window measured'} | | | | | | | | | |`);
+      lines.push(`| ${label} | failed: ${run.failure ?? 'no window measured'} | | | | | | | | | | | |`);
       continue;
     }
     const latency = `${format(of(run, (w) => w.p50)?.median ?? Number.NaN)} / ${format(of(run, (w) => w.p99)?.median ?? Number.NaN)}`;
     const busy = `${format(of(run, (w) => server(w) / w.seconds)?.median ?? Number.NaN)} / ${format(of(run, (w) => w.cpu.loadGenerator / w.seconds)?.median ?? Number.NaN)}`;
     lines.push(
-      `| ${label} | ${cell(of(run, (w) => w.callsPerSecond))} | ${latency} | ${cell(of(run, (w) => perCall(w, w.cpu.instances)))} | ${cell(of(run, (w) => perCall(w, w.cpu.proxy)))} | ${cell(of(run, (w) => perCall(w, w.cpu.redis)))} | ${cell(of(run, (w) => perCall(w, w.cpu.redisReplicas)))} | ${cell(of(run, netRedis(run)))} | ${cell(of(run, (w) => perCall(w, server(w))))} | ${run.idle === undefined ? 'n/a' : format(idleRedis(run) * 1e3)} | ${busy} |`,
+      `| ${label} | ${cell(of(run, (w) => w.callsPerSecond))} | ${latency} | ${cell(of(run, (w) => perCall(w, w.cpu.instances)))} | ${cell(of(run, (w) => perCall(w, w.cpu.proxy)))} | ${cell(of(run, (w) => perCall(w, w.cpu.redis)))} | ${cell(of(run, (w) => perCall(w, w.cpu.redisReplicas)))} | ${cell(of(run, netRedis(run)))} | ${cell(of(run, (w) => perCall(w, server(w))))} | ${cell(of(run, (w) => (w.calls === 0 ? Number.NaN : w.cpu.redisCommands / w.calls)))} | ${cell(of(run, (w) => (w.cpu.redisCommands === 0 ? Number.NaN : (netRedis(run)(w) * w.calls) / w.cpu.redisCommands)))} | ${run.idle === undefined ? 'n/a' : format(idleRedis(run) * 1e3)} | ${busy} |`,
     );
-    if (run.failure !== undefined) lines.push(`| | note: ${run.failure} | | | | | | | | | |`);
+    if (run.failure !== undefined) lines.push(`| | note: ${run.failure} | | | | | | | | | | | |`);
   }
   return lines;
 }
 
 function fanOutRows(runs: ScalingRun[]): string[] {
   const lines = [
-    '| transport | configuration | receivers (sessions + listens) | every receiver has it (p50 / p99 ms) | one delivery (p50 / p99 ms) | CPU ms per broadcast: instances | proxy | Redis (every node) | Redis µs per delivery |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| transport | configuration | receivers (sessions + listens) | every receiver has it (p50 / p99 ms) | one delivery (p50 / p99 ms) | CPU ms per broadcast: instances | proxy | Redis (every node) | Redis commands per broadcast | Redis µs per delivery |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const run of runs) {
     const f = run.fanOut;
     if (f === undefined) continue;
     const head = `| ${LABEL[run.transport]} | ${configLabel(run)} | ${f.sessions} + ${f.listens}`;
     if (f.broadcasts === 0) {
-      lines.push(`${head} | failed: ${f.failure ?? 'no broadcast measured'} | | | | | |`);
+      lines.push(`${head} | failed: ${f.failure ?? 'no broadcast measured'} | | | | | | |`);
       continue;
     }
     const per = (seconds: number) => format((seconds / f.broadcasts) * 1e3);
     const deliveries = f.broadcasts * (f.sessions + f.listens);
     lines.push(
-      `${head} | ${format(f.completeP50)} / ${format(f.completeP99)} | ${format(f.deliveryP50)} / ${format(f.deliveryP99)} | ${per(f.cpu.instances)} | ${per(f.cpu.proxy)} | ${per(f.cpu.redis)} | ${format((f.cpu.redis / deliveries) * 1e6)} |`,
+      `${head} | ${format(f.completeP50)} / ${format(f.completeP99)} | ${format(f.deliveryP50)} / ${format(f.deliveryP99)} | ${per(f.cpu.instances)} | ${per(f.cpu.proxy)} | ${per(f.cpu.redis)} | ${format(f.cpu.redisCommands / f.broadcasts)} | ${format((f.cpu.redis / deliveries) * 1e6)} |`,
     );
     if (f.failure !== undefined) lines.push(`| | note: ${f.failure} | | | | | | | |`);
   }
@@ -153,7 +153,7 @@ export function renderSection(results: ScalingResults): string {
     `- Load average (1/5/15 min) at start: ${results.loadAverage.start.map((n) => n.toFixed(2)).join(' / ')}; at end: ${results.loadAverage.end.map((n) => n.toFixed(2)).join(' / ')}. Above ~0 means other work shared the cores.`,
     `- Load: ${load.sessions} sessions × ${load.inflight} \`echo\` calls in flight each, the same for every configuration, through the round-robin proxy (\`examples/scaling/round-robin-proxy.ts\`, its own process), which sends each request to the next instance. After ${plan.warmupMs} ms of warm-up, ${plan.windows} windows of ${plan.windowMs} ms; medians with min–max.`,
     '- Instances: `bench/targets/mcp-live.ts --redis URL` or `--redis-cluster URL,…`, each its own process (Redis session store, event store and message bus; HTTP+SSE with a 30 s reconnect grace period, as the live example runs). With 3 instances, a request lands on the instance that holds its session one time in three; the other two are relayed to it over Redis pub/sub and answered through the instance they landed on. The Redis Cluster is six redis-server processes on this machine: 3 primaries, a replica each.',
-    '- CPU per call: user + system time over a window, divided by the calls completed in it: the instances (summed) and the proxy from `/proc/<pid>/stat`, Redis from `INFO CPU` of every node (replicas included), then all three together. The load generator (this process) is not included. "Redis idle" is what every node used in one window before the load started (timers, cluster bus, replication pings); "less its idle CPU" takes that out of the per-call figure.',
+    '- CPU per call: user + system time over a window, divided by the calls completed in it: the instances (summed) and the proxy from `/proc/<pid>/stat`, Redis from `INFO CPU` of every node (replicas included), then all three together. The load generator (this process) is not included. "Redis idle" is what every node used in one window before the load started (timers, cluster bus, replication pings); "less its idle CPU" takes that out of the per-call figure. Commands are those the primaries processed (`total_commands_processed`), our `INFO` reads included.',
     `- Broadcasts: ${fanOutPlan.sessions} sessions (each with its stream open) and, over Streamable HTTP, ${fanOutPlan.listens} MCP 2026-07-28 listen streams asking for the event (\`dev.mcp-live/events\`), all through the proxy, so spread over the instances; ${fanOutPlan.broadcasts} broadcasts one after another, each started by a \`fanout\` tool call landing on the next instance and timed until every receiver has it. CPU over all of them, per broadcast.`,
     '',
     `On ${machine.cores} cores, three instances (and six redis-servers) cannot be faster than one: they, the proxy and the load generator all compete for the same cores, so what these figures show is the cost of routing (CPU per call, latency), not the capacity of N machines. On separate machines each instance and each Redis node would bring its own cores; the costs per call and per broadcast are the figures that carry over.`,
