@@ -1,6 +1,7 @@
 // Drives S sessions × F echo calls in flight through the proxy and measures, per window, calls/s,
-// latency and the CPU time of every process that serves them: the instances (summed), the proxy,
-// redis-server and the load generator itself, each from /proc/<pid>/stat.
+// latency and the CPU time of every process that serves them: the instances (summed) and the proxy from
+// /proc/<pid>/stat, Redis from INFO CPU of every node (one Redis, or every node of a cluster), and the
+// load generator itself.
 import type { BenchSession } from '../client/bench-session.ts';
 import { createAgents, destroyAgents } from '../client/http.ts';
 import { openSessions, type TransportKind } from '../client/open-sessions.ts';
@@ -19,19 +20,54 @@ export interface WindowPlan {
   timeoutMs: number;
 }
 
-/** The processes whose CPU time is measured; `redis` is undefined when its pid cannot be read. */
+/** The processes whose CPU time is measured, and how to read Redis's. */
 export interface Processes {
   instances: number[];
   proxy: number;
-  redis: number | undefined;
+  /** CPU seconds every Redis node has used so far (INFO CPU, summed), and the replicas' part of it. */
+  redis: () => Promise<{ total: number; replicas: number; commands: number }>;
 }
 
-/** CPU seconds (user + system) in a window, by process group. */
+/** CPU seconds (user + system) in a window, by process group; `redis` is every Redis node's. */
 export interface CPUSeconds {
   instances: number;
   proxy: number;
   redis: number;
+  /** The part of `redis` that replicas used (0 with one Redis). */
+  redisReplicas: number;
+  /** Commands the Redis primaries processed (not CPU: a count, subtracted the same way). */
+  redisCommands: number;
   loadGenerator: number;
+}
+
+/** Reads the CPU time of the processes that serve the load, to subtract two readings. */
+export interface CPUMeter {
+  read(): Promise<CPUSeconds>;
+  minus(a: CPUSeconds, b: CPUSeconds): CPUSeconds;
+}
+
+export function cpuMeter(processes: Processes): CPUMeter {
+  return {
+    async read() {
+      const redis = await processes.redis();
+      return {
+        instances: processes.instances.reduce((sum, pid) => sum + readCPUSeconds(pid), 0),
+        proxy: readCPUSeconds(processes.proxy),
+        redis: redis.total,
+        redisReplicas: redis.replicas,
+        redisCommands: redis.commands,
+        loadGenerator: readCPUSeconds(process.pid),
+      };
+    },
+    minus: (a, b) => ({
+      instances: a.instances - b.instances,
+      proxy: a.proxy - b.proxy,
+      redis: a.redis - b.redis,
+      redisReplicas: a.redisReplicas - b.redisReplicas,
+      redisCommands: a.redisCommands - b.redisCommands,
+      loadGenerator: a.loadGenerator - b.loadGenerator,
+    }),
+  };
 }
 
 export interface ScalingWindow {
@@ -53,31 +89,13 @@ export interface Measured {
 const MESSAGE = 'hello';
 const ECHO = { name: 'echo', arguments: { message: MESSAGE } };
 
-function readAll(processes: Processes): CPUSeconds {
-  return {
-    instances: processes.instances.reduce((sum, pid) => sum + readCPUSeconds(pid), 0),
-    proxy: readCPUSeconds(processes.proxy),
-    redis: processes.redis === undefined ? Number.NaN : readCPUSeconds(processes.redis),
-    loadGenerator: readCPUSeconds(process.pid),
-  };
-}
-
-function minus(a: CPUSeconds, b: CPUSeconds): CPUSeconds {
-  return {
-    instances: a.instances - b.instances,
-    proxy: a.proxy - b.proxy,
-    redis: a.redis - b.redis,
-    loadGenerator: a.loadGenerator - b.loadGenerator,
-  };
-}
-
 /** Opens the sessions at `base` (the proxy), drives echo calls, and measures `plan.windows` windows. */
 export async function measure(
   base: URL,
   transport: TransportKind,
   load: Load,
   plan: WindowPlan,
-  processes: Processes,
+  meter: CPUMeter,
 ): Promise<Measured> {
   const result: Measured = { windows: [] };
   const agents = createAgents(base, Math.min(512, load.sessions * load.inflight + 8));
@@ -88,7 +106,7 @@ export async function measure(
   if (opened.failure !== undefined) {
     result.failure = `could not open ${load.sessions} sessions: ${opened.failure}`;
   } else {
-    await drive(sessions, load, plan, processes, result);
+    await drive(sessions, load, plan, meter, result);
   }
   for (const session of sessions) session.close();
   await sleep(200);
@@ -100,7 +118,7 @@ async function drive(
   sessions: BenchSession[],
   load: Load,
   plan: WindowPlan,
-  processes: Processes,
+  meter: CPUMeter,
   result: Measured,
 ): Promise<void> {
   let recorder = new LatencyRecorder(1024);
@@ -134,9 +152,9 @@ async function drive(
     let after: CPUSeconds;
     const t0 = performance.now();
     try {
-      before = readAll(processes);
+      before = await meter.read();
       await sleep(plan.windowMs);
-      after = readAll(processes);
+      after = await meter.read();
     } catch (error) {
       result.failure = `a measured process is gone: ${(error as Error).message}`;
       break;
@@ -152,7 +170,7 @@ async function drive(
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
       p99: percentile(sorted, 99),
-      cpu: minus(after, before),
+      cpu: meter.minus(after, before),
     });
   }
   stop = true;

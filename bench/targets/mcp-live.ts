@@ -1,14 +1,25 @@
-// mcp-live's bench target: `npm run bench:target -- --transport sse|streamable --port N [--redis URL]`.
-// Serves `echo` and `broadcast` on 127.0.0.1 and prints a line containing `listening` when ready.
-// With `--redis`, it is one instance of several sharing that Redis (bench/scaling).
+// mcp-live's bench target: `npm run bench:target -- --transport sse|streamable --port N [--redis URL |
+// --redis-cluster URL,URL,…]`. Serves `echo`, `broadcast` and `fanout` on 127.0.0.1 and prints a line
+// containing `listening` when ready. With `--redis` or `--redis-cluster`, it is one instance of several
+// sharing that Redis or Redis Cluster (bench/scaling).
 import { connectRedis } from '../../src/redis.ts';
 import { McpServer } from '../../src/server/index.ts';
 import * as transports from '../../src/transports/index.ts';
 import { announce, parseTargetArgs, serveControl, unavailable } from './harness.ts';
 
 const args = parseTargetArgs();
-const redisAt = process.argv.indexOf('--redis');
-const redis = redisAt === -1 ? undefined : await connectRedis({ url: process.argv[redisAt + 1] ?? '' });
+const argAfter = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : (process.argv[at + 1] ?? '');
+};
+const redisUrl = argAfter('--redis');
+const redisCluster = argAfter('--redis-cluster')?.split(',');
+const redis =
+  redisCluster !== undefined
+    ? await connectRedis({ cluster: redisCluster })
+    : redisUrl !== undefined
+      ? await connectRedis({ url: redisUrl })
+      : undefined;
 const server = new McpServer(
   { name: 'bench', version: '1.0.0' },
   {
@@ -48,6 +59,13 @@ server.tool('touch', { input: touchInput }, async ({ uri }) => ({
   content: [{ type: 'text', text: `sent ${await server.resourceUpdated(String(uri))}` }],
 }));
 server.resource('bench://live', { name: 'live' }, () => 'live');
+// A custom notification to every session and to every 2026-07-28 listen that asked for it (through the
+// dev.mcp-live/events extension), on every instance: what bench/scaling's fan-out phase times.
+const fanoutInput = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] } as const;
+server.tool('fanout', { input: fanoutInput }, async ({ n }) => {
+  const count = await server.broadcast('bench/fanout', { n });
+  return { content: [{ type: 'text', text: `sent ${count}` }] };
+});
 
 // Limits are raised above the largest scale level so that the bench measures cost, not the default caps.
 const limits = {

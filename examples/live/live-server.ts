@@ -45,6 +45,11 @@ export interface LiveServerOptions {
    * go through it, so that several instances behind a load balancer act as one server. @default none (all in memory)
    */
   redisUrl?: string | undefined;
+  /**
+   * The same on a Redis Cluster: URLs of some of its nodes, instead of `redisUrl`.
+   * @default none
+   */
+  redisCluster?: readonly string[] | undefined;
   /** This instance's name on the message bus and in session records; unique per process. @default a random UUID */
   instanceId?: string | undefined;
   /** ms an HTTP+SSE session outlives its dropped stream, waiting for a resumption, when Redis is used. @default 30_000 */
@@ -69,8 +74,10 @@ export interface LiveServer {
   port: number;
   /** This instance's name on the message bus and in session records. */
   instanceId: string;
-  /** The Redis URL with its password masked, when Redis is used. */
+  /** The Redis URL with its password masked, when one Redis is used. */
   redisUrl: string | undefined;
+  /** What the instance shares its state through, passwords masked: the Redis URL, or the cluster's nodes. */
+  redis: string | undefined;
   server: McpServer;
   /** The shared documents (in Redis when `redisUrl` is set, so the same on every instance). */
   documents: DocumentStore;
@@ -93,7 +100,11 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const refusal = refuseOpenBind(host, token);
   if (refusal !== undefined) throw new McpLiveError('INVALID_OPTION', refusal);
   const assets = await loadPageAssets();
-  const redis = options.redisUrl ? await openRedis(options.redisUrl, options.redisConnectTimeout) : undefined;
+  const cluster = options.redisCluster?.length ? options.redisCluster : undefined;
+  const redis =
+    options.redisUrl || cluster
+      ? await openRedis(options.redisUrl ?? '', cluster, options.redisConnectTimeout)
+      : undefined;
 
   const server = new McpServer(
     { name: 'mcp-live example', version: '1.0.0', title: 'mcp-live live server' },
@@ -166,6 +177,11 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     port,
     instanceId: server.instanceId,
     redisUrl: options.redisUrl ? redactURL(options.redisUrl) : undefined,
+    redis: cluster
+      ? `Redis Cluster via ${cluster.map(redactURL).join(', ')}`
+      : options.redisUrl
+        ? redactURL(options.redisUrl)
+        : undefined,
     server,
     documents,
     chat,
@@ -198,16 +214,22 @@ export function redactURL(url: string): string {
   }
 }
 
-async function openRedis(url: string, connectTimeout = 5_000): Promise<RedisStores> {
+async function openRedis(
+  url: string,
+  cluster: readonly string[] | undefined,
+  connectTimeout = 5_000,
+): Promise<RedisStores> {
   try {
-    return await connectRedis({ url, connectTimeout });
+    return await connectRedis(cluster === undefined ? { url, connectTimeout } : { cluster, connectTimeout });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new McpLiveError(
-      isMcpLiveError(error) ? error.code : 'STORE_UNAVAILABLE',
-      `${why}. Start Redis there (redis-server) or point --redis / REDIS_URL at a running one`,
-      { cause: error },
-    );
+    const what =
+      cluster === undefined
+        ? 'Start Redis there (redis-server) or point --redis / REDIS_URL at a running one'
+        : 'Start the cluster, or point --redis-cluster / REDIS_CLUSTER at nodes of a running one';
+    throw new McpLiveError(isMcpLiveError(error) ? error.code : 'STORE_UNAVAILABLE', `${why}. ${what}`, {
+      cause: error,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
-// `npm start`: the live example server. PORT, HOST, MCP_LIVE_TOKEN and REDIS_URL configure it; --port,
-// --host and --redis win.
+// `npm start`: the live example server. PORT, HOST, MCP_LIVE_TOKEN, REDIS_URL and REDIS_CLUSTER
+// configure it; --port, --host, --redis and --redis-cluster win.
 import { parseArgs } from 'node:util';
 import { type RequestStateKey, requestStateKeysFromEnv } from '../../src/index.ts';
 import { redactURL, startLiveServer } from './live-server.ts';
@@ -9,13 +9,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--instance-id ID]
+const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379 | --redis-cluster URL,URL,…] [--instance-id ID]
 
   --port, -p      port to listen on (0 picks a free one)                   env PORT
   --host          address to listen on                                     env HOST
   --redis         Redis URL: run as one of several instances behind a      env REDIS_URL
                   load balancer; sessions, events and notifications go
                   through Redis, and any instance serves any session
+  --redis-cluster the same on a Redis Cluster: URLs of some of its nodes,  env REDIS_CLUSTER
+                  comma-separated (redis://10.0.0.1:6379,redis://10.0.0.2:6379)
   --instance-id   this instance's name on the bus and in session records
                   (default: a random UUID; unique per running process)
   MCP_LIVE_TOKEN  clients must then send "Authorization: Bearer <token>"
@@ -23,7 +25,7 @@ const HELP = `Usage: npm start -- [--port 8080] [--host 127.0.0.1] [--redis redi
                   keys that seal 2026-07-28 input rounds, "id:<base64>,…" (first
                   seals; openssl rand -base64 32): give every instance the same
 
-With --redis, every instance shares: sessions (any instance serves any of them), the chat history
+With --redis or --redis-cluster, every instance shares: sessions (any instance serves any of them), the chat history
 (chat://{channel}) and the documents (doc://{doc_id}) with their versions, and every notification
 (chat_message, document_changed, resources/updated, 2026 listen streams). What stays per instance: the
 system metrics, which describe the machine each instance runs on.
@@ -35,6 +37,7 @@ function readArgs() {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       redis: { type: 'string' },
+      'redis-cluster': { type: 'string' },
       'instance-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     } as const;
@@ -55,12 +58,36 @@ if (!/^\d+$/.test(portText) || port > 65_535)
   fail(`--port/PORT must be a port number from 0 to 65535 (got "${portText}")`);
 const host = String(values.host ?? process.env.HOST ?? '127.0.0.1');
 const token = process.env.MCP_LIVE_TOKEN || undefined;
-const redisUrl = values.redis ?? (process.env.REDIS_URL || undefined);
+const { redisUrl, redisCluster } = readRedis();
 if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
   fail(`--redis/REDIS_URL must be a redis:// or rediss:// URL (got "${redactURL(redisUrl)}")`);
+for (const url of redisCluster ?? []) {
+  if (!/^rediss?:\/\/[^,\s]+$/.test(url))
+    fail(
+      `--redis-cluster/REDIS_CLUSTER must be redis:// or rediss:// URLs separated by commas (got "${redactURL(url)}")`,
+    );
+}
 const instanceId = values['instance-id'];
 if (instanceId !== undefined && !/^[\w.:-]{1,100}$/.test(instanceId))
   fail(`--instance-id must be 1–100 letters, digits, "_", "-", "." or ":" (got "${instanceId}")`);
+
+/** One Redis or a cluster: a flag wins over the environment, and one of each kind is an error. */
+function readRedis(): { redisUrl?: string; redisCluster?: string[] } {
+  const split = (list: string) => list.split(',').map((u) => u.trim());
+  if (values.redis !== undefined && values['redis-cluster'] !== undefined)
+    fail('give --redis (one Redis) or --redis-cluster (the nodes of a Redis Cluster), not both');
+  if (values.redis !== undefined) return { redisUrl: values.redis };
+  if (values['redis-cluster'] !== undefined) return { redisCluster: split(values['redis-cluster']) };
+  const url = process.env.REDIS_URL || undefined;
+  const cluster = process.env.REDIS_CLUSTER || undefined;
+  if (url !== undefined && cluster !== undefined)
+    fail('REDIS_URL and REDIS_CLUSTER are both set: unset one, or say which with --redis or --redis-cluster');
+  return cluster === undefined
+    ? url === undefined
+      ? {}
+      : { redisUrl: url }
+    : { redisCluster: split(cluster) };
+}
 
 let requestStateKeys: RequestStateKey[] | undefined;
 try {
@@ -68,9 +95,15 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const live = await startLiveServer({ port, host, token, redisUrl, instanceId, requestStateKeys }).catch(
-  (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
-);
+const live = await startLiveServer({
+  port,
+  host,
+  token,
+  redisUrl,
+  redisCluster,
+  instanceId,
+  requestStateKeys,
+}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 const hint = token === undefined ? '' : '#token=<MCP_LIVE_TOKEN>';
 console.log(`mcp-live example server ready on ${live.host}:${live.port}
   web page         ${live.url}${hint}
@@ -78,7 +111,7 @@ console.log(`mcp-live example server ready on ${live.host}:${live.port}
   HTTP+SSE         ${live.sseUrl}
   auth             ${token === undefined ? 'none (loopback only; set MCP_LIVE_TOKEN to require a bearer token)' : 'Authorization: Bearer <MCP_LIVE_TOKEN> on every MCP request'}
   instance         ${live.instanceId}
-  redis            ${live.redisUrl ?? 'none (sessions in memory; --redis or REDIS_URL to run several instances)'}`);
+  redis            ${live.redis ?? 'none (sessions in memory; --redis or REDIS_URL to run several instances)'}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,12 +1,15 @@
 // The example's documents and chat history in Redis, so that every instance behind a load balancer
 // shows the same text and the same messages. Each write is one Lua script on one key (or two keys with
 // the same hash tag), so it is atomic and works on a Redis Cluster too.
-import type { RedisClientLike } from '../../src/redis.ts';
+import { isRedisCluster, type RedisClientLike } from '../../src/redis.ts';
 import type { ChatMessage, ChatStorage } from './chat-store.ts';
 import type { DocumentStorage } from './document-store.ts';
 import type { StoredDocument } from './documents.ts';
 
 const PREFIX = 'mcp-live-example';
+const DOC_IDS = `${PREFIX}:doc-ids`;
+const CHANNELS = `${PREFIX}:chat-channels`;
+const docKey = (id: string) => `${PREFIX}:doc:{${id}}`;
 
 // Stores the document's state only if its version is still the one the edit was made against.
 const WRITE_DOCUMENT = `
@@ -23,11 +26,21 @@ redis.call('RPUSH', KEYS[1], message)
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return message`;
 
-/** Runs one command; fails at once, saying why, while the client is reconnecting (not after a long wait). */
-async function command(client: RedisClientLike, args: string[]): Promise<unknown> {
-  if (!client.isReady)
-    throw new Error(`Redis is unreachable, so ${args[0]} could not run; it reconnects by itself`);
-  return client.sendCommand(args);
+/**
+ * Runs one command on one Redis, or on the Redis Cluster node that serves `key`; fails at once, with a
+ * message a user can read, while Redis is unreachable.
+ */
+async function send(client: RedisClientLike, key: string, args: string[]): Promise<unknown> {
+  if (!client.isReady) {
+    throw new Error(`Redis is unreachable, so ${args[0]} on ${key} could not run; try again once it is back`);
+  }
+  try {
+    return await (isRedisCluster(client) ? client.sendCommand(key, false, args) : client.sendCommand(args));
+  } catch (error) {
+    // node-redis's timeout has no message: say what did not happen.
+    const why = error instanceof Error ? error.message || error.constructor.name : String(error);
+    throw new Error(`Redis did not run ${args[0]} on ${key} (${why}); try again shortly`, { cause: error });
+  }
 }
 
 export class RedisDocumentStorage implements DocumentStorage {
@@ -38,26 +51,21 @@ export class RedisDocumentStorage implements DocumentStorage {
   }
 
   async read(id: string): Promise<StoredDocument | undefined> {
-    const state = await command(this.#client, ['HGET', `${PREFIX}:doc:{${id}}`, 'state']);
+    const state = await send(this.#client, docKey(id), ['HGET', docKey(id), 'state']);
     return typeof state === 'string' ? (JSON.parse(state) as StoredDocument) : undefined;
   }
 
   async write(id: string, expected: number, next: StoredDocument): Promise<boolean> {
     const args = [String(expected), String(next.version), JSON.stringify(next)];
-    const written = await command(this.#client, [
-      'EVAL',
-      WRITE_DOCUMENT,
-      '1',
-      `${PREFIX}:doc:{${id}}`,
-      ...args,
-    ]);
+    const key = docKey(id);
+    const written = await send(this.#client, key, ['EVAL', WRITE_DOCUMENT, '1', key, ...args]);
     if (written !== 1) return false;
-    await command(this.#client, ['SADD', `${PREFIX}:doc-ids`, id]);
+    await send(this.#client, DOC_IDS, ['SADD', DOC_IDS, id]);
     return true;
   }
 
   async ids(): Promise<string[]> {
-    return ((await command(this.#client, ['SMEMBERS', `${PREFIX}:doc-ids`])) as string[]).sort();
+    return ((await send(this.#client, DOC_IDS, ['SMEMBERS', DOC_IDS])) as string[]).sort();
   }
 }
 
@@ -69,19 +77,27 @@ export class RedisChatStorage implements ChatStorage {
   }
 
   async append(channel: string, message: Omit<ChatMessage, 'id'>, limit: number): Promise<ChatMessage> {
-    const keys = [`${PREFIX}:chat:{${channel}}`, `${PREFIX}:chat-seq:{${channel}}`];
+    const keys = [`${PREFIX}:chat:{${channel}}`, `${PREFIX}:chat-seq:{${channel}}`] as const;
     const rest = JSON.stringify(message).slice(1);
-    const stored = await command(this.#client, ['EVAL', APPEND_MESSAGE, '2', ...keys, rest, String(limit)]);
-    await command(this.#client, ['SADD', `${PREFIX}:chat-channels`, channel]);
+    const stored = await send(this.#client, keys[0], [
+      'EVAL',
+      APPEND_MESSAGE,
+      '2',
+      ...keys,
+      rest,
+      String(limit),
+    ]);
+    await send(this.#client, CHANNELS, ['SADD', CHANNELS, channel]);
     return JSON.parse(String(stored)) as ChatMessage;
   }
 
   async history(channel: string): Promise<ChatMessage[]> {
-    const list = await command(this.#client, ['LRANGE', `${PREFIX}:chat:{${channel}}`, '0', '-1']);
+    const key = `${PREFIX}:chat:{${channel}}`;
+    const list = await send(this.#client, key, ['LRANGE', key, '0', '-1']);
     return (list as string[]).map((text) => JSON.parse(text) as ChatMessage);
   }
 
   async channels(): Promise<string[]> {
-    return ((await command(this.#client, ['SMEMBERS', `${PREFIX}:chat-channels`])) as string[]).sort();
+    return ((await send(this.#client, CHANNELS, ['SMEMBERS', CHANNELS])) as string[]).sort();
   }
 }

@@ -1,6 +1,8 @@
-// N instances of the live example server sharing one Redis, behind the round-robin proxy, on this machine:
+// N instances of the live example server sharing one Redis (or a Redis Cluster), behind the round-robin
+// proxy, on this machine:
 //
 //   npx tsx examples/scaling/cluster.ts --instances 3 --redis redis://127.0.0.1:6379 --port 8080
+//   npx tsx examples/scaling/cluster.ts --instances 3 --redis-cluster redis://127.0.0.1:7000,redis://127.0.0.1:7001
 //
 // Every request to the proxy goes to the next instance, so one session's requests land on all of them.
 // Ctrl-C stops the proxy and every instance.
@@ -9,10 +11,12 @@ import { redactURL } from '../live/live-server.ts';
 import { type Instance, startInstance, withSharedRequestStateKeys } from './instances.ts';
 import { RoundRobinProxy } from './round-robin-proxy.ts';
 
-const HELP = `Usage: npx tsx examples/scaling/cluster.ts [--instances 3] [--redis URL] [--port 8080]
+const HELP = `Usage: npx tsx examples/scaling/cluster.ts [--instances 3] [--redis URL | --redis-cluster URL,URL,…] [--port 8080]
 
   --instances, -n  how many instances of examples/live/main.ts to start (1–32)
   --redis          the Redis they share (default: REDIS_URL, or redis://127.0.0.1:6379)
+  --redis-cluster  or the Redis Cluster they share: URLs of some of its nodes, comma-separated
+                   (default: REDIS_CLUSTER)
   --port, -p       the proxy's port on 127.0.0.1 (0 picks a free one); the instances take free ports
   --prefix         instance ids are <prefix>-1 … <prefix>-N (default: cluster)
 
@@ -31,6 +35,7 @@ function readArgs() {
       options: {
         instances: { type: 'string', short: 'n', default: '3' },
         redis: { type: 'string' },
+        'redis-cluster': { type: 'string' },
         port: { type: 'string', short: 'p', default: '8080' },
         prefix: { type: 'string', default: 'cluster' },
         help: { type: 'boolean', short: 'h' },
@@ -54,7 +59,18 @@ const port = Number(values.port);
 if (!/^\d+$/.test(values.port) || port > 65_535) {
   fail(`--port must be a port number from 0 to 65535 (got "${values.port}")`);
 }
+if (values.redis !== undefined && values['redis-cluster'] !== undefined) {
+  fail('give --redis (one Redis) or --redis-cluster (the nodes of a Redis Cluster), not both');
+}
+const clusterList =
+  values['redis-cluster'] ??
+  (values.redis === undefined ? process.env.REDIS_CLUSTER || undefined : undefined);
+const redisCluster = clusterList?.split(',').map((u) => u.trim());
 const redisUrl = values.redis ?? (process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+const shared =
+  redisCluster === undefined
+    ? redactURL(redisUrl)
+    : `the Redis Cluster via ${redisCluster.map(redactURL).join(', ')}`;
 
 const instances: Instance[] = [];
 let stopping = false;
@@ -77,7 +93,7 @@ const env = withSharedRequestStateKeys();
 const started = await Promise.allSettled(
   Array.from({ length: count }, (_, i) =>
     startInstance({
-      redisUrl,
+      ...(redisCluster === undefined ? { redisUrl } : { redisCluster }),
       env,
       instanceId: `${values.prefix}-${i + 1}`,
       onLine: (line) => console.log(`[${values.prefix}-${i + 1}] ${line}`),
@@ -108,7 +124,7 @@ const url = await proxy.listen(port).catch(async (error: Error) => {
   await stopAll();
   return fail(`the proxy cannot listen on 127.0.0.1:${port}: ${error.message}`);
 });
-console.log(`mcp-live cluster: ${count} instances sharing ${redactURL(redisUrl)}, round-robin per request
+console.log(`mcp-live cluster: ${count} instances sharing ${shared}, round-robin per request
   web page         ${url.origin}/
   Streamable HTTP  ${url.origin}/mcp
   HTTP+SSE         ${url.origin}/sse

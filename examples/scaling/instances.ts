@@ -8,8 +8,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../live/main.ts', import.meta.url));
 
 export interface InstanceOptions {
-  /** The Redis every instance shares. */
-  redisUrl: string;
+  /** The Redis every instance shares (`--redis`); or give `redisCluster`. */
+  redisUrl?: string;
+  /** The nodes of the Redis Cluster every instance shares (`--redis-cluster`), instead of `redisUrl`. */
+  redisCluster?: readonly string[];
   /** Its name on the message bus and in session records (`--instance-id`). */
   instanceId: string;
   /** @default 0 (a free port) */
@@ -52,10 +54,16 @@ export function withSharedRequestStateKeys(env: NodeJS.ProcessEnv = process.env)
   return { ...env, MCP_LIVE_REQUEST_STATE_KEYS: `cluster:${randomBytes(32).toString('base64')}` };
 }
 
-/** Spawns `node --import tsx examples/live/main.ts --port 0 --redis … --instance-id …` and waits for its banner. */
+/**
+ * Spawns `node --import tsx examples/live/main.ts --port 0 --redis … --instance-id …` (or
+ * `--redis-cluster …`) and waits for its banner.
+ */
 export function startInstance(options: InstanceOptions): Promise<Instance> {
   const args = ['--import', 'tsx', MAIN, '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
-  args.push('--redis', options.redisUrl, '--instance-id', options.instanceId, ...(options.args ?? []));
+  if (options.redisCluster !== undefined) args.push('--redis-cluster', options.redisCluster.join(','));
+  else if (options.redisUrl !== undefined) args.push('--redis', options.redisUrl);
+  else return Promise.reject(new Error(`instance ${options.instanceId}: give redisUrl or redisCluster`));
+  args.push('--instance-id', options.instanceId, ...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: options.env ?? process.env,

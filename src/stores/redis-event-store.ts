@@ -57,6 +57,8 @@ export class RedisEventStore implements EventStore {
   readonly #last = new Map<string, EntryId>();
   /** Held streams that ended, and when their held events go (in order: the retention is one constant). */
   readonly #endedHeld: Array<{ streamId: string; at: number }> = [];
+  /** Streams whose held events are being written to Redis now. */
+  readonly #flushing = new Map<string, Promise<void>>();
   #seq = Date.now();
 
   constructor(options: RedisEventStoreOptions) {
@@ -69,7 +71,10 @@ export class RedisEventStore implements EventStore {
     requireOption(this.#max >= 1, 'maxEventsPerStream ≥ 1', this.#max);
     requireOption(this.#maxAge > 0, 'maxAge > 0', this.#maxAge);
     requireOption(this.#endedMaxAge >= 0, 'endedStreamMaxAge ≥ 0', this.#endedMaxAge);
-    this.#link.onReady(() => this.#link.recovered());
+    this.#link.onReady(() => {
+      this.#link.recovered();
+      void this.#flushHeld();
+    });
   }
 
   async append(streamId: string, message: JSONRPCMessage, json?: string): Promise<string> {
@@ -78,7 +83,8 @@ export class RedisEventStore implements EventStore {
       await this.#flush(streamId);
       return redisEventId(streamId, await this.#add(streamId, json ?? JSON.stringify(message)));
     } catch (error) {
-      if (this.#link.ready) throw error;
+      // Redis (or the cluster node serving this stream) is away: the event is held here meanwhile.
+      if (this.#link.readyFor(this.#names.events(streamId)) && !this.#link.isOutage(error)) throw error;
       return this.#hold(streamId, message);
     }
   }
@@ -87,17 +93,16 @@ export class RedisEventStore implements EventStore {
     const held = this.#held.get(streamId);
     const newest = held?.[held.length - 1];
     if (newest !== undefined) return localEventId(streamId, newest.seq);
-    if (this.#link.ready) {
-      const reply = await this.#link.command([
-        'XREVRANGE',
-        this.#names.events(streamId),
-        '+',
-        '-',
-        'COUNT',
-        '1',
-      ]);
-      return redisEventId(streamId, entries(reply)[0]?.[0] ?? FIRST_ENTRY);
+    const key = this.#names.events(streamId);
+    if (this.#link.readyFor(key)) {
+      try {
+        const reply = await this.#link.command(['XREVRANGE', key, '+', '-', 'COUNT', '1']);
+        return redisEventId(streamId, entries(reply)[0]?.[0] ?? FIRST_ENTRY);
+      } catch (error) {
+        if (this.#link.readyFor(key) && !this.#link.isOutage(error)) throw error;
+      }
     }
+    // Redis (or the cluster node serving this stream) is away: the last entry this process wrote.
     return redisEventId(streamId, this.#last.get(streamId) ?? FIRST_ENTRY);
   }
 
@@ -118,10 +123,10 @@ export class RedisEventStore implements EventStore {
       else if (at >= 0) return this.#sendHeld(streamId, held.slice(at + 1), send);
       else after = FIRST_ENTRY;
     }
-    if (this.#link.ready) await this.#flush(streamId).catch(() => {});
+    const reachable = () => this.#link.readyFor(this.#names.events(streamId));
+    if (reachable()) await this.#flush(streamId).catch(() => {});
     const held = this.#held.get(streamId);
-    if (held === undefined && this.#link.ready)
-      return this.#replayRedis(streamId, after ?? FIRST_ENTRY, send);
+    if (held === undefined && reachable()) return this.#replayRedis(streamId, after ?? FIRST_ENTRY, send);
     // Redis is away: what this process holds is all there is after the last entry it wrote.
     if (compareEntries(after ?? FIRST_ENTRY, this.#last.get(streamId) ?? FIRST_ENTRY) === 0) {
       return this.#sendHeld(streamId, held ?? [], send);
@@ -137,7 +142,8 @@ export class RedisEventStore implements EventStore {
     this.#written.delete(streamId);
     this.#last.delete(streamId);
     // While Redis is away the key is left to expire (maxAge after its last event).
-    if (this.#link.ready) await this.#link.command(['DEL', this.#names.events(streamId)]).catch(() => {});
+    const key = this.#names.events(streamId);
+    if (this.#link.readyFor(key)) await this.#link.command(['DEL', key]).catch(() => {});
   }
 
   /**
@@ -152,8 +158,8 @@ export class RedisEventStore implements EventStore {
       this.#endedHeld.push({ streamId, at: Date.now() + this.#endedMaxAge });
       return;
     }
-    if (!this.#link.ready) return;
     const key = this.#names.events(streamId);
+    if (!this.#link.readyFor(key)) return;
     // LT: only ever shortens, should the key be closer to its maxAge already.
     await this.#link.command(['PEXPIRE', key, String(this.#endedMaxAge), 'LT']).catch(() => {});
   }
@@ -225,8 +231,28 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  /** Writes a stream's held events to Redis, oldest first; stops at the first failure. */
-  async #flush(streamId: string): Promise<void> {
+  /**
+   * Writes the events held while Redis was away to Redis, once it is back, so that every instance can
+   * replay them, including streams that get no further event.
+   */
+  async #flushHeld(): Promise<void> {
+    for (const streamId of [...this.#held.keys()]) {
+      if (this.#link.readyFor(this.#names.events(streamId))) await this.#flush(streamId).catch(() => {});
+    }
+  }
+
+  /** Writes a stream's held events to Redis, oldest first; stops at the first failure. One at a time per stream. */
+  #flush(streamId: string): Promise<void> {
+    if (!this.#held.has(streamId)) return Promise.resolve();
+    let flushing = this.#flushing.get(streamId);
+    if (flushing === undefined) {
+      flushing = this.#flushNow(streamId).finally(() => this.#flushing.delete(streamId));
+      this.#flushing.set(streamId, flushing);
+    }
+    return flushing;
+  }
+
+  async #flushNow(streamId: string): Promise<void> {
     const held = this.#held.get(streamId);
     if (held === undefined) return;
     const cutoff = Date.now() - this.#maxAge;

@@ -9,6 +9,7 @@ import type {
 } from '../server/message-bus.ts';
 import { BackgroundErrors } from './background-errors.ts';
 import { type RedisClientLike, RedisLink, type RedisOptions, redisNames, toRecord } from './redis-client.ts';
+import { closeClient, duplicateClient } from './redis-connection.ts';
 
 /** Options of a `RedisMessageBus`. */
 export interface RedisMessageBusOptions extends RedisOptions {
@@ -50,7 +51,7 @@ export class RedisMessageBus implements MessageBus {
     this.#errors = new BackgroundErrors(options.onError);
     this.#link = new RedisLink('RedisMessageBus', rest, this.#errors);
     this.#ownsSubscriber = options.subscriber === undefined;
-    const subscriber = options.subscriber ?? options.client.duplicate();
+    const subscriber = options.subscriber ?? duplicateClient(options.client);
     this.#sub = new RedisLink(
       'RedisMessageBus (subscriber)',
       { ...options, client: subscriber },
@@ -176,15 +177,11 @@ export class RedisMessageBus implements MessageBus {
     const channels = [...this.#active];
     this.#handlers.clear();
     this.#active.clear();
-    const client = this.#sub.client;
+    const sub = this.#sub;
     this.#link.detach();
-    this.#sub.detach();
-    if (this.#ownsSubscriber) {
-      if (client.isReady) await client.close().catch(() => client.destroy());
-      else if (client.isOpen) client.destroy();
-      return;
-    }
-    if (client.isReady) await Promise.all(channels.map((c) => client.sUnsubscribe(c).catch(() => {})));
+    sub.detach();
+    if (this.#ownsSubscriber) return closeClient(sub.client);
+    if (sub.ready) await Promise.all(channels.map((c) => sub.connection.sUnsubscribe(c).catch(() => {})));
   }
 
   #open(): void {
@@ -218,10 +215,10 @@ export class RedisMessageBus implements MessageBus {
   }
 
   async #sync(): Promise<void> {
-    const client = this.#sub.client;
+    const sub = this.#sub;
     for (const channel of this.#wanted()) {
       if (this.#active.has(channel)) continue;
-      await this.#sub.call('SSUBSCRIBE', () => client.sSubscribe(channel, this.#onMessage));
+      await sub.call('SSUBSCRIBE', () => sub.connection.sSubscribe(channel, this.#onMessage), channel);
       this.#active.add(channel);
     }
   }
@@ -231,12 +228,12 @@ export class RedisMessageBus implements MessageBus {
     if (handlers === undefined || !handlers.delete(handler) || handlers.size > 0) return;
     this.#handlers.delete(instanceId);
     const wanted = this.#wanted();
-    const client = this.#sub.client;
+    const sub = this.#sub;
     for (const channel of [...this.#active]) {
       if (wanted.has(channel)) continue;
       this.#active.delete(channel);
-      const done = client.sUnsubscribe(channel).catch(() => {});
-      if (client.isReady) await done;
+      const done = sub.connection.sUnsubscribe(channel).catch(() => {});
+      if (sub.ready) await done;
     }
   }
 

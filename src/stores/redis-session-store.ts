@@ -118,7 +118,7 @@ export class RedisSessionStore implements SessionStore {
       hash = await this.#link.command(['HGETALL', this.#names.session(id)]);
     } catch (error) {
       const own = this.#own.get(id);
-      if (own === undefined || this.#link.ready) throw error;
+      if (own === undefined || !this.#unreachable(error)) throw error;
       return { ...own };
     }
     const record = decodeRecord(id, toRecord(hash));
@@ -226,13 +226,12 @@ export class RedisSessionStore implements SessionStore {
     this.#sweeper.stop();
     await this.#beating?.catch(() => {});
     // Still listed in the registry, so that sweepers delete whatever records it leaves.
-    if (this.#link.ready) {
-      await Promise.all(
-        [...this.#owners].map((owner) =>
-          this.#link.command(['DEL', this.#names.alive(owner)]).catch(() => {}),
-        ),
-      );
-    }
+    await Promise.all(
+      [...this.#owners].map((owner) => {
+        const key = this.#names.alive(owner);
+        return this.#link.readyFor(key) ? this.#link.command(['DEL', key]).catch(() => {}) : undefined;
+      }),
+    );
     this.#link.detach();
   }
 
@@ -316,9 +315,14 @@ export class RedisSessionStore implements SessionStore {
     try {
       await write();
     } catch (error) {
-      if (!owned || !(error instanceof McpLiveError) || this.#link.ready) throw error;
+      if (!owned || !this.#unreachable(error)) throw error;
       this.#dirty = true;
     }
+  }
+
+  /** Whether a failed command failed because Redis (or the cluster node it needed) is away. */
+  #unreachable(error: unknown): boolean {
+    return error instanceof McpLiveError && (this.#link.isOutage(error) || !this.#link.ready);
   }
 }
 

@@ -10,59 +10,15 @@ import {
   type Cluster,
   type ClusterPeer,
   jsonOf,
-  readJSON,
   spreadPeers,
   startCluster,
   until,
   WIRES,
 } from './cluster-harness.ts';
+import { everyCall } from './cluster-work.ts';
 
 const redis = await redisForTests();
 after(() => redis.server?.close());
-
-const TOOLS = [
-  'announce',
-  'edit_document',
-  'monitor_system',
-  'send_message',
-  'stream_data',
-  'subscribe_updates',
-  'unsubscribe_updates',
-];
-
-/** Every kind of call the example serves, as one client makes them; fails on the first that does not work. */
-async function everyCall(peer: ClusterPeer, tag: string): Promise<void> {
-  const { client } = peer;
-  const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOLS);
-  const { resources } = await client.listResources();
-  assert.ok(resources.some((r) => r.uri === 'metrics://current'));
-  const { resourceTemplates } = await client.listResourceTemplates();
-  assert.equal(resourceTemplates.length, 2);
-
-  const progress: number[] = [];
-  const streamed = jsonOf<{ count: number; results: Array<{ value: unknown }> }>(
-    await client.callTool({ name: 'stream_data', arguments: { source: 'sequence', count: 5 } }, undefined, {
-      onprogress: (p) => void progress.push(p.progress),
-    }),
-  );
-  assert.deepEqual(
-    streamed.results.map((r) => r.value),
-    [0, 1, 2, 3, 4],
-  );
-  assert.deepEqual(progress, [1, 2, 3, 4, 5], `${peer.wire} ${peer.sessionId}: one progress per item`);
-
-  const metrics = await readJSON<{ cpu?: unknown; memory?: unknown }>(peer, 'metrics://current');
-  assert.equal(typeof metrics.cpu, 'number');
-  const channel = await readJSON<{ channel: string }>(peer, `chat://${tag}`);
-  assert.equal(channel.channel, tag);
-  assert.deepEqual(await client.subscribeResource({ uri: 'chat://general' }), {});
-  const subscribed = jsonOf<{ subscriptions: Record<string, unknown> }>(
-    await client.callTool({ name: 'subscribe_updates', arguments: { topic: 'documents', filters: [tag] } }),
-  );
-  assert.deepEqual(subscribed.subscriptions.documents, [tag]);
-  assert.deepEqual(await client.ping(), {});
-}
 
 describe('three instances behind a round-robin proxy', { skip: redis.skip, timeout: 120_000 }, () => {
   let cluster: Cluster;

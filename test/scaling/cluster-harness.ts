@@ -1,11 +1,11 @@
-// Three (or N) instances of the live example server as child processes, sharing a real redis-server,
-// behind the round-robin proxy on 127.0.0.1:0; official SDK clients that connect through it and record
+// Three (or N) instances of the live example server as child processes, sharing a real redis-server
+// (or a real Redis Cluster), behind the round-robin proxy on 127.0.0.1:0; official SDK clients that connect through it and record
 // what they get; and a reader of session records, to tell which instance holds which session.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import {
   type Instance,
   startInstance,
@@ -42,13 +42,19 @@ export interface ClusterPeer extends Peer {
   readonly sessionId: string;
   /** Errors the SDK transport reported (dropped streams, failed reconnects). */
   readonly errors: Error[];
+  /** Streamable HTTP: each GET the client made (its Last-Event-ID) and how it ended, for failure messages. */
+  readonly gets: string[];
 }
 
-/** Starts `count` instances named i1…iN against `redisUrl`, and the proxy in front of them. */
-export async function startCluster(redisUrl: string, count = 3): Promise<Cluster> {
+/**
+ * Starts `count` instances named i1…iN against `redis` (one Redis's URL, or the node URLs of a Redis
+ * Cluster), and the proxy in front of them.
+ */
+export async function startCluster(redis: string | readonly string[], count = 3): Promise<Cluster> {
   const env = withSharedRequestStateKeys();
+  const where = typeof redis === 'string' ? { redisUrl: redis } : { redisCluster: redis };
   const started = await Promise.allSettled(
-    Array.from({ length: count }, (_, i) => startInstance({ redisUrl, instanceId: `i${i + 1}`, env })),
+    Array.from({ length: count }, (_, i) => startInstance({ ...where, instanceId: `i${i + 1}`, env })),
   );
   const instances = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -58,7 +64,10 @@ export async function startCluster(redisUrl: string, count = 3): Promise<Cluster
   }
   const proxy = new RoundRobinProxy({ upstreams: instances.map((i) => i.origin) });
   const origin = await proxy.listen(0);
-  const reader = createClient({ url: redisUrl });
+  const reader =
+    typeof redis === 'string'
+      ? createClient({ url: redis })
+      : createCluster({ rootNodes: redis.map((url) => ({ url })) });
   reader.on('error', () => {});
   await reader.connect();
   const peers: ClusterPeer[] = [];
@@ -98,6 +107,20 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
   const client = new Client({ name: `cluster-test-${wire}`, version: '1.0.0' });
   const notices: Notice[] = [];
   const errors: Error[] = [];
+  const gets: string[] = [];
+  const tracedFetch: typeof fetch = async (input, init) => {
+    if ((init?.method ?? 'GET') !== 'GET') return fetch(input, init);
+    const last = new Headers(init?.headers).get('last-event-id') ?? '-';
+    const at = Date.now();
+    try {
+      const response = await fetch(input, init);
+      gets.push(`@${at} after ${last}: ${response.status}`);
+      return response;
+    } catch (error) {
+      gets.push(`@${at} after ${last}: ${(error as Error).message}`);
+      throw error;
+    }
+  };
   client.fallbackNotificationHandler = async (n) => {
     notices.push({ method: n.method, params: (n.params ?? {}) as Record<string, unknown> });
   };
@@ -105,6 +128,7 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
     wire === 'sse'
       ? new SSEClientTransport(new URL('/sse', base))
       : new StreamableHTTPClientTransport(new URL('/mcp', base), {
+          fetch: tracedFetch,
           reconnectionOptions: {
             initialReconnectionDelay: 200,
             maxReconnectionDelay: 1_000,
@@ -120,6 +144,7 @@ export async function connectPeer(wire: Wire, base: URL): Promise<ClusterPeer> {
     client,
     notices,
     errors,
+    gets,
     sessionId,
     of: (method) => notices.filter((n) => n.method === method).map((n) => n.params),
   };

@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 async function run(args: string[], env: NodeJS.ProcessEnv = {}, ms = 20_000) {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { ...process.env, REDIS_URL: '', ...env },
+    env: { ...process.env, REDIS_URL: '', REDIS_CLUSTER: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -56,6 +56,10 @@ test('--help says what --redis shares between instances and what stays per proce
   assert.equal(code, 0);
   assert.match(stdout, /--redis\s+Redis URL/);
   assert.match(stdout, /env REDIS_URL/);
+  assert.match(
+    stdout,
+    /--redis-cluster the same on a Redis Cluster: URLs of some of its nodes,\s+env REDIS_CLUSTER/,
+  );
   assert.match(stdout, /--instance-id/);
   assert.match(stdout, /every instance shares: sessions[\s\S]*the chat history[\s\S]*the documents/);
   assert.match(stdout, /What stays per instance: the\s+system metrics/);
@@ -113,6 +117,39 @@ test('an unreachable Redis stops the example with a clear error that hides the p
   assert.match(
     bad.stderr,
     /--redis\/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL \(got "localhost:6379"\)/,
+  );
+});
+
+test('an unreachable Redis Cluster, or --redis with --redis-cluster, stops the example with a clear error', async () => {
+  const [one, two] = [await closedPort(), await closedPort()];
+  const { code, stderr } = await run([
+    'examples/live/main.ts',
+    '--port',
+    '0',
+    '--redis-cluster',
+    `redis://app:hunter2@127.0.0.1:${one},redis://127.0.0.1:${two}`,
+  ]);
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    new RegExp(
+      `connectRedis could not reach the Redis Cluster at redis://\\*\\*\\*@127\\.0\\.0\\.1:${one}, redis://127\\.0\\.0\\.1:${two}`,
+    ),
+  );
+  assert.match(stderr, /point --redis-cluster \/ REDIS_CLUSTER at nodes of a running one/);
+  assert.doesNotMatch(stderr, /hunter2/);
+
+  const both = await run(['examples/live/main.ts', '--redis', 'redis://a', '--redis-cluster', 'redis://b']);
+  assert.equal(both.code, 2);
+  assert.match(
+    both.stderr,
+    /give --redis \(one Redis\) or --redis-cluster \(the nodes of a Redis Cluster\), not both/,
+  );
+  const bad = await run(['examples/live/main.ts', '--redis-cluster', 'redis://a:1,b:2']);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /--redis-cluster\/REDIS_CLUSTER must be redis:\/\/ or rediss:\/\/ URLs separated by commas \(got "b:2"\)/,
   );
 });
 

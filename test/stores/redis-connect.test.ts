@@ -10,13 +10,14 @@ import { redisForTests, startRedisServer } from './redis-server.ts';
 const redis = await redisForTests();
 after(() => redis.server?.close());
 
-test('mcp-live/redis exports the Redis stores, the bus and connectRedis', () => {
+test('mcp-live/redis exports the Redis stores, the bus, connectRedis and isRedisCluster', () => {
   assert.deepEqual(Object.keys(entry).sort(), [
     'MemoryMessageBus',
     'RedisEventStore',
     'RedisMessageBus',
     'RedisSessionStore',
     'connectRedis',
+    'isRedisCluster',
   ]);
 });
 

@@ -1,5 +1,6 @@
 // A real redis-server for tests: on a free loopback port, in a temporary directory, with nothing
-// persisted. Where the binary is missing, tests skip with a message, except in CI, where they fail.
+// persisted unless asked. Where the binary is missing, tests skip with a message, except in CI, where
+// they fail.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,8 +12,11 @@ import { createClient, type RedisClientType } from 'redis';
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
-  /** Stops the server (SIGTERM) and waits for it to exit; `start()` brings it back, empty, on the same port. */
-  stop(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM unless told) and waits for it to exit; `start()` brings it back on the
+   * same port: empty, or with what its append-only file kept when started with `appendonly`.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
   /** Stops the server and removes its directory. */
   close(): Promise<void>;
@@ -27,24 +31,33 @@ const INSTALL = 'apt-get install -y redis-server';
  * Starts a redis-server for one test file. Without the binary it returns a skip reason, or throws when
  * `CI=true` (CI installs it, so a missing binary there is a broken setup, not a reason to skip).
  */
-export async function redisForTests(): Promise<RedisForTests> {
+export async function redisForTests(options: RedisServerOptions = {}): Promise<RedisForTests> {
   const binary = findBinary();
   if (binary === undefined) {
     const why = `redis-server is not installed (${INSTALL}); the Redis store tests need a real one`;
     if (process.env.CI === 'true') throw new Error(`${why}, and CI must run them`);
     return { server: undefined, skip: why };
   }
-  return { server: await startRedisServer(binary), skip: false };
+  return { server: await startRedisServer(binary, options), skip: false };
 }
 
-export async function startRedisServer(binary = findBinary() ?? 'redis-server'): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Keep every write in an append-only file, synced before each reply (`appendfsync always`). @default false */
+  appendonly?: boolean;
+}
+
+export async function startRedisServer(
+  binary = findBinary() ?? 'redis-server',
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-live-redis-'));
+  const extra = options.appendonly === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : [];
   let port = 0;
   let child: ChildProcess | undefined;
   for (let attempt = 1; child === undefined; attempt++) {
     port = await freePort();
     try {
-      child = await launch(binary, port, dir);
+      child = await launchRedisServer(binary, port, dir, extra);
     } catch (error) {
       if (attempt >= 3) {
         await rm(dir, { recursive: true, force: true });
@@ -54,12 +67,12 @@ export async function startRedisServer(binary = findBinary() ?? 'redis-server'):
   }
   // A crashed test process must not leave a server behind.
   process.once('exit', () => child?.kill('SIGKILL'));
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const running = child;
     child = undefined;
     if (running === undefined || running.exitCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGTERM');
+    running.kill(signal);
     await exited;
   };
   return {
@@ -67,7 +80,7 @@ export async function startRedisServer(binary = findBinary() ?? 'redis-server'):
     url: `redis://127.0.0.1:${port}`,
     stop,
     async start() {
-      if (child === undefined) child = await launch(binary, port, dir);
+      if (child === undefined) child = await launchRedisServer(binary, port, dir, extra);
     },
     async close() {
       await stop();
@@ -76,9 +89,18 @@ export async function startRedisServer(binary = findBinary() ?? 'redis-server'):
   };
 }
 
-function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
+/**
+ * Spawns redis-server on 127.0.0.1:`port` with its files in `dir` and nothing persisted (`extra`
+ * arguments come last and win), and resolves once it accepts connections.
+ */
+export function launchRedisServer(
+  binary: string,
+  port: number,
+  dir: string,
+  extra: readonly string[] = [],
+): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--dir', dir, '--daemonize', 'no', '--notify-keyspace-events', 'Ex');
+  args.push('--dir', dir, '--daemonize', 'no', '--notify-keyspace-events', 'Ex', ...extra);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -108,10 +130,15 @@ function launch(binary: string, port: number, dir: string): Promise<ChildProcess
 }
 
 function findBinary(): string | undefined {
+  return findRedisBinary('redis-server');
+}
+
+/** The path of `name` (redis-server, redis-cli) on PATH or in /usr/bin, /usr/local/bin. */
+export function findRedisBinary(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
   for (const dir of dirs) {
     if (dir === '') continue;
-    const path = join(dir, 'redis-server');
+    const path = join(dir, name);
     try {
       accessSync(path, constants.X_OK);
       return path;
@@ -120,7 +147,8 @@ function findBinary(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -190,7 +190,10 @@ export class EventStream {
       if (store === undefined || (options.priming === undefined && after === undefined)) {
         return this.#attach(connection, sink, options.opening);
       }
-      return this.#replayThenAttach(store, connection, sink, reuse, after);
+      return this.#replayThenAttach(store, connection, sink, reuse, after).catch((error: unknown) => {
+        this.#settings.report(error, this.#session);
+        if (!connection.attached) this.#refuse(connection, sink, after);
+      });
     });
   }
 
@@ -247,6 +250,23 @@ export class EventStream {
       });
     }
     this.#attach(connection, sink, first);
+  }
+
+  /**
+   * The store could not tell where the stream starts or what the client missed (Redis away): rather
+   * than leave the connection open and silent, it ends at once, naming the event to resume after
+   * (`after`, as an SSE id with no data), so that the client reconnects with it and misses nothing;
+   * without one it is dropped. What waited for this connection is not written: it comes with the replay.
+   */
+  #refuse(connection: Connection, sink: StreamSink, after: string | undefined): void {
+    this.#drop(connection);
+    if (after === undefined) {
+      sink.destroy();
+      return;
+    }
+    const opening = connection.options?.opening ?? '';
+    sink.write(opening + encodeSSEEvent({ id: after, data: '' }));
+    sink.end();
   }
 
   /** Starts writing to the client: `first`, what waited, then keep-alive. */

@@ -349,7 +349,10 @@ export class ExchangeRelay {
     this.#timer.unref?.();
   }
 
-  /** Ends the relayed exchanges whose holder stopped listening, so that their clients can retry. */
+  /**
+   * Ends the relayed exchanges whose holder stopped listening, or whose answers cannot reach this
+   * instance (its own channel is unreachable: a Redis Cluster node down), so that their clients can retry.
+   */
   #check(): void {
     if (this.#outgoing.size === 0) {
       clearInterval(this.#timer);
@@ -364,9 +367,15 @@ export class ExchangeRelay {
       list.push(x);
     }
     const from = this.#server.instanceId;
+    const bus = this.#server.messageBus;
+    // Answers come on this instance's own channel: if a ping to it does not get through, none will.
+    bus.relay(from, { k: 'ping', x: '-', from } as unknown as RelayPayload).catch((error: unknown) => {
+      const all = [...byOwner.values()].flat();
+      this.#lost(all, `answers cannot reach the instance this request came in through (${errorText(error)})`);
+    });
     for (const [owner, open] of byOwner) {
       const ping = { k: 'ping', x: '-', from, open } as unknown as RelayPayload;
-      this.#server.messageBus.relay(owner, ping).catch((error: unknown) => {
+      bus.relay(owner, ping).catch((error: unknown) => {
         this.#lost(open, `the instance that holds the session stopped answering (${errorText(error)})`);
       });
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isMcpLiveError } from '../../../src/protocol/mcp-live-error.ts';
+import { isMcpLiveError, McpLiveError } from '../../../src/protocol/mcp-live-error.ts';
 import type { EventStore } from '../../../src/server/event-store.ts';
 import { type StreamEventStore, streamEventStore } from '../../../src/server/sync-event-store.ts';
 import { MemoryEventStore } from '../../../src/stores/memory-event-store.ts';
@@ -212,3 +212,45 @@ for (const [path, through] of PATHS) {
     });
   });
 }
+
+describe('EventStream with a store that cannot replay (Redis away)', () => {
+  /** A memory store whose replays (and, if told, lookups) fail as RedisEventStore's do while Redis is away. */
+  class Unreachable extends MemoryEventStore {
+    readonly #lookups: boolean;
+    constructor(lookups: 'lookups too' | 'replays only') {
+      super();
+      this.#lookups = lookups === 'lookups too';
+    }
+    override async replayAfter(): Promise<string | undefined> {
+      throw new McpLiveError('STORE_UNAVAILABLE', 'RedisEventStore: cannot replay: Redis is unreachable');
+    }
+    override async lastEventId(streamId: string): Promise<string> {
+      if (this.#lookups) throw new McpLiveError('STORE_UNAVAILABLE', 'RedisEventStore: Redis is unreachable');
+      return super.lastEventId(streamId);
+    }
+  }
+
+  test('a resumption the store cannot replay ends at once, naming the event to resume after, and is reported', async () => {
+    const { settings, reported } = settingsWith(new Unreachable('replays only'));
+    const stream = new EventStream('h', undefined, settings);
+    const sink = new Sink();
+    stream.connect(sink, { replayAfter: 'h_1' });
+    stream.send(note(2)); // live, while the replay waits: it comes with a later replay, not here
+    await settle();
+    assert.equal(sink.state, 'ended', 'not left open with nothing on it');
+    assert.equal(sink.text, 'id: h_1\ndata: \n\n', 'the client reconnects with Last-Event-ID h_1');
+    assert.equal(stream.connected, false);
+    assert.ok(isMcpLiveError(reported[0], 'STORE_UNAVAILABLE'));
+  });
+
+  test('a connection whose start the store cannot look up is dropped, so that the client retries', async () => {
+    const { settings, reported } = settingsWith(new Unreachable('lookups too'));
+    const stream = new EventStream('i', undefined, settings);
+    const sink = new Sink();
+    stream.connect(sink, { priming: { retry: 0 } });
+    await settle();
+    assert.equal(sink.state, 'destroyed');
+    assert.equal(sink.text, '');
+    assert.ok(reported.length >= 1 && reported.every((e) => isMcpLiveError(e, 'STORE_UNAVAILABLE')));
+  });
+});
