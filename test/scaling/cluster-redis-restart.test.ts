@@ -20,7 +20,6 @@ import {
   readJSON,
   spreadPeers,
   startCluster,
-  textOf,
   until,
   WIRES,
   withTimeout,
