@@ -104,15 +104,7 @@ const live = await startLiveServer({
   instanceId,
   requestStateKeys,
 }).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-const hint = token === undefined ? '' : '#token=<MCP_LIVE_TOKEN>';
-console.log(`mcp-live example server ready on ${live.host}:${live.port}
-  web page         ${live.url}${hint}
-  Streamable HTTP  ${live.mcpUrl}
-  HTTP+SSE         ${live.sseUrl}
-  auth             ${token === undefined ? 'none (loopback only; set MCP_LIVE_TOKEN to require a bearer token)' : 'Authorization: Bearer <MCP_LIVE_TOKEN> on every MCP request'}
-  instance         ${live.instanceId}
-  redis            ${live.redis ?? 'none (sessions in memory; --redis or REDIS_URL to run several instances)'}`);
-
+// Before the banner: whoever waits for it (a test, a supervisor) may stop the server at once.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -122,3 +114,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void live.close().then(() => process.exit(0));
   });
 }
+
+const hint = token === undefined ? '' : '#token=<MCP_LIVE_TOKEN>';
+console.log(`mcp-live example server ready on ${live.host}:${live.port}
+  web page         ${live.url}${hint}
+  Streamable HTTP  ${live.mcpUrl}
+  HTTP+SSE         ${live.sseUrl}
+  auth             ${token === undefined ? 'none (loopback only; set MCP_LIVE_TOKEN to require a bearer token)' : 'Authorization: Bearer <MCP_LIVE_TOKEN> on every MCP request'}
+  instance         ${live.instanceId}
+  redis            ${live.redis ?? 'none (sessions in memory; --redis or REDIS_URL to run several instances)'}`);
