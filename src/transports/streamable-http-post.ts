@@ -166,7 +166,10 @@ export async function acceptStreamablePost(
   // `auto`: the answer is JSON if it is ready by the end of this turn of the event loop (nothing else
   // was sent for the requests); otherwise, and as soon as something else is sent, an event stream.
   if (o.postAnswer === 'auto' && target.stream === undefined) {
-    await Promise.race([target.done, target.streamed, nextTurn()]);
+    const turn = nextTurn();
+    await Promise.race([target.done, target.streamed, turn.ended]);
+    // An answer that was ready first leaves the immediate unneeded: cancelled, the loop does not wake for it.
+    turn.cancel();
     if (target.stream === undefined) channel.stream(target);
   }
   if (target.stream === undefined) {
@@ -190,8 +193,12 @@ export async function acceptStreamablePost(
 }
 
 /** Resolves after the I/O callbacks of this turn of the event loop (what a quick handler needs to answer). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+function nextTurn(): { ended: Promise<void>; cancel(): void } {
+  let immediate: ReturnType<typeof setImmediate> | undefined;
+  const ended = new Promise<void>((resolve) => {
+    immediate = setImmediate(resolve);
+  });
+  return { ended, cancel: () => clearImmediate(immediate) };
 }
 
 /** A JSON-mode answer: encoded like every other message, so an unencodable result is a -32603 for its id. */
