@@ -202,9 +202,20 @@ export class StreamableChannel implements SessionChannel {
     this.#standalone?.connect(sink, options);
   }
 
-  /** Resumes stream `streamId` of this session on `sink`, after `lastEventId`. */
-  resume(streamId: string, lastEventId: string, sink: StreamSink, onDisconnect: () => void): void {
+  /**
+   * Resumes stream `streamId` of this session on `sink`, after `lastEventId`. With `priming`, the
+   * connection opens with `lastEventId` again (empty data): a client whose new connection breaks
+   * before any other event then still knows where to resume from.
+   */
+  resume(
+    streamId: string,
+    lastEventId: string,
+    sink: StreamSink,
+    onDisconnect: () => void,
+    priming?: { retry: number },
+  ): void {
     const options: ConnectOptions = { replayAfter: lastEventId, onDisconnect };
+    if (priming !== undefined) options.priming = priming;
     const stream = this.#standalone?.id === streamId ? this.#standalone : this.#live.get(streamId)?.stream;
     if (stream !== undefined) stream.connect(sink, options);
     else {

@@ -62,7 +62,4 @@ export function disconnectCancels(version: string): boolean {
   return version >= '2026-07-28';
 }
 
-/** Priming events (an id and empty data) are for 2025-11-25 and later: older clients fail on empty data. */
-export function wantsPrimingEvent(version: string): boolean {
-  return version >= '2025-11-25';
-}
+export { wantsPrimingEvent } from './http/sse-encoder.ts';

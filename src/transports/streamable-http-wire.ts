@@ -202,6 +202,8 @@ export class StreamableWire implements Wire {
     const answer = { ...SSE_HEADERS, ...cors, 'Mcp-Session-Id': session.id };
     const lastEventId = headers.get('last-event-id');
     const store = this.#o.eventStore;
+    const priming = store !== undefined && wantsPrimingEvent(session.protocolVersion ?? '');
+    const retry = { retry: this.#o.retryInterval };
     if (store !== undefined && lastEventId !== null && lastEventId !== '') {
       const streamId = await store.streamOf(lastEventId);
       if (streamId === undefined || !channel.owns(streamId)) {
@@ -209,16 +211,16 @@ export class StreamableWire implements Wire {
         return fail(ex, 400, message, cors);
       }
       if (session.closed) return this.#gone(ex, session.id, cors);
-      return channel.resume(streamId, lastEventId, ex.stream(200, answer), () => {});
+      const sink = ex.stream(200, answer);
+      return channel.resume(streamId, lastEventId, sink, () => {}, priming ? retry : undefined);
     }
     if (channel.standaloneOpen) {
       const message = `Conflict: session "${session.id}" already has its GET stream open; only one is allowed (a client that lost it resumes it with Last-Event-ID)`;
       return fail(ex, 409, message, cors);
     }
-    const priming = store !== undefined && wantsPrimingEvent(session.protocolVersion ?? '');
     channel.connectStandalone(ex.stream(200, answer), {
       replayAfter: 'backlog',
-      ...(priming ? { priming: { retry: this.#o.retryInterval } } : {}),
+      ...(priming ? { priming: retry } : {}),
     });
   }
 

@@ -213,7 +213,12 @@ describe('event store fast path', () => {
       const numbers = fast.resumed.flatMap((e) => (e.data === '' ? [] : [numberOf(e)]));
       assert.deepEqual(numbers, [4, 5, 6, 7, 8, 9]);
       assert.ok(fast.resumed.every((e) => e.id !== undefined));
-      const post = fast.postResumed.map((e) => JSON.parse(e.data) as { id?: number; method?: string });
+      // Each resumed stream opens with the id it resumes after, as a priming event (2025-11-25).
+      assert.equal(fast.resumed[0]?.data, '');
+      assert.equal(fast.postResumed[0]?.data, '');
+      const post = fast.postResumed
+        .slice(1)
+        .map((e) => JSON.parse(e.data) as { id?: number; method?: string });
       assert.deepEqual(
         post.map((m) => m.id ?? m.method),
         ['notifications/progress', 'notifications/progress', 2],

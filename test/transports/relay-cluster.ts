@@ -19,6 +19,8 @@ export class SeverableBus implements MessageBus {
   #severed = false;
   /** While true, what this instance sends fails (as while its Redis connection is down). */
   failSends = false;
+  /** Relay packets this instance sends that match fail, the others go through. */
+  failRelays: ((payload: RelayPayload) => boolean) | undefined;
 
   constructor(bus: MessageBus) {
     this.#bus = bus;
@@ -47,6 +49,9 @@ export class SeverableBus implements MessageBus {
   }
 
   relay(instanceId: string, payload: RelayPayload): Promise<void> {
+    if (this.failRelays?.(payload) === true) {
+      return Promise.reject(new McpLiveError('STORE_UNAVAILABLE', 'Redis is unreachable'));
+    }
     return this.#check() ?? this.#bus.relay(instanceId, payload);
   }
 

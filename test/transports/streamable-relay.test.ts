@@ -168,4 +168,24 @@ describe('Streamable HTTP across instances', () => {
     const again = await mcpPost(b.url, call(2, 'whoami'), headers);
     assert.equal(textOf(messagesOf(again.body)[0]!), 'a');
   });
+  test('a resumed GET stream whose relay breaks before any event ends with its Last-Event-ID, not silence', async (t) => {
+    const d = deployment();
+    const options = { eventStore: d.eventStore };
+    const instanceA = instanceServer(d, 'a');
+    const a = await startStreamable(t, 'node', options, instanceA.server);
+    const b = await startStreamable(t, 'node', options, instanceServer(d, 'b').server);
+    const { sessionId, headers } = await openSession(a);
+    const get = await LiveStream.open(t, a.url, { headers });
+    await instanceA.server.notify(sessionId, 'custom/n', { n: 1 });
+    const one = await get.message();
+    get.close();
+
+    // The holder's answer starts (status and headers reach B), then nothing more gets through.
+    instanceA.bus.failRelays = (payload) => (payload as { k?: string }).k === 'data';
+    const resumed = await LiveStream.open(t, b.url, { headers: { ...headers, 'Last-Event-ID': one.id! } });
+    assert.equal(resumed.status, 200);
+    await resumed.closed();
+    // The client is told where it was, so that its next try resumes from there instead of starting afresh.
+    assert.equal(resumed.body, `id: ${one.id}\ndata: \n\n`);
+  });
 });

@@ -185,6 +185,33 @@ for (const mode of MODES) {
       assert.equal(new Set(ids).size, ids.length);
     });
 
+    test('a resumed stream opens with its Last-Event-ID again, so a client that loses it at once still knows where it was', async (t) => {
+      const h = await start(t);
+      const { headers, sessionId } = await openSession(h);
+      const get = await LiveStream.open(t, h.url, { headers });
+      await h.server.notify(sessionId, 'custom/n', { n: 1 });
+      const one = await get.message();
+      get.close();
+      await h.server.notify(sessionId, 'custom/n', { n: 2 });
+      const resumed = await LiveStream.open(t, h.url, { headers: { ...headers, 'Last-Event-ID': one.id! } });
+      const priming = await resumed.next();
+      assert.deepEqual([priming.id, priming.data], [one.id, '']);
+      assert.deepEqual((await resumed.message()).message.params, { n: 2 });
+
+      // Clients before 2025-11-25 fail on empty data: theirs resume with the replay alone.
+      const old = await openSession(h, { version: '2025-06-18' });
+      const oldGet = await LiveStream.open(t, h.url, { headers: old.headers });
+      await h.server.notify(old.sessionId, 'custom/n', { n: 1 });
+      const oldOne = await oldGet.message();
+      oldGet.close();
+      await h.server.notify(old.sessionId, 'custom/n', { n: 2 });
+      const oldResumed = await LiveStream.open(t, h.url, {
+        headers: { ...old.headers, 'Last-Event-ID': oldOne.id! },
+      });
+      const next = await oldResumed.next();
+      assert.deepEqual(JSON.parse(next.data).params, { n: 2 });
+    });
+
     test('resuming the GET stream while it is open takes it over', async (t) => {
       const h = await start(t);
       const { headers, sessionId } = await openSession(h);

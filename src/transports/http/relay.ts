@@ -15,6 +15,7 @@ import {
 } from './exchange.ts';
 import { RelayExchange } from './relay-exchange.ts';
 import { type Packet, readPacket } from './relay-packets.ts';
+import { encodeSSEEvent, wantsPrimingEvent } from './sse-encoder.ts';
 
 /** How a transport answers a request it cannot route: its own error format, status and message. */
 export type Refuse = (ex: Exchange, status: number, message: string, headers?: ResponseHeaders) => void;
@@ -59,6 +60,8 @@ interface Outgoing {
   blocked: boolean;
   /** True once the holder got the request (the bus delivered it). */
   sent: boolean;
+  /** True once a piece of the answer's body was written to the client. */
+  written: boolean;
   /** Resolves the `route` call: the holder answered (or failed). */
   started(): void;
 }
@@ -212,6 +215,7 @@ export class ExchangeRelay {
         waiting: 0,
         blocked: false,
         sent: false,
+        written: false,
         started: () => resolve(false),
       };
       this.#outgoing.set(x, outgoing);
@@ -290,7 +294,7 @@ export class ExchangeRelay {
       const out = this.#outgoing.get(x);
       if (out === undefined || !out.sent) continue;
       this.#outgoing.delete(x);
-      if (out.sink !== undefined) out.sink.destroy();
+      if (out.sink !== undefined) endLostStream(out);
       else out.refuse(out.exchange, 502, `Bad Gateway: ${why}; retry`);
       out.started();
     }
@@ -322,6 +326,7 @@ export class ExchangeRelay {
         const sink = out.sink;
         if (sink === undefined) return;
         if (out.blocked) out.waiting += packet.chunk.length;
+        out.written = true;
         if (!sink.write(packet.chunk)) out.blocked = true;
         if (out.waiting > out.maxBuffered) {
           this.#instrumentation.current?.overflowed();
@@ -380,6 +385,25 @@ export class ExchangeRelay {
       });
     }
   }
+}
+
+/**
+ * Ends a relayed stream whose answer will not go on. A resumed event stream (`Last-Event-ID`) that got
+ * nothing yet ends with that id again, as an event with empty data (for clients of 2025-11-25 and later,
+ * which take it as a priming event): a client that tracks ids per connection, as the official SDK's does,
+ * then resumes from where it was instead of starting afresh and missing what came in between.
+ */
+function endLostStream(out: Outgoing): void {
+  const sink = out.sink!;
+  const headers = out.exchange.request.headers;
+  const lastEventId = headers.get('last-event-id');
+  const version = headers.get('mcp-protocol-version') ?? '';
+  if (out.written || lastEventId === null || lastEventId === '' || !wantsPrimingEvent(version)) {
+    sink.destroy();
+    return;
+  }
+  sink.write(encodeSSEEvent({ id: lastEventId, data: '' }));
+  sink.end();
 }
 
 /** `ex` with its body already read: the local transport reads `body` again. */

@@ -46,3 +46,8 @@ export function encodeSSEMessage(id: string | number | undefined, json: string):
     ? `event: message\ndata: ${json}\n\n`
     : `id: ${id}\nevent: message\ndata: ${json}\n\n`;
 }
+
+/** Priming events (an id and empty data) are for 2025-11-25 and later: older clients fail on empty data. */
+export function wantsPrimingEvent(version: string): boolean {
+  return version >= '2025-11-25';
+}
