@@ -120,6 +120,8 @@ export class McpServer {
   readonly #relayListeners = new Set<(payload: RelayPayload) => void>();
   readonly #subscriptions: SubscriptionHub;
   #host: TransportHost | undefined;
+  /** `capabilities` as of the catalog's shape `key`, frozen: read on every stateless request. */
+  #capabilitiesSeen: { key: number; value: ServerCapabilities } | undefined;
   #unsubscribe: Promise<(() => Promise<void>) | undefined>;
   readonly #stopWatching: (() => void) | undefined;
   readonly #stopStoreErrors: Array<() => void>;
@@ -164,12 +166,12 @@ export class McpServer {
       pageSize: options.pageSize ?? 100,
       info,
       instructions: options.instructions,
-      capabilities: () => this.capabilities,
+      capabilities: () => this.#currentCapabilities(),
       stateless: {
         catalog: this.#catalog,
         info,
         instructions: options.instructions,
-        capabilities: () => this.capabilities,
+        capabilities: () => this.#currentCapabilities(),
         cache: resolveCacheOptions(options.cache),
         sealer: new RequestStateSealer(options.requestState),
       },
@@ -191,6 +193,22 @@ export class McpServer {
     const declared = this.#options.capabilities;
     if (declared?.extensions === undefined) return { ...implied, ...declared };
     return { ...implied, ...declared, extensions: { ...implied.extensions, ...declared.extensions } };
+  }
+
+  /** `capabilities` as sent, computed again only when what is registered changes its shape; shared and frozen. */
+  #currentCapabilities(): ServerCapabilities {
+    const c = this.#catalog;
+    const key =
+      (c.tools.size > 0 ? 1 : 0) |
+      (c.resources.size > 0 ? 2 : 0) |
+      (c.templates.length > 0 ? 4 : 0) |
+      (c.prompts.size > 0 ? 8 : 0);
+    if (this.#capabilitiesSeen?.key !== key) {
+      // A copy: freezing must not reach the objects of the `capabilities` option.
+      const copy = JSON.parse(JSON.stringify(this.capabilities)) as ServerCapabilities;
+      this.#capabilitiesSeen = { key, value: deepFreeze(copy) };
+    }
+    return this.#capabilitiesSeen.value;
   }
 
   // ── Definitions ──────────────────────────────────────────────────────────
@@ -539,4 +557,12 @@ function notInitialized(sessionId: string, method: string): McpLiveError {
     'NOT_INITIALIZED',
     `Session "${sessionId}" has not completed initialize, so it cannot take ${method} yet; send it after the sessionInitialized event`,
   );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

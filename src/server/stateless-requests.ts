@@ -138,10 +138,14 @@ export function finishStateless(
   params: Record<string, unknown>,
   result: Record<string, unknown>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...result };
+  // Object.assign, not `{ ...a, b }`: V8 (Node 20) takes a slow path for a spread with more keys after it.
+  const out: Record<string, unknown> = Object.assign({}, result);
   out.resultType ??= 'complete';
-  const meta = typeof out._meta === 'object' && out._meta !== null ? out._meta : {};
-  out._meta = { ...meta, [MetaKey.ServerInfo]: settings.info };
+  const given = out._meta;
+  const meta: Record<string, unknown> =
+    typeof given === 'object' && given !== null ? Object.assign({}, given as Record<string, unknown>) : {};
+  meta[MetaKey.ServerInfo] = settings.info;
+  out._meta = meta;
   if (out.resultType === 'complete') {
     const hint = cacheHintFor(method, params, settings.catalog, settings.cache);
     if (hint !== undefined) {

@@ -363,7 +363,7 @@ export class StreamableWire implements Wire {
     }
     clients.holdFor(client, session);
     this.#requests.add(session);
-    session.signal.addEventListener('abort', () => this.#requests.delete(session), { once: true });
+    session.onClosed(() => this.#requests.delete(session));
     return session;
   }
 

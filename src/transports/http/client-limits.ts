@@ -53,13 +53,9 @@ export class ClientLimits {
   }
 
   /** Holds `key`'s slot for as long as `session` is open. */
-  holdFor(key: string | null, session: { readonly signal: AbortSignal }): void {
+  holdFor(key: string | null, session: { onClosed(listener: () => void): void }): void {
     if (key === null) return;
-    if (session.signal.aborted) {
-      this.release(key);
-      return;
-    }
-    session.signal.addEventListener('abort', () => this.release(key), { once: true });
+    session.onClosed(() => this.release(key));
   }
 
   release(key: string | null): void {

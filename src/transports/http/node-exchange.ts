@@ -17,7 +17,7 @@ import { countHeldWrite, scheduleFlush } from './write-batching.ts';
 export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
 /** A header name `get` and `has` can look up in place: a lower-case token, as the transports pass. */
-const LOWER_CASE_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -35,14 +35,14 @@ class NodeHeaders extends Headers {
 
   override get(name: string): string | null {
     const raw = this.#raw;
-    if (raw !== undefined && LOWER_CASE_TOKEN.test(name)) return lookUp(raw, name);
+    if (raw !== undefined && TOKEN.test(name)) return lookUp(raw, name.toLowerCase());
     this.#fill();
     return super.get(name);
   }
 
   override has(name: string): boolean {
     const raw = this.#raw;
-    if (raw !== undefined && LOWER_CASE_TOKEN.test(name)) return lookUp(raw, name) !== null;
+    if (raw !== undefined && TOKEN.test(name)) return lookUp(raw, name.toLowerCase()) !== null;
     this.#fill();
     return super.has(name);
   }

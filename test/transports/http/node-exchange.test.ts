@@ -61,7 +61,8 @@ describe('NodeExchange request headers', () => {
     ];
     await rawExchange(port, `${head.join('\r\n')}\r\n\r\n`, /\r\n\r\n/);
     const { headers, reference } = seen[0]!;
-    for (const name of ['host', 'x-many', 'cookie', 'accept', 'x-empty', 'mcp-session-id', 'absent']) {
+    const names = ['host', 'x-many', 'cookie', 'accept', 'x-empty', 'mcp-session-id', 'absent'];
+    for (const name of [...names, 'X-Many', 'Cookie', 'Mcp-Session-Id', 'MCP-SESSION-ID', 'Absent']) {
       assert.equal(headers.get(name), reference.get(name), name);
       assert.equal(headers.has(name), reference.has(name), name);
     }
