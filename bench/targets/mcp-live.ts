@@ -2,10 +2,15 @@
 // --redis-cluster URL,URL,…]`. Serves `echo`, `broadcast` and `fanout` on 127.0.0.1 and prints a line
 // containing `listening` when ready. With `--redis` or `--redis-cluster`, it is one instance of several
 // sharing that Redis or Redis Cluster (bench/scaling).
-import { connectRedis } from '../../src/redis.ts';
-import { McpServer } from '../../src/server/index.ts';
-import * as transports from '../../src/transports/index.ts';
-import { announce, parseTargetArgs, serveControl, unavailable } from './harness.ts';
+import { announce, parseTargetArgs, serveControl } from './harness.ts';
+
+// mcp-live as a user installs it: the build (`dist/`, which the bench makes first, see
+// bench/spawn-target.ts), typed from the sources it is built from.
+const built = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+const { McpServer, SSEServer, StreamableHTTPServer }: typeof import('../../src/index.ts') = await import(
+  built('index.js')
+);
+const { connectRedis }: typeof import('../../src/redis.ts') = await import(built('redis.js'));
 
 const args = parseTargetArgs();
 const argAfter = (name: string) => {
@@ -76,21 +81,11 @@ const limits = {
 
 if (args.transport === 'sse') {
   // As the live example does with Redis: an SSE session outlives its dropped stream, for a resumption.
-  const sse = new transports.SSEServer(server, { ...limits, ...(redis && { reconnectGracePeriod: 30_000 }) });
+  const sse = new SSEServer(server, { ...limits, ...(redis && { reconnectGracePeriod: 30_000 }) });
   const info = await sse.listen({ port: args.port, host: args.host });
   announce(info, 'mcp-live-sse');
 } else {
-  // Streamable HTTP lands in a later issue; until it is exported, say so instead of failing.
-  const exported = transports as Record<string, unknown>;
-  const name = Object.keys(exported).find((key) => /^Streamable\w*Server$/.test(key));
-  if (name === undefined) unavailable('src/transports has no Streamable HTTP server export yet');
-  type Listener = {
-    listen(address: { port: number; host: string }): Promise<{ host: string; port: number }>;
-  };
-  const Streamable = exported[name] as new (s: McpServer, o: typeof limits) => Listener;
-  announce(
-    await new Streamable(server, limits).listen({ port: args.port, host: args.host }),
-    'mcp-live-streamable',
-  );
+  const streamable = new StreamableHTTPServer(server, limits);
+  announce(await streamable.listen({ port: args.port, host: args.host }), 'mcp-live-streamable');
 }
 serveControl(() => server.sessionCount + server.subscriptionCount);

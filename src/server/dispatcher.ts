@@ -1,5 +1,6 @@
 import { batchRefusal } from '../protocol/batches.ts';
 import { errorText } from '../protocol/error-text.ts';
+import { randomId } from '../protocol/flat-string.ts';
 import {
   ErrorCode,
   type JSONRPCMessage,
@@ -304,7 +305,7 @@ export class Dispatcher {
  */
 function requestSession(connection: Session, extra: MessageExtra): Session {
   const channel = { send: (m: JSONRPCMessage, o: SendOptions) => void connection.send(m, o) };
-  return new Session(globalThis.crypto.randomUUID(), {
+  return new Session(randomId(), {
     channel,
     transport: connection.transport,
     headers: extra.headers ?? connection.headers,

@@ -1,4 +1,5 @@
 import { errorText } from '../protocol/error-text.ts';
+import { randomId } from '../protocol/flat-string.ts';
 import type { JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
@@ -132,12 +133,12 @@ export class McpServer {
     this.defaultLogLevel = options.logLevel ?? 'info';
     this.sessionStore = options.sessionStore ?? new MemorySessionStore();
     this.messageBus = options.messageBus ?? new MemoryMessageBus();
-    this.instanceId = options.instanceId ?? globalThis.crypto.randomUUID();
+    this.instanceId = options.instanceId ?? randomId();
     this.#sessions = new SessionRegistry({
       store: this.sessionStore,
       instanceId: this.instanceId,
       hooks: this.#hooks,
-      newId: options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()),
+      newId: options.sessionIdGenerator ?? randomId,
       idleTimeout: idleTimeoutOf(options.sessionIdleTimeout),
       capabilities: () => this.capabilities,
       report: (error, session) => this.reportError(error, session),

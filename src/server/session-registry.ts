@@ -1,4 +1,5 @@
 import { errorText } from '../protocol/error-text.ts';
+import { flatString } from '../protocol/flat-string.ts';
 import type { ServerCapabilities } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { Hooks } from './hooks.ts';
@@ -49,7 +50,8 @@ export class SessionRegistry {
 
   /** Opens a session for a transport and records it; fires `sessionOpened`. */
   async open(init: SessionInit): Promise<Session> {
-    const id = init.id ?? this.#o.newId();
+    // Flat: a generated id is often a tree of concatenated pieces, kept as long as the session.
+    const id = flatString(init.id ?? this.#o.newId());
     if (this.#sessions.has(id)) {
       throw new McpLiveError(
         'DUPLICATE_NAME',

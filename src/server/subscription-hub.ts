@@ -1,3 +1,4 @@
+import { flatString } from '../protocol/flat-string.ts';
 import type { JSONRPCNotification, RequestId } from '../protocol/jsonrpc.ts';
 import type { ServerCapabilities } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
@@ -109,7 +110,7 @@ export class SubscriptionHub {
     return new Promise<typeof completion | undefined>((resolve) => {
       const events = filter[EVENTS_EXTENSION];
       const view: ListenStreamView = {
-        id: `${LISTEN_PREFIX}${this.#settings.instanceId}:${globalThis.crypto.randomUUID()}`,
+        id: flatString(`${LISTEN_PREFIX}${this.#settings.instanceId}:${globalThis.crypto.randomUUID()}`),
         principal: ctx.session.principal,
         notifications: filter,
       };
