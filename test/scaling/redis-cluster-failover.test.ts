@@ -10,7 +10,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { McpServer } from '../../src/index.ts';
 import { connectRedis, type RedisStores } from '../../src/redis.ts';
 import { redisClusterForTests } from '../stores/redis-cluster.ts';
-import { type Cluster, jsonOf, spreadPeers, startCluster, until, WIRES } from './cluster-harness.ts';
+import {
+  type Cluster,
+  type ClusterPeer,
+  jsonOf,
+  spreadPeers,
+  startCluster,
+  until,
+  WIRES,
+} from './cluster-harness.ts';
 import { connectModern, type Modern, touchDocument } from './modern-clients.ts';
 import { startTraffic, type Traffic } from './traffic.ts';
 
@@ -49,6 +57,17 @@ describe('a Redis Cluster primary killed under three instances', {
       ...(await spreadPeers(cluster, 'streamable-http', 2)),
       ...(await spreadPeers(cluster, 'sse', 1)),
     ];
+    // Session ids are random: add sessions until their records are on every primary, the victim's too.
+    const primaryOf = async (peer: ClusterPeer) =>
+      redis.cluster!.primaryFor(await redis.cluster!.keySlot(`mcp-live:session:{${peer.sessionId}}`));
+    const covered = new Set(await Promise.all(peers.map(primaryOf)));
+    while (covered.size < 3) {
+      assert.ok(peers.length < 40, `40 sessions did not reach every primary`);
+      const peer = await cluster.connect('streamable-http');
+      await peer.client.ping();
+      peers.push(peer);
+      covered.add(await primaryOf(peer));
+    }
     listener = await connectModern(cluster.mcpUrl, 'listener');
     editor = await connectModern(cluster.mcpUrl, 'editor');
     const docs = Array.from({ length: 60 }, (_, i) => `doc://f${i}`);
