@@ -13,6 +13,11 @@ export interface Tracked {
   /** Numbers the worker's notify acknowledged, in order, and when. */
   readonly acknowledged: number[];
   readonly ackedAt: number[];
+  /**
+   * Numbers whose notify failed before one went through: in doubt (Redis may have delivered the message
+   * and died before answering), so they may arrive twice.
+   */
+  readonly retried: Set<number>;
   /** When the worker's notify last failed (0: never). */
   refusedAt: number;
 }
@@ -32,7 +37,10 @@ export interface Traffic {
   more(count: number, what: string, ms?: number): Promise<void>;
   /** Stops sending and asking, then waits (bounded) for every acknowledged number to arrive. */
   stop(): Promise<void>;
-  /** Per session that missed numbers: which, when each was acknowledged (relative to `since`), what it got. */
+  /**
+   * Per session that missed numbers, or got one twice or out of order: which, when each was acknowledged
+   * (relative to `since`), what it got. A number whose first notify failed (in doubt) may come twice.
+   */
   missing(since: number): string[];
   /** The requests that got no answer at all, relative to `since`. */
   unanswered(since: number): string[];
@@ -43,7 +51,13 @@ export interface Traffic {
 export const numbersOf = (peer: ClusterPeer): number[] => peer.of(METHOD).map((p) => p.n as number);
 
 export function startTraffic(worker: McpServer, peers: readonly ClusterPeer[]): Traffic {
-  const tracked: Tracked[] = peers.map((peer) => ({ peer, acknowledged: [], ackedAt: [], refusedAt: 0 }));
+  const tracked: Tracked[] = peers.map((peer) => ({
+    peer,
+    acknowledged: [],
+    ackedAt: [],
+    retried: new Set(),
+    refusedAt: 0,
+  }));
   const outcomes: Outcome[] = [];
   let stopped = false;
   const send = async (t: Tracked) => {
@@ -56,6 +70,7 @@ export function startTraffic(worker: McpServer, peers: readonly ClusterPeer[]): 
           break;
         } catch {
           t.refusedAt = Date.now();
+          t.retried.add(n);
           if (stopped) return;
           await delay(100);
         }
@@ -92,7 +107,13 @@ export function startTraffic(worker: McpServer, peers: readonly ClusterPeer[]): 
     },
     missing(since) {
       return tracked.flatMap((t) => {
-        const got = numbersOf(t.peer);
+        // A number sent again after an in-doubt failure may arrive twice, one copy right after the other,
+        // or (when sending stopped before it was acknowledged) once without an acknowledgement.
+        const raw = numbersOf(t.peer);
+        const acknowledged = new Set(t.acknowledged);
+        const got = raw.filter(
+          (n, i) => !t.retried.has(n) || (acknowledged.has(n) && !(i > 0 && raw[i - 1] === n)),
+        );
         const seen = new Set(got);
         const lost = t.acknowledged.flatMap((n, i) =>
           seen.has(n) ? [] : [`${n} (acknowledged at +${t.ackedAt[i]! - since} ms)`],
@@ -101,7 +122,7 @@ export function startTraffic(worker: McpServer, peers: readonly ClusterPeer[]): 
         if (lost.length === 0 && inOrder) return [];
         const gets = t.peer.gets.map((g) => g.replace(/@(\d+)/, (_, at) => `+${Number(at) - since} ms`));
         return [
-          `${t.peer.wire} session ${t.peer.sessionId}: missing ${lost.join(', ') || 'none'}; got ${got.join(',')}; GETs ${gets.join('; ') || 'none'}; errors ${t.peer.errors.map((e) => e.message).join('; ') || 'none'}`,
+          `${t.peer.wire} session ${t.peer.sessionId}: missing ${lost.join(', ') || 'none'}; got ${raw.join(',')}; GETs ${gets.join('; ') || 'none'}; errors ${t.peer.errors.map((e) => e.message).join('; ') || 'none'}`,
         ];
       });
     },
