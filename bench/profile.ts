@@ -11,7 +11,7 @@ import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
 import { readCPUSeconds } from './proc-stat.ts';
-import { buildOnce, hasTaskset, startTarget } from './spawn-target.ts';
+import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
 import { TARGETS } from './targets.ts';
 
@@ -169,7 +169,7 @@ for (const id of ids) {
   // `--node-flags "--no-turbo-inlining"` shows the self time of functions V8 would inline into others.
   flags.push(...(option('node-flags')?.split(' ').filter(Boolean) ?? []));
   // Before the clock starts: the profile's window is timed from the spawn.
-  if (spec.script === 'bench/targets/mcp-live.ts') buildOnce();
+  buildIfNeeded(spec);
   const spawned = performance.now();
   const start = await startTarget(spec, pinned ? 1 : undefined, 30_000, flags);
   if (!start.ok) {

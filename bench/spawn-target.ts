@@ -30,8 +30,8 @@ let built = false;
  * a user runs the compiled package, not the TypeScript sources through a loader (tsx's keeps every
  * function's name with a call per closure made, a cost no installed copy has).
  */
-export function buildOnce(): void {
-  if (built) return;
+export function buildIfNeeded(spec: TargetSpec): void {
+  if (built || spec.script !== FROM_BUILD) return;
   built = true;
   const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -58,7 +58,7 @@ export function startTarget(
   timeoutMs = 30_000,
   nodeFlags: readonly string[] = [],
 ): Promise<StartResult> {
-  if (spec.script === FROM_BUILD) buildOnce();
+  buildIfNeeded(spec);
   const node = [
     process.execPath,
     '--expose-gc',

@@ -138,7 +138,7 @@ export class McpServer {
       store: this.sessionStore,
       instanceId: this.instanceId,
       hooks: this.#hooks,
-      newId: options.sessionIdGenerator ?? randomId,
+      newId: options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()),
       idleTimeout: idleTimeoutOf(options.sessionIdleTimeout),
       capabilities: () => this.capabilities,
       report: (error, session) => this.reportError(error, session),

@@ -61,5 +61,3 @@ export function isValidSessionId(id: string): boolean {
 export function disconnectCancels(version: string): boolean {
   return version >= '2026-07-28';
 }
-
-export { wantsPrimingEvent } from './http/sse-encoder.ts';

@@ -17,6 +17,7 @@ import type { ConnectOptions } from './http/event-stream.ts';
 import { bodyFailure, type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
 import { respondJSON } from './http/respond.ts';
 import { refuseInFlight } from './http/session-access.ts';
+import { wantsPrimingEvent } from './http/sse-encoder.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
 import type { PostTarget, StreamableChannel } from './streamable-http-channel.ts';
 import {
@@ -24,7 +25,6 @@ import {
   DEFAULT_HTTP_PROTOCOL_VERSION,
   disconnectCancels,
   readVersionHeader,
-  wantsPrimingEvent,
 } from './streamable-http-headers.ts';
 import type { ResolvedStreamableOptions } from './streamable-http-options.ts';
 import {

@@ -11,17 +11,13 @@ import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { authenticateRequest, DENIED } from './http/authenticate.ts';
 import type { Exchange, HTTPRequestInfo, ResponseHeaders } from './http/exchange.ts';
 import { type Ownership, refuseSession } from './http/session-access.ts';
+import { wantsPrimingEvent } from './http/sse-encoder.ts';
 import { prefixOf, type Wire, type WireContext, type WireRoute } from './http/wire.ts';
 import { joinPath } from './sse-endpoint.ts';
 import type { StatelessRequestChannel } from './stateless-request-channel.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
 import { type ChannelSettings, StreamableChannel } from './streamable-http-channel.ts';
-import {
-  acceptsMediaType,
-  isValidSessionId,
-  readVersionHeader,
-  wantsPrimingEvent,
-} from './streamable-http-headers.ts';
+import { acceptsMediaType, isValidSessionId, readVersionHeader } from './streamable-http-headers.ts';
 import type { ResolvedStreamableOptions } from './streamable-http-options.ts';
 import { acceptStreamablePost, type StreamablePostContext } from './streamable-http-post.ts';
 
