@@ -8,11 +8,17 @@ import { summarize } from './stats.ts';
 
 export const median = (values: number[]): number | undefined => summarize(values)?.median;
 
+/** The windows a figure reads: those the hypervisor did not disturb, or every one if none is left. */
+export function undisturbed(windows: WindowResult[]): WindowResult[] {
+  const kept = windows.filter((w) => w.disturbed !== true);
+  return kept.length > 0 ? kept : windows;
+}
+
 export const windowsOf = (r: TargetResult | undefined, key: string): WindowResult[] =>
-  (r?.throughput[key] ?? []).flatMap((run) => run.windows);
+  undisturbed((r?.throughput[key] ?? []).flatMap((run) => run.windows));
 
 export const inputWindowsOf = (r: TargetResult | undefined): WindowResult[] =>
-  (r?.input ?? []).flatMap((run) => run.windows);
+  undisturbed((r?.input ?? []).flatMap((run) => run.windows));
 
 /** The level a result stands for: the one the plan asked for, even where the file limit held it lower. */
 export const levelKey = (l: LevelResult): number => l.requested ?? l.sessions;

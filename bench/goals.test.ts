@@ -17,6 +17,7 @@ function window(cpuMicrosPerCall: number, p99 = 10): WindowResult {
     serverCPUShare: 1,
     clientCPUShare: 0.5,
     cpuPressure: 0,
+    stealShare: 0,
     p50: p99 / 2,
     p90: p99 / 1.2,
     p99,
@@ -76,6 +77,18 @@ test('HTTP+SSE against its floor: at or below it under load, up to 1.15× at 1×
   assert.equal(goal.holds, false);
   assert.match(goal.figures, /10×10 1\.05× \(≤ 1×\)/);
   assert.equal(goal.score, 1.05);
+});
+
+test('a window the hypervisor disturbed counts only when every window was disturbed', () => {
+  const floor = result('floor', { cpu: [100, 60, 50] });
+  const live = result('mcp-live-sse', { cpu: [110, 60, 50] });
+  const stolen = { ...window(400), stealShare: 0.1, disturbed: true as const };
+  live.throughput['1x1']![0]!.windows.push(stolen, stolen);
+  const goal = find(judgeGoals([floor, live], CONFIGS), 'HTTP+SSE: server CPU per `tools/call` at or below');
+  assert.match(goal.figures, /1×1 1\.10×/);
+  live.throughput['1x1']![0]!.windows.shift();
+  const only = find(judgeGoals([floor, live], CONFIGS), 'HTTP+SSE: server CPU per `tools/call` at or below');
+  assert.match(only.figures, /1×1 4\.00×/);
 });
 
 test('Streamable HTTP and the 2026 path are judged against the JSON floor, not the SSE floor', () => {

@@ -31,7 +31,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     configs: CONFIGS,
     inputConfig: { sessions: 10, inflight: 10 },
     processWarmupMs: 1500,
-    throughput: { warmupMs: 700, windowMs: 600, windows: 3, timeoutMs: 10_000 },
+    throughput: { warmupMs: 700, windowMs: 600, windows: 3, timeoutMs: 10_000, maxStealShare: 0.02 },
     scale: {
       levels: { sse: [1000], streamable: [1000], stateless: [1000] },
       concurrency: 32,
@@ -50,7 +50,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     configs: CONFIGS,
     inputConfig: { sessions: 10, inflight: 10 },
     processWarmupMs: 4000,
-    throughput: { warmupMs: 1500, windowMs: 2000, windows: 3, timeoutMs: 15_000 },
+    throughput: { warmupMs: 1500, windowMs: 2000, windows: 3, timeoutMs: 15_000, maxStealShare: 0.02 },
     scale: {
       // 20,000 HTTP+SSE sessions is issue 18's goal; the other wires stop at 10,000 listen streams or sessions.
       levels: {

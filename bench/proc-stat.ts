@@ -48,6 +48,25 @@ export function readCPUStallMicros(): number | undefined {
 }
 
 /**
+ * CPU seconds the hypervisor took from this machine's CPUs so far (the `steal` column of the `cpu`
+ * line of `/proc/stat`, summed over every CPU), and how many CPUs that covers; `undefined` where the
+ * kernel does not report it. On a virtual machine whose host is busy, it grows while the guest waits
+ * for a physical CPU, and each wake-up of a quiet process then costs several times as much.
+ */
+export function readSteal(): { seconds: number; cpus: number } | undefined {
+  try {
+    const stat = readFileSync('/proc/stat', 'utf8');
+    const total = /^cpu +(.*)$/m.exec(stat);
+    const steal = total === null ? Number.NaN : Number(total[1]!.split(/ +/)[7]);
+    if (!Number.isFinite(steal)) return undefined;
+    const cpus = stat.match(/^cpu\d+ /gm)?.length ?? 1;
+    return { seconds: steal / clockTicks(), cpus };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The most files (sockets included) a process may hold open: the soft limit in `/proc/self/limits`,
  * which targets inherit. `undefined` where it cannot be read.
  */

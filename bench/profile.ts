@@ -4,13 +4,13 @@
 // on its own core; the summary covers only the measured window (not start-up or warm-up), as self and
 // inclusive time per function and self time per file, in µs per call. `--no-prof` only measures
 // /proc CPU per call (quicker to compare changes than `npm run bench:quick`, and without its noise).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
-import { readCPUSeconds } from './proc-stat.ts';
+import { readCPUSeconds, readSteal } from './proc-stat.ts';
 import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
 import { TARGETS } from './targets.ts';
@@ -151,6 +151,37 @@ const inflight = Number(option('inflight') ?? 10);
 const seconds = Number(option('seconds') ?? 8);
 const outDir = option('out') ?? '.bench-out/profiles';
 const profiling = !process.argv.includes('--no-prof');
+// `--syscalls`: counts the target's system calls in the window with `strace -c` (slows it: use with
+// `--no-prof`, and read the counts per call, not the CPU).
+const counting = process.argv.includes('--syscalls');
+
+function countSyscalls(pid: number): { stop(): Promise<string> } {
+  const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let out = '';
+  strace.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const exited = new Promise<string>((resolve) => strace.on('close', () => resolve(out)));
+  return {
+    stop() {
+      strace.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+/** strace's table, as calls per `tools/call`. */
+function printSyscalls(table: string, calls: number): void {
+  const rows: Array<[string, number]> = [];
+  for (const line of table.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    const name = cols.at(-1);
+    // % time, seconds, usecs/call, calls, [errors,] syscall
+    if (cols.length >= 5 && /^\d/.test(cols[0]!) && name !== 'total') rows.push([name!, Number(cols[3])]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  console.log(`system calls per call: ${rows.map(([n, c]) => `${n} ${(c / calls).toFixed(2)}`).join(', ')}`);
+}
 mkdirSync(outDir, { recursive: true });
 const pinned = hasTaskset && spawnSync('taskset', ['-a', '-pc', '0', String(process.pid)]).status === 0;
 
@@ -195,10 +226,18 @@ for (const id of ids) {
   await sleep(3000);
   const calls0 = calls;
   const cpu0 = readCPUSeconds(target.pid);
+  const steal0 = readSteal();
   const fromMs = performance.now() - spawned;
+  const syscalls = counting ? countSyscalls(target.pid) : undefined;
   await sleep(seconds * 1000);
+  const counted = await syscalls?.stop();
   const toMs = performance.now() - spawned;
   const cpu1 = readCPUSeconds(target.pid);
+  const steal1 = readSteal();
+  const steal =
+    steal0 === undefined || steal1 === undefined
+      ? ''
+      : `, steal ${(((steal1.seconds - steal0.seconds) / seconds / steal1.cpus) * 100).toFixed(1)}%`;
   const windowCalls = calls - calls0;
   stop = true;
   await Promise.all(loops);
@@ -207,8 +246,9 @@ for (const id of ids) {
   destroyAgents(agents);
   await target.stop();
   console.log(
-    `\n=== ${id} ${sessionsCount}×${inflight}: ${windowCalls} calls in ${seconds} s (${(windowCalls / seconds).toFixed(0)}/s), /proc CPU ${(((cpu1 - cpu0) / windowCalls) * 1e6).toFixed(1)} µs/call${profiling ? ' (profiler overhead included)' : ''}`,
+    `\n=== ${id} ${sessionsCount}×${inflight}: ${windowCalls} calls in ${seconds} s (${(windowCalls / seconds).toFixed(0)}/s), /proc CPU ${(((cpu1 - cpu0) / windowCalls) * 1e6).toFixed(1)} µs/call${steal}${profiling ? ' (profiler overhead included)' : ''}`,
   );
+  if (counted !== undefined) printSyscalls(counted, windowCalls);
   if (!profiling) continue;
   const file = await largestProfile(dir);
   console.log(file);

@@ -183,6 +183,7 @@ export function renderTables(report: BenchResults): string[] {
       medianOf(ws, (w) => w.serverCPUShare),
       medianOf(ws, (w) => w.clientCPUShare),
       medianOf(ws, (w) => w.cpuPressure),
+      medianOf(ws, (w) => w.stealShare),
     ]
       .map((x) => (x === undefined ? '—' : x.toFixed(2)))
       .join(' / ');
@@ -209,7 +210,7 @@ export function renderTables(report: BenchResults): string[] {
       inputMetric('2026 input round trip: p99 latency', 'ms', false, (w) => w.p99),
     ),
     ...windowTable(
-      '### Core use during throughput windows (server / load generator / CPU pressure, medians)',
+      '### Core use during throughput windows (server / load generator / CPU pressure / steal, medians)',
       targets,
       configs,
       windowsOf,

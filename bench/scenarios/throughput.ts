@@ -2,7 +2,7 @@
 import type { BenchSession } from '../client/bench-session.ts';
 import { createAgents, destroyAgents } from '../client/http.ts';
 import { openSessions } from '../client/open-sessions.ts';
-import { readCPUSeconds, readCPUStallMicros } from '../proc-stat.ts';
+import { readCPUSeconds, readCPUStallMicros, readSteal } from '../proc-stat.ts';
 import type { RunningTarget } from '../spawn-target.ts';
 import { LatencyRecorder, percentile, sleep } from '../stats.ts';
 
@@ -16,6 +16,11 @@ export interface ThroughputPlan {
   windowMs: number;
   windows: number;
   timeoutMs: number;
+  /**
+   * A window in which the hypervisor took more than this share of the machine's CPU time (steal) is
+   * kept but marked disturbed, and another is measured in its place, up to `windows` more.
+   */
+  maxStealShare: number;
 }
 
 export interface WindowResult {
@@ -30,6 +35,10 @@ export interface WindowResult {
   clientCPUShare: number;
   /** Share of the window in which some task on the machine waited for a CPU (PSI); NaN where unknown. */
   cpuPressure: number;
+  /** Share of the machine's CPU time the hypervisor took during the window (steal); NaN where unknown. */
+  stealShare: number;
+  /** More than `maxStealShare` was stolen: the figures use the other windows when there are any. */
+  disturbed?: true;
   p50: number;
   p90: number;
   p99: number;
@@ -135,17 +144,20 @@ async function drive(
   const loops = sessions.flatMap((session) => Array.from({ length: config.inflight }, () => loop(session)));
 
   await sleep(plan.warmupMs);
+  let retakes = 0;
   for (let w = 0; w < plan.windows && !stop; w++) {
     const window = new LatencyRecorder(SAMPLES_PER_WINDOW);
     recorder = window;
     const cpu0 = readCPUSeconds(target.pid);
     const own0 = readCPUSeconds(process.pid);
     const stall0 = readCPUStallMicros();
+    const steal0 = readSteal();
     const t0 = performance.now();
     await sleep(plan.windowMs);
     const cpu1 = readCPUSeconds(target.pid);
     const own1 = readCPUSeconds(process.pid);
     const stall1 = readCPUStallMicros();
+    const steal1 = readSteal();
     const seconds = (performance.now() - t0) / 1000;
     recorder = new LatencyRecorder(1024);
     if (target.exited !== undefined) {
@@ -153,6 +165,15 @@ async function drive(
       break;
     }
     const sorted = window.sorted();
+    const stealShare =
+      steal0 === undefined || steal1 === undefined
+        ? Number.NaN
+        : (steal1.seconds - steal0.seconds) / seconds / steal1.cpus;
+    const disturbed = stealShare > plan.maxStealShare;
+    if (disturbed && retakes < plan.windows) {
+      retakes++;
+      w--;
+    }
     run.windows.push({
       calls: window.count,
       errors: window.errors,
@@ -162,6 +183,8 @@ async function drive(
       clientCPUShare: (own1 - own0) / seconds,
       cpuPressure:
         stall0 === undefined || stall1 === undefined ? Number.NaN : (stall1 - stall0) / 1e6 / seconds,
+      stealShare,
+      ...(disturbed && { disturbed }),
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
       p99: percentile(sorted, 99),

@@ -275,6 +275,7 @@ for (const mode of MODES) {
       const errors: unknown[] = [];
       h.server.on('error', (error) => void errors.push(error));
       let sent = 0;
+      let flooded = false;
       h.server.tool('flood', {}, async (_args, ctx) => {
         // Until the overflow is reported, and some more while the client is away.
         for (let extra = 10; extra > 0 && sent < 20_000; sent++) {
@@ -282,6 +283,7 @@ for (const mode of MODES) {
           if (errors.length > 0) extra--;
           await new Promise((resolve) => setImmediate(resolve));
         }
+        flooded = true;
         return 'flooded';
       });
       const { stream, endpoint, sessionId } = await openSession(t, h);
@@ -289,6 +291,8 @@ for (const mode of MODES) {
       await post(endpoint, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'flood' } });
       await until(() => errors.length > 0, 20_000, 'an overflow report');
       assert.match((errors[0] as Error).message, /maxBufferedBytes.*reconnectGracePeriod/);
+      // Every event is sent before the client comes back: the replay alone may wait on top of the bound.
+      await until(() => flooded, 20_000, 'the end of the flood');
       stream.close();
       const before = stream.parser.events.filter((e) => e.event === 'message');
       const last = before.at(-1)!.id!;
