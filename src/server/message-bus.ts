@@ -70,6 +70,6 @@ export interface MessageBus {
 export function matchesSelector(session: Session, selector: SessionSelector | undefined): boolean {
   if (session.protocolVersion === undefined || session.closed) return false;
   if (selector === undefined) return true;
-  if (selector.subscribedTo !== undefined && !session.subscriptions.has(selector.subscribedTo)) return false;
+  if (selector.subscribedTo !== undefined && !session.subscribedTo(selector.subscribedTo)) return false;
   return selector.principal === undefined || samePrincipal(selector.principal, session.principal);
 }

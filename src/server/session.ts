@@ -148,8 +148,17 @@ export class Session implements SessionView {
     this.#data ??= new Map();
     return this.#data;
   }
-  /** Resource URIs this session subscribed to. */
-  readonly subscriptions = new Set<string>();
+  /** Resource URIs this session subscribed to (made on first use: most sessions never subscribe). */
+  get subscriptions(): Set<string> {
+    this.#subscriptions ??= new Set();
+    return this.#subscriptions;
+  }
+  #subscriptions: Set<string> | undefined;
+
+  /** Whether the session subscribed to `uri`; unlike `subscriptions.has`, makes nothing. */
+  subscribedTo(uri: string): boolean {
+    return this.#subscriptions?.has(uri) === true;
+  }
   readonly createdAt = Date.now();
 
   clientInfo: Implementation | undefined;
@@ -175,7 +184,13 @@ export class Session implements SessionView {
   #onClosed: Array<() => void> | undefined;
   #released = false;
   /** Client requests being handled; made with the first (an empty Map costs ~200 bytes per idle session). */
+  /**
+   * Client requests in flight: one in the pair of fields below (the usual case, no map), more in the
+   * map, which is dropped again when it empties.
+   */
   #inFlight: Map<RequestId, AbortController> | undefined;
+  #soleId: RequestId | undefined;
+  #sole: AbortController | undefined;
   /** Server-to-client requests awaiting their answers; made with the first (most sessions send none). */
   #pending: Map<RequestId, Pending> | undefined;
   #data: Map<string, unknown> | undefined;
@@ -241,12 +256,15 @@ export class Session implements SessionView {
 
   /** How many client requests are being handled now. */
   get inFlightCount(): number {
-    return this.#inFlight?.size ?? 0;
+    return (this.#sole === undefined ? 0 : 1) + (this.#inFlight?.size ?? 0);
   }
 
   /** What the session negotiated and chose, for a session store. */
   get state(): SessionState {
-    const state: SessionState = { initialized: this.initialized, subscriptions: [...this.subscriptions] };
+    const state: SessionState = {
+      initialized: this.initialized,
+      subscriptions: [...(this.#subscriptions ?? [])],
+    };
     if (this.protocolVersion !== undefined) state.protocolVersion = this.protocolVersion;
     if (this.clientInfo !== undefined) state.clientInfo = this.clientInfo;
     if (this.clientCapabilities !== undefined) state.clientCapabilities = this.clientCapabilities;
@@ -371,10 +389,32 @@ export class Session implements SessionView {
 
   /** Registers a client request as in flight; the controller aborts on cancel, disconnect or close. */
   beginRequest(id: RequestId): AbortController | undefined {
+    if (this.#sole !== undefined && this.#soleId === id) return undefined;
+    const controller = new AbortController();
+    if (this.#sole === undefined && this.#inFlight === undefined) {
+      this.#soleId = id;
+      this.#sole = controller;
+      return controller;
+    }
     this.#inFlight ??= new Map();
     if (this.#inFlight.has(id)) return undefined;
-    const controller = new AbortController();
     this.#inFlight.set(id, controller);
+    return controller;
+  }
+
+  /** Takes `id` off the requests in flight and returns its controller, if it was on them. */
+  #takeRequest(id: RequestId): AbortController | undefined {
+    const sole = this.#sole;
+    if (sole !== undefined && this.#soleId === id) {
+      this.#sole = undefined;
+      this.#soleId = undefined;
+      return sole;
+    }
+    const inFlight = this.#inFlight;
+    const controller = inFlight?.get(id);
+    if (controller === undefined) return undefined;
+    inFlight!.delete(id);
+    if (inFlight!.size === 0) this.#inFlight = undefined;
     return controller;
   }
 
@@ -384,16 +424,19 @@ export class Session implements SessionView {
    * which would make an AbortSignal for every request.
    */
   endRequest(id: RequestId, controller: AbortController): boolean {
+    if (this.#sole === controller) {
+      this.#sole = undefined;
+      this.#soleId = undefined;
+      return true;
+    }
     if (this.#inFlight?.get(id) !== controller) return false;
-    this.#inFlight.delete(id);
-    return true;
+    return this.#takeRequest(id) === controller;
   }
 
   /** Aborts one in-flight client request; true if it was running. */
   cancelRequest(id: RequestId, reason: unknown): boolean {
-    const controller = this.#inFlight?.get(id);
+    const controller = this.#takeRequest(id);
     if (controller === undefined) return false;
-    this.#inFlight!.delete(id);
     controller.abort(reason);
     return true;
   }
@@ -407,10 +450,15 @@ export class Session implements SessionView {
     this.#isClosed = true;
     this.#closeReason = reason;
     this.#released = released;
-    if (this.#inFlight !== undefined && this.#inFlight.size > 0) {
+    const sole = this.#sole;
+    const inFlight = this.#inFlight;
+    if (sole !== undefined || inFlight !== undefined) {
+      this.#sole = undefined;
+      this.#soleId = undefined;
+      this.#inFlight = undefined;
       const error = this.#closedError();
-      for (const controller of this.#inFlight.values()) controller.abort(error);
-      this.#inFlight.clear();
+      sole?.abort(error);
+      if (inFlight !== undefined) for (const controller of inFlight.values()) controller.abort(error);
     }
     if (this.#closed !== undefined) this.#closed.abort(this.#closedError());
     const listeners = this.#onClosed;

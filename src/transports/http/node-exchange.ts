@@ -22,98 +22,94 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A Node request's headers as a web `Headers`. `get` and `has` read Node's raw headers in place; the
- * first use of anything else fills the object from them. Filling validates every header, which costs
- * microseconds on each request, while a transport reads only a few of them.
+ * first use of anything else builds a real `Headers` from them and hands every call to it from then
+ * on. Building one validates every header and allocates a map, which costs microseconds on each
+ * request and some hundred bytes for as long as a session keeps its opening request's headers, while
+ * a transport reads only a few of them. It is an `instanceof Headers` (its prototype chain holds
+ * `Headers.prototype`) and answers every method of one.
  */
-class NodeHeaders extends Headers {
-  #raw: readonly string[] | undefined;
+class NodeHeaders implements Headers {
+  readonly #raw: readonly string[];
+  #full: Headers | undefined;
 
   constructor(raw: readonly string[]) {
-    super();
     this.#raw = raw;
   }
 
-  override get(name: string): string | null {
-    const raw = this.#raw;
-    if (raw !== undefined && TOKEN.test(name)) return lookUp(raw, name.toLowerCase());
-    this.#fill();
-    return super.get(name);
+  get(name: string): string | null {
+    const full = this.#full;
+    if (full === undefined && TOKEN.test(name)) return lookUp(this.#raw, name.toLowerCase());
+    return this.#headers().get(name);
   }
 
-  override has(name: string): boolean {
-    const raw = this.#raw;
-    if (raw !== undefined && TOKEN.test(name)) return lookUp(raw, name.toLowerCase()) !== null;
-    this.#fill();
-    return super.has(name);
+  has(name: string): boolean {
+    const full = this.#full;
+    if (full === undefined && TOKEN.test(name)) return lookUp(this.#raw, name.toLowerCase()) !== null;
+    return this.#headers().has(name);
   }
 
-  override append(name: string, value: string): void {
-    this.#fill();
-    super.append(name, value);
+  append(name: string, value: string): void {
+    this.#headers().append(name, value);
   }
 
-  override set(name: string, value: string): void {
-    this.#fill();
-    super.set(name, value);
+  set(name: string, value: string): void {
+    this.#headers().set(name, value);
   }
 
-  override delete(name: string): void {
-    this.#fill();
-    super.delete(name);
+  delete(name: string): void {
+    this.#headers().delete(name);
   }
 
-  override getSetCookie(): string[] {
-    this.#fill();
-    return super.getSetCookie();
+  getSetCookie(): string[] {
+    return this.#headers().getSetCookie();
   }
 
-  override forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    this.#fill();
-    super.forEach(callback, thisArg);
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#headers().forEach((value, key) => {
+      callback.call(thisArg, value, key, this);
+    });
   }
 
-  override keys(): HeadersIterator<string> {
-    this.#fill();
-    return super.keys();
+  keys(): HeadersIterator<string> {
+    return this.#headers().keys();
   }
 
-  override values(): HeadersIterator<string> {
-    this.#fill();
-    return super.values();
+  values(): HeadersIterator<string> {
+    return this.#headers().values();
   }
 
-  override entries(): HeadersIterator<[string, string]> {
-    this.#fill();
-    return super.entries();
+  entries(): HeadersIterator<[string, string]> {
+    return this.#headers().entries();
   }
 
-  override [Symbol.iterator](): HeadersIterator<[string, string]> {
-    this.#fill();
-    return super.entries();
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.#headers().entries();
   }
 
   /** What `console.log` shows: the headers, not an empty object. */
-  [INSPECT](...args: unknown[]): unknown {
-    this.#fill();
-    return (Reflect.get(Headers.prototype, INSPECT) as (...a: unknown[]) => unknown).apply(this, args);
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspect(this.#headers(), options);
   }
 
-  #fill(): void {
+  #headers(): Headers {
+    if (this.#full !== undefined) return this.#full;
+    const full = new Headers();
     const raw = this.#raw;
-    if (raw === undefined) return;
-    this.#raw = undefined;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
       // HTTP/2 pseudo-headers (`:path`) are not headers to a web `Headers`.
       if (name.charCodeAt(0) === 58) continue;
       try {
-        super.append(name, raw[i + 1]!);
+        full.append(name, raw[i + 1]!);
       } catch {
         // A value Node let through that `Headers` refuses: leave it out rather than fail the request.
       }
     }
+    this.#full = full;
+    return full;
   }
 }
+Object.setPrototypeOf(NodeHeaders.prototype, Headers.prototype);
 
 /**
  * What `Headers.get(name)` returns once filled from `raw`: the values of `name` in order, trimmed of
