@@ -5,7 +5,7 @@ import type { InstrumentationSlot } from '../server/instrumentation.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
-import { type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
+import { type KeepAlive, type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
 import { respondJSON } from './http/respond.ts';
 import { encodeSSEMessage } from './http/sse-encoder.ts';
 import { SSE_HEADERS } from './streamable-http-answers.ts';
@@ -48,7 +48,7 @@ export class StatelessRequestChannel implements SessionChannel {
   readonly #settings: StatelessChannelSettings;
   #session: Session | undefined;
   #writer: EventStreamWriter | undefined;
-  #stopKeepAlive: (() => void) | undefined;
+  #keepAlive: KeepAlive | undefined;
   #answered = false;
   #onGone: (() => void) | undefined;
   #begin!: () => void;
@@ -124,7 +124,7 @@ export class StatelessRequestChannel implements SessionChannel {
     writer.attach(sink);
     this.#begin();
     if (this.#session !== undefined) {
-      this.#stopKeepAlive = startKeepAlive(this.#settings.keepAlive, {
+      this.#keepAlive = startKeepAlive(this.#settings.keepAlive, {
         session: this.#session,
         writer,
         onUnresponsive: () => this.#gone(),
@@ -135,14 +135,14 @@ export class StatelessRequestChannel implements SessionChannel {
 
   #finish(): void {
     this.#answered = true;
-    this.#stopKeepAlive?.();
+    this.#keepAlive?.stop();
     this.#writer?.end();
   }
 
   #gone(): void {
     if (this.#answered) return;
     this.#answered = true;
-    this.#stopKeepAlive?.();
+    this.#keepAlive?.stop();
     this.#writer?.destroy();
     this.#begin();
     this.#onGone?.();

@@ -6,7 +6,7 @@ import type { Session } from '../../server/session.ts';
 import type { StreamEventStore } from '../../server/sync-event-store.ts';
 import { EventStreamWriter } from './event-stream-writer.ts';
 import type { StreamSink } from './exchange.ts';
-import { type KeepAliveSettings, startKeepAlive } from './keep-alive.ts';
+import { type KeepAlive, type KeepAliveSettings, startKeepAlive } from './keep-alive.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { encodeSSEEvent, encodeSSEMessage } from './sse-encoder.ts';
 
@@ -61,7 +61,7 @@ export interface EventStreamOptions {
 
 interface Connection {
   writer: EventStreamWriter;
-  stopKeepAlive: () => void;
+  keepAlive: KeepAlive | undefined;
   /** What `connect` was given; `undefined` for an eager connection not yet claimed. */
   options: ConnectOptions | undefined;
   /** `connect` was called and its task has not run yet. */
@@ -284,7 +284,7 @@ export class EventStream {
     if (session === undefined) return;
     const stream = this;
     const settings = this.#settings;
-    connection.stopKeepAlive = startKeepAlive(settings.keepAlive, {
+    connection.keepAlive = startKeepAlive(settings.keepAlive, {
       session,
       writer: connection.writer,
       // A ping that went unanswered because its connection dropped is not a dead client: it may resume.
@@ -332,7 +332,7 @@ export class EventStream {
       return;
     }
     if (this.#connection === connection) this.#connection = undefined;
-    connection.stopKeepAlive();
+    connection.keepAlive?.stop();
     // Written in full: the client had nothing waiting behind a slow read, and is still there.
     const delivered = !connection.gone && !connection.writer.blocked && this.#written === this.#appended;
     connection.writer.end();
@@ -354,7 +354,7 @@ export class EventStream {
           stream.#overflow(connection, buffered);
         },
       }),
-      stopKeepAlive() {},
+      keepAlive: undefined,
       options: undefined,
       pending: false,
       attached: false,
@@ -366,7 +366,7 @@ export class EventStream {
 
   #drop(connection: Connection): void {
     if (this.#connection === connection) this.#connection = undefined;
-    connection.stopKeepAlive();
+    connection.keepAlive?.stop();
     connection.writer.destroy();
   }
 
