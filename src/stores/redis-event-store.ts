@@ -256,21 +256,57 @@ export class RedisEventStore implements EventStore {
     const held = this.#held.get(streamId);
     if (held === undefined) return;
     const cutoff = Date.now() - this.#maxAge;
-    let written = this.#written.get(streamId);
+    await this.#adoptInDoubt(streamId, held);
     while (held.length > 0) {
       const event = held[0]!;
       if (event.at > cutoff) {
         const entry = await this.#add(streamId, JSON.stringify(event.message));
-        if (written === undefined) {
-          written = new Map();
-          this.#remember(this.#written, streamId, written);
-        }
-        written.set(event.seq, formatEntry(entry));
-        if (written.size > this.#max) written.delete(written.keys().next().value!);
+        this.#markWritten(streamId, event.seq, entry);
       }
       held.shift();
     }
     this.#held.delete(streamId);
+  }
+
+  /**
+   * An XADD that failed in doubt (Redis took it, then died or the link broke before the answer) left
+   * its event in the stream already. The entries after the last one this process knows it wrote are
+   * those: the first held events that match them, message for message, are counted as written there
+   * instead of being added a second time (a client resuming from before them would get them twice).
+   */
+  async #adoptInDoubt(streamId: string, held: HeldEvent[]): Promise<void> {
+    const last = this.#last.get(streamId);
+    const from =
+      last === undefined
+        ? formatEntry({ ms: Math.max(0, held[0]!.at - 5_000), seq: 0 })
+        : `(${formatEntry(last)}`;
+    const reply = await this.#link.command([
+      'XRANGE',
+      this.#names.events(streamId),
+      from,
+      '+',
+      'COUNT',
+      String(held.length),
+    ]);
+    let adopted = 0;
+    for (const [entry, json] of rawEntries(reply)) {
+      const event = held[adopted];
+      if (event === undefined || JSON.stringify(event.message) !== json) break;
+      this.#markWritten(streamId, event.seq, entry);
+      this.#remember(this.#last, streamId, entry);
+      adopted++;
+    }
+    held.splice(0, adopted);
+  }
+
+  #markWritten(streamId: string, seq: number, entry: EntryId): void {
+    let written = this.#written.get(streamId);
+    if (written === undefined) {
+      written = new Map();
+      this.#remember(this.#written, streamId, written);
+    }
+    written.set(seq, formatEntry(entry));
+    if (written.size > this.#max) written.delete(written.keys().next().value!);
   }
 
   async #replayRedis(streamId: string, after: EntryId, send: ReplaySend): Promise<string> {
@@ -313,16 +349,24 @@ function requireOption(ok: boolean, rule: string, value: number): void {
   }
 }
 
-/** Stream entries of an XRANGE/XREVRANGE reply, with their messages. */
-function entries(reply: unknown): Array<[EntryId, JSONRPCMessage]> {
-  const out: Array<[EntryId, JSONRPCMessage]> = [];
+/** Stream entries of an XRANGE/XREVRANGE reply, with their messages as stored (JSON text). */
+function rawEntries(reply: unknown): Array<[EntryId, string]> {
+  const out: Array<[EntryId, string]> = [];
   if (!Array.isArray(reply)) return out;
   for (const item of reply) {
     if (!Array.isArray(item)) continue;
     const [id, fields] = item as [unknown, unknown];
     const entry = parseEntry(String(id));
     const json = toRecord(fields).m;
-    if (entry === undefined || json === undefined) continue;
+    if (entry !== undefined && json !== undefined) out.push([entry, json]);
+  }
+  return out;
+}
+
+/** Stream entries of an XRANGE/XREVRANGE reply, with their messages. */
+function entries(reply: unknown): Array<[EntryId, JSONRPCMessage]> {
+  const out: Array<[EntryId, JSONRPCMessage]> = [];
+  for (const [entry, json] of rawEntries(reply)) {
     try {
       out.push([entry, JSON.parse(json) as JSONRPCMessage]);
     } catch {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect as connectTCP, createServer, type Socket } from 'node:net';
 import { after, test } from 'node:test';
 import type { RedisClientType } from 'redis';
 import { isMcpLiveError } from '../../src/protocol/mcp-live-error.ts';
@@ -145,6 +146,78 @@ test('while Redis is away events are held here, still replayable, then written t
   const upAgain = nextEvent(client, 'ready');
   await server.start();
   await upAgain;
+});
+
+/**
+ * A TCP relay to Redis that can lose the answers to what is sent next and then break the connection:
+ * Redis has done the work, the client never hears of it (an XADD in doubt).
+ */
+async function relayTo(port: number, t: { after(fn: () => void): void }) {
+  let swallowing = false;
+  const links = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = connectTCP(port, '127.0.0.1');
+    links.add(client).add(upstream);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!swallowing) client.write(chunk);
+    });
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const link of links) link.destroy();
+    relay.close();
+  });
+  return {
+    url: `redis://127.0.0.1:${(relay.address() as { port: number }).port}`,
+    /** From now on answers are lost; `breakLinks` then cuts every connection and lets answers through again. */
+    swallow() {
+      swallowing = true;
+    },
+    breakLinks() {
+      for (const link of links) link.destroy();
+      links.clear();
+      swallowing = false;
+    },
+  };
+}
+
+test('an event whose XADD failed in doubt (Redis took it, the answer was lost) is in the stream once', {
+  skip,
+}, async (t) => {
+  const relay = await relayTo(Number(new URL(redis.server!.url).port), t);
+  const client = await connectClient(t, relay.url);
+  const store = openStore(t, client, { prefix: 'doubt' });
+  const start = await store.lastEventId('s');
+  const one = await store.append('s', note(1));
+  relay.swallow();
+  const appending = store.append('s', note(2));
+  // Redis has the entry; its answer never comes, and the link breaks.
+  const direct = await connectClient(t, redis.server!.url);
+  for (let i = 0; i < 100 && (await direct.xLen('doubt:events:{s}')) < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(await direct.xLen('doubt:events:{s}'), 2, 'Redis took the second XADD');
+  const down = nextEvent(client, 'reconnecting');
+  relay.breakLinks();
+  await down;
+  const held = await appending;
+  assert.match(held, /^s_\d+$/, 'the event in doubt is held here, under a local id');
+  const up = nextEvent(client, 'ready');
+  await up;
+  await store.append('s', note(3));
+  assert.equal(await direct.xLen('doubt:events:{s}'), 3, 'the event in doubt was not added again');
+  assert.deepEqual(await numbers(store, start), [1, 2, 3]);
+  assert.deepEqual(await numbers(store, one), [2, 3]);
+  assert.deepEqual(await numbers(store, held), [3]);
+  const other = openStore(t, await connectClient(t, redis.server!.url), { prefix: 'doubt' });
+  assert.deepEqual(await numbers(other, one), [2, 3], 'another instance replays it once too');
 });
 
 test('a stream that ended while Redis was away lets go of its held events endedStreamMaxAge later', {
