@@ -70,6 +70,11 @@ export interface DispatcherSettings {
   subscriptions: SubscriptionHub;
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+
 /** Routes each incoming message of a session: lifecycle, capability checks, handlers, errors. */
 export class Dispatcher {
   readonly #s: DispatcherSettings;
@@ -119,18 +124,28 @@ export class Dispatcher {
     ]);
   }
 
-  /** Handles one message; every response leaves through `session.send`. */
-  async handle(session: Session, message: JSONRPCMessage, extra: MessageExtra = {}): Promise<void> {
-    session.touch();
-    if ('method' in message) {
-      if (!('id' in message)) return this.#notification(session, message);
+  /**
+   * Handles one message; every response leaves through `session.send`. Settles when the message is
+   * handled. Not async, so that no frame of it waits for a long request (a listen stream).
+   */
+  handle(session: Session, message: JSONRPCMessage, extra: MessageExtra = {}): Promise<unknown> {
+    try {
+      session.touch();
+      if (!('method' in message)) {
+        // A response to one of our requests; an id we never sent (or already settled) is ignored.
+        session.resolveResponse(message as JSONRPCResponse);
+        return DONE;
+      }
+      if (!('id' in message)) {
+        this.#notification(session, message);
+        return DONE;
+      }
       const request = message as JSONRPCRequest;
       const probe = this.#s.instrumentation.current;
-      if (probe === undefined) await this.#request(session, request, extra);
-      else await probe.request(session, request, extra, () => this.#request(session, request, extra));
-    } else {
-      // A response to one of our requests; an id we never sent (or already settled) is ignored.
-      session.resolveResponse(message as JSONRPCResponse);
+      if (probe === undefined) return this.#request(session, request, extra);
+      return probe.request(session, request, extra, () => this.#request(session, request, extra));
+    } catch (error) {
+      return Promise.reject(error);
     }
   }
 
@@ -202,21 +217,25 @@ export class Dispatcher {
     return sent ? response : undefined;
   }
 
-  async #routeStateless(
+  /** Not async: a listen stream waits here for hours, and an async frame would be held all along. */
+  #routeStateless(
     run: StatelessRun,
     session: Session,
     method: string,
     params: Params,
     ctx: RequestContext,
-  ) {
+  ): unknown {
     if (REMOVED_METHODS.has(method)) {
       throw ProtocolError.methodNotFound(method, 'does not exist in protocol revision 2026-07-28');
     }
     const route = this.#routes.get(method);
     if (route === undefined) throw ProtocolError.methodNotFound(method);
     this.#checkCapability(method, route, this.#s.capabilities());
-    const result = await runStateless(this.#s.stateless, run, () => route.handler(params, ctx, session));
-    return finishStateless(this.#s.stateless, method, params, result ?? {});
+    const settings = this.#s.stateless;
+    const result = runStateless(settings, run, () => route.handler(params, ctx, session));
+    type Result = Record<string, unknown> | undefined;
+    if (!isPromiseLike(result)) return finishStateless(settings, method, params, (result as Result) ?? {});
+    return result.then((value) => finishStateless(settings, method, params, (value as Result) ?? {}));
   }
 
   #route(session: Session, method: string, params: Params, ctx: RequestContext): unknown {

@@ -10,6 +10,7 @@ import type { CreateMessageParams, CreateMessageResult } from '../protocol/sampl
 import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { InputMethod, InputRounds } from './input-rounds.ts';
 import type { McpServer } from './mcp-server.ts';
+import { RequestController } from './request-controller.ts';
 import type { Session, SessionView } from './session.ts';
 import type { ContextValues, NotificationParams } from './typed-maps.ts';
 
@@ -134,6 +135,18 @@ export class RequestContext {
   get signal(): AbortSignal {
     // Made on first use: an AbortSignal costs microseconds to create, and most handlers never read it.
     return this.#controller.signal;
+  }
+
+  /**
+   * Calls `listener` once the request is aborted, as `signal`'s abort event would, without making the
+   * signal. For the server's own long-lived requests (a listen stream); handlers use `signal`.
+   * @internal
+   */
+  onAbort(listener: () => void): void {
+    const controller = this.#controller;
+    if (controller instanceof RequestController) controller.onAbort(listener);
+    else if (controller.signal.aborted) listener();
+    else controller.signal.addEventListener('abort', listener, { once: true });
   }
 
   /** The client's progress token for this request, if it asked for progress. */

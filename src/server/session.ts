@@ -8,6 +8,7 @@ import type { ClientCapabilities, Implementation, ServerCapabilities } from '../
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
+import { RequestController } from './request-controller.ts';
 
 /** Where a message is going, so that a transport can pick the right stream for it. */
 export interface SendOptions {
@@ -390,7 +391,7 @@ export class Session implements SessionView {
   /** Registers a client request as in flight; the controller aborts on cancel, disconnect or close. */
   beginRequest(id: RequestId): AbortController | undefined {
     if (this.#sole !== undefined && this.#soleId === id) return undefined;
-    const controller = new AbortController();
+    const controller = new RequestController();
     if (this.#sole === undefined && this.#inFlight === undefined) {
       this.#soleId = id;
       this.#sole = controller;

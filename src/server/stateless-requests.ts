@@ -99,15 +99,24 @@ const NEWEST_FIRST: readonly string[] = [
 
 /**
  * Runs a stateless request's handler. When it asks for input it does not have, the request ends with
- * `input_required`: the missing requests, and the rounds so far sealed into `requestState`.
+ * `input_required`: the missing requests, and the rounds so far sealed into `requestState`. A request
+ * that cannot ask (no rounds) gets its handler's value as is, a promise or not: no frame of this
+ * function waits for it (a listen stream may wait for hours).
  */
-export async function runStateless(
+export function runStateless(
   settings: StatelessSettings,
   run: StatelessRun,
   handler: () => unknown,
+): unknown {
+  return run.rounds === undefined ? handler() : runRounds(settings, run, run.rounds, handler);
+}
+
+async function runRounds(
+  settings: StatelessSettings,
+  run: StatelessRun,
+  rounds: NonNullable<StatelessRun['rounds']>,
+  handler: () => unknown,
 ): Promise<Record<string, unknown>> {
-  const rounds = run.rounds;
-  if (rounds === undefined) return (await handler()) as Record<string, unknown>;
   const handled = Promise.resolve().then(handler);
   const outcome = await Promise.race([handled, rounds.needed.then(() => NEEDED)]);
   if (outcome !== NEEDED) return outcome as Record<string, unknown>;

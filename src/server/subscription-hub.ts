@@ -137,14 +137,10 @@ export class SubscriptionHub {
       };
       this.#subscriptions.add(subscription);
       this.#byStream.set(view.id, subscription);
-      ctx.signal.addEventListener(
-        'abort',
-        () => {
-          remove();
-          resolve(undefined);
-        },
-        { once: true },
-      );
+      ctx.onAbort(() => {
+        remove();
+        resolve(undefined);
+      });
       this.#settings.opened?.(view);
     });
   }

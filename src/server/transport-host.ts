@@ -21,8 +21,11 @@ export interface TransportHost {
    * `init`'s channel. `undefined` when the store cannot hand sessions over or another instance holds it.
    */
   adoptSession(record: SessionRecord, init: SessionInit, gone?: string): Promise<Session | undefined>;
-  /** Hands one incoming message of a session to the server; answers go out through the session's channel. */
-  handleMessage(session: Session, message: JSONRPCMessage, extra?: MessageExtra): Promise<void>;
+  /**
+   * Hands one incoming message of a session to the server; answers go out through the session's
+   * channel. Settles once the message is handled (its value is of no use to a transport).
+   */
+  handleMessage(session: Session, message: JSONRPCMessage, extra?: MessageExtra): Promise<unknown>;
   /** Hands a JSON-RPC batch to the server; rejects with a `ProtocolError` where batches are not allowed. */
   handleBatch(session: Session, messages: JSONRPCMessage[], extra?: MessageExtra): Promise<void>;
   /** The arguments of tool `name` that Streamable HTTP clients mirror into `Mcp-Param-*` headers. */

@@ -47,7 +47,7 @@ export interface RawSession {
   /** Everything the server sent to this session, in order. */
   sent: JSONRPCMessage[];
   /** Hands one message to the server and resolves once it has been handled. */
-  handle(message: JSONRPCMessage, extra?: MessageExtra): Promise<void>;
+  handle(message: JSONRPCMessage, extra?: MessageExtra): Promise<unknown>;
   /** Sends a request and returns the single response the server sent for its id. */
   request(method: string, params?: Record<string, unknown>, id?: RequestId): Promise<JSONRPCResponse>;
   /** Every response the server sent for `id`. */
