@@ -1,3 +1,5 @@
+import { addListener, callListeners, type Listeners } from './listeners.ts';
+
 /**
  * A request's abort controller that also calls plain listeners, so that the server's own code can
  * hear of an abort without making the request's `AbortSignal`: a signal with a listener costs close
@@ -5,7 +7,7 @@
  * would hold for as long as it is open. Handlers still get the signal, made when they read it.
  */
 export class RequestController extends AbortController {
-  #listeners: Array<() => void> | undefined;
+  #listeners: Listeners;
   #aborted = false;
 
   override abort(reason?: unknown): void {
@@ -14,7 +16,7 @@ export class RequestController extends AbortController {
     super.abort(reason);
     const listeners = this.#listeners;
     this.#listeners = undefined;
-    if (listeners !== undefined) for (const listener of listeners) listener();
+    callListeners(listeners);
   }
 
   /** Calls `listener` once the request is aborted (at once if it already is). */
@@ -23,7 +25,6 @@ export class RequestController extends AbortController {
       listener();
       return;
     }
-    this.#listeners ??= [];
-    this.#listeners.push(listener);
+    this.#listeners = addListener(this.#listeners, listener);
   }
 }

@@ -8,6 +8,7 @@ import type { ClientCapabilities, Implementation, ServerCapabilities } from '../
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { ProtocolVersion } from '../protocol/versions.ts';
+import { addListener, callListeners, type Listeners } from './listeners.ts';
 import { RequestController } from './request-controller.ts';
 
 /** Where a message is going, so that a transport can pick the right stream for it. */
@@ -182,7 +183,7 @@ export class Session implements SessionView {
   #closeError: McpLiveError | undefined;
   #closeReason = '';
   /** Told once when the session closes; made with the first (cheaper than `signal` for transports). */
-  #onClosed: Array<() => void> | undefined;
+  #onClosed: Listeners;
   #released = false;
   /** Client requests being handled; made with the first (an empty Map costs ~200 bytes per idle session). */
   /**
@@ -231,8 +232,7 @@ export class Session implements SessionView {
       listener();
       return;
     }
-    this.#onClosed ??= [];
-    this.#onClosed.push(listener);
+    this.#onClosed = addListener(this.#onClosed, listener);
   }
 
   #closedError(): McpLiveError {
@@ -464,7 +464,7 @@ export class Session implements SessionView {
     if (this.#closed !== undefined) this.#closed.abort(this.#closedError());
     const listeners = this.#onClosed;
     this.#onClosed = undefined;
-    if (listeners !== undefined) for (const listener of listeners) listener();
+    callListeners(listeners);
     this.#channel.close?.(reason);
   }
 }

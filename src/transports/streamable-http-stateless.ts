@@ -92,13 +92,18 @@ export async function acceptStatelessPost(
     session.cancelRequest(message.id, 'the client closed the stream of its request'),
   );
   ex.onClientGone(() => channel.clientGone());
-  const handled = transportHost(context.server)
+  const report = (error: unknown) => context.channel.report(error, session);
+  const ended = () => void context.server.closeSession(session, 'stateless request answered').catch(report);
+  transportHost(context.server)
     .handleMessage(session, message, extra)
-    .catch((error: unknown) => context.channel.report(error, session))
-    .finally(() => context.server.closeSession(session, 'stateless request answered'));
+    .then(ended, (error: unknown) => {
+      report(error);
+      ended();
+    });
   // The fetch adapter hands its Response back once this returns: wait for the answer to begin, not
   // for the request to end (a stream of progress, or a listen, would reach the client only then).
-  await Promise.race([handled, channel.begun]);
+  // A request that ends without an answer begins one too: closing its session answers 503.
+  await channel.begun;
 }
 
 /**

@@ -15,7 +15,10 @@ export interface EventStreamWriterOptions {
  * Nothing is ever dropped silently: past the bound the writer gives up on the whole stream.
  */
 export class EventStreamWriter {
-  readonly #options: EventStreamWriterOptions;
+  // The options' fields, not the object they came in: a stream holds its writer for as long as it is open.
+  readonly #bound: number;
+  readonly #onOverflow: (buffered: number) => void;
+  readonly #instrumentation: InstrumentationSlot | undefined;
   #maxBuffered: number;
   #sink: StreamSink | undefined;
   #queue: string[] = [];
@@ -28,7 +31,9 @@ export class EventStreamWriter {
   #reportedTo: Instrumentation | undefined;
 
   constructor(options: EventStreamWriterOptions) {
-    this.#options = options;
+    this.#bound = options.maxBuffered;
+    this.#onOverflow = options.onOverflow;
+    this.#instrumentation = options.instrumentation;
     this.#maxBuffered = options.maxBuffered;
   }
 
@@ -78,14 +83,14 @@ export class EventStreamWriter {
       this.#queue = [];
       this.#queued = 0;
       if (this.#reported > 0) this.#unreport();
-      this.#options.instrumentation?.current?.overflowed();
-      this.#options.onOverflow(buffered);
+      this.#instrumentation?.current?.overflowed();
+      this.#onOverflow(buffered);
       this.#sink?.destroy();
       return false;
     }
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    const probe = this.#options.instrumentation?.current;
+    const probe = this.#instrumentation?.current;
     if (probe !== undefined) this.#report(probe, chunk.length);
     return true;
   }
@@ -124,7 +129,7 @@ export class EventStreamWriter {
     this.#queued = 0;
     if (this.#reported > 0) this.#unreport();
     // Held events that waited on top of the bound are out now: the bound is the usual one again.
-    this.#maxBuffered = this.#options.maxBuffered;
+    this.#maxBuffered = this.#bound;
     return data;
   }
 

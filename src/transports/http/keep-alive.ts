@@ -51,7 +51,9 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
 
 class Beat implements KeepAlive {
   readonly settings: KeepAliveSettings;
-  readonly target: KeepAliveTarget;
+  readonly session: Session;
+  readonly writer: EventStreamWriter;
+  readonly onUnresponsive: (reason: string) => void;
   readonly wheel: Wheel;
   slot = 0;
   pinging = false;
@@ -59,7 +61,10 @@ class Beat implements KeepAlive {
 
   constructor(settings: KeepAliveSettings, target: KeepAliveTarget, wheel: Wheel) {
     this.settings = settings;
-    this.target = target;
+    // The fields, not the object they came in: a stream holds its beat for as long as it is open.
+    this.session = target.session;
+    this.writer = target.writer;
+    this.onUnresponsive = target.onUnresponsive;
     this.wheel = wheel;
   }
 
@@ -70,7 +75,7 @@ class Beat implements KeepAlive {
   }
 
   beat(): void {
-    const { session, writer } = this.target;
+    const { session, writer } = this;
     if (session.closed) return;
     const settings = this.settings;
     if (settings.mode === 'comment') {
@@ -87,7 +92,7 @@ class Beat implements KeepAlive {
         this.pinging = false;
         // An error answer comes from a client that is there: only silence closes its session.
         if (isMcpLiveError(error, 'TIMEOUT') && !this.stopped) {
-          this.target.onUnresponsive(`the client did not answer a ping within ${settings.pingTimeout} ms`);
+          this.onUnresponsive(`the client did not answer a ping within ${settings.pingTimeout} ms`);
         }
       },
     );
