@@ -1,11 +1,16 @@
 import type { Instrumentation, InstrumentationSlot } from '../../server/instrumentation.ts';
 import type { StreamSink } from './exchange.ts';
 
-export interface EventStreamWriterOptions {
+export interface EventStreamWriterOptions<Owner = undefined> {
   /** How much encoded text (in UTF-16 units, bytes for ASCII) may wait for a client that is not reading. */
   maxBuffered: number;
-  /** Called once when a write would pass `maxBuffered`; the sink is destroyed right after. */
-  onOverflow(buffered: number): void;
+  /**
+   * Called once when a write would pass `maxBuffered`, with `owner`; the sink is destroyed right after.
+   * A function shared by every writer and an owner cost less than a closure per writer.
+   */
+  onOverflow(buffered: number, owner: Owner): void;
+  /** What `onOverflow` is told. */
+  owner?: Owner;
   /** Told how much waits for a slow client, when an instrumentation is attached. */
   instrumentation?: InstrumentationSlot | undefined;
 }
@@ -14,10 +19,11 @@ export interface EventStreamWriterOptions {
  * Writes encoded events to one stream in order, holding them while the client is not keeping up.
  * Nothing is ever dropped silently: past the bound the writer gives up on the whole stream.
  */
-export class EventStreamWriter {
+export class EventStreamWriter<Owner = undefined> {
   // The options' fields, not the object they came in: a stream holds its writer for as long as it is open.
   readonly #bound: number;
-  readonly #onOverflow: (buffered: number) => void;
+  readonly #onOverflow: (buffered: number, owner: Owner) => void;
+  readonly #owner: Owner | undefined;
   readonly #instrumentation: InstrumentationSlot | undefined;
   #maxBuffered: number;
   #sink: StreamSink | undefined;
@@ -30,9 +36,10 @@ export class EventStreamWriter {
   #reported = 0;
   #reportedTo: Instrumentation | undefined;
 
-  constructor(options: EventStreamWriterOptions) {
+  constructor(options: EventStreamWriterOptions<Owner>) {
     this.#bound = options.maxBuffered;
     this.#onOverflow = options.onOverflow;
+    this.#owner = options.owner;
     this.#instrumentation = options.instrumentation;
     this.#maxBuffered = options.maxBuffered;
   }
@@ -84,7 +91,7 @@ export class EventStreamWriter {
       this.#queued = 0;
       if (this.#reported > 0) this.#unreport();
       this.#instrumentation?.current?.overflowed();
-      this.#onOverflow(buffered);
+      this.#onOverflow(buffered, this.#owner as Owner);
       this.#sink?.destroy();
       return false;
     }

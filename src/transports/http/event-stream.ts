@@ -60,7 +60,8 @@ export interface EventStreamOptions {
 }
 
 interface Connection {
-  writer: EventStreamWriter;
+  readonly stream: EventStream;
+  writer: EventStreamWriter<Connection>;
   keepAlive: KeepAlive | undefined;
   /** What `connect` was given; `undefined` for an eager connection not yet claimed. */
   options: ConnectOptions | undefined;
@@ -89,7 +90,7 @@ export class EventStream {
   readonly #settings: EventStreamSettings;
   /** The settings' store, through its fast path when it has one. */
   readonly #store: StreamEventStore | undefined;
-  readonly #queue: SerialQueue;
+  readonly #queue: SerialQueue<EventStream>;
   #session: Session | undefined;
   #connection: Connection | undefined;
   #connecting = 0;
@@ -114,7 +115,7 @@ export class EventStream {
     this.id = id;
     this.#session = session;
     this.#settings = settings;
-    this.#queue = new SerialQueue((error) => settings.report(error, this.#session));
+    this.#queue = new SerialQueue<EventStream>(EventStream.#reportFailedTask, this);
     if (options.eager === true) this.#connection = this.#newConnection();
     const store = settings.store;
     this.#store = store;
@@ -129,6 +130,10 @@ export class EventStream {
 
   get session(): Session | undefined {
     return this.#session;
+  }
+
+  static #reportFailedTask(error: unknown, stream: EventStream): void {
+    stream.#settings.report(error, stream.#session);
   }
 
   bind(session: Session): void {
@@ -345,15 +350,9 @@ export class EventStream {
   }
 
   #newConnection(): Connection {
-    const stream = this;
     const connection: Connection = {
-      writer: new EventStreamWriter({
-        maxBuffered: this.#settings.maxBufferedBytes,
-        instrumentation: this.#settings.instrumentation,
-        onOverflow(buffered) {
-          stream.#overflow(connection, buffered);
-        },
-      }),
+      stream: this,
+      writer: undefined as unknown as EventStreamWriter<Connection>,
       keepAlive: undefined,
       options: undefined,
       pending: false,
@@ -361,7 +360,17 @@ export class EventStream {
       gone: false,
       ending: false,
     };
+    connection.writer = new EventStreamWriter<Connection>({
+      maxBuffered: this.#settings.maxBufferedBytes,
+      instrumentation: this.#settings.instrumentation,
+      onOverflow: EventStream.#overflowed,
+      owner: connection,
+    });
     return connection;
+  }
+
+  static #overflowed(buffered: number, connection: Connection): void {
+    connection.stream.#overflow(connection, buffered);
   }
 
   #drop(connection: Connection): void {

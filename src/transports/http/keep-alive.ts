@@ -1,6 +1,5 @@
 import { isMcpLiveError } from '../../protocol/mcp-live-error.ts';
 import type { Session } from '../../server/session.ts';
-import type { EventStreamWriter } from './event-stream-writer.ts';
 import { encodeSSEComment } from './sse-encoder.ts';
 
 /** `comment`: an SSE comment line no client code sees. `ping`: a JSON-RPC `ping` the client must answer. */
@@ -17,9 +16,15 @@ export interface KeepAliveSettings {
 export interface KeepAliveTarget {
   readonly session: Session;
   /** The stream's writer; a stream that is backed up gets no comment (it is not idle). */
-  readonly writer: EventStreamWriter;
+  readonly writer: KeptWriter;
   /** The client stopped answering: close its session for this reason. */
   onUnresponsive(reason: string): void;
+}
+
+/** What keep-alive needs of a stream's writer. */
+interface KeptWriter {
+  readonly blocked: boolean;
+  write(chunk: string): boolean;
 }
 
 const KEEP_ALIVE_COMMENT = encodeSSEComment('keep-alive');
@@ -52,7 +57,7 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
 class Beat implements KeepAlive {
   readonly settings: KeepAliveSettings;
   readonly session: Session;
-  readonly writer: EventStreamWriter;
+  readonly writer: KeptWriter;
   readonly onUnresponsive: (reason: string) => void;
   readonly wheel: Wheel;
   slot = 0;

@@ -5,14 +5,20 @@ type Task = () => void | Promise<void>;
  * and in order behind a task that returned a promise (a remote one), so that appends, replays and
  * the end of a stream never overtake each other.
  */
-export class SerialQueue {
-  readonly #report: (error: unknown) => void;
-  #tasks: Task[] = [];
+export class SerialQueue<Owner = undefined> {
+  readonly #report: (error: unknown, owner: Owner) => void;
+  readonly #owner: Owner;
+  /** Made when a task first waits: most queues never hold one. */
+  #tasks: Task[] | undefined;
   #busy = false;
 
-  /** `report` hears of tasks that threw or rejected; the queue goes on with the next one. */
-  constructor(report: (error: unknown) => void) {
+  /**
+   * `report` hears of tasks that threw or rejected, with `owner` (so that a queue per stream needs no
+   * closure of its own); the queue goes on with the next task.
+   */
+  constructor(report: (error: unknown, owner: Owner) => void, owner: Owner) {
     this.#report = report;
+    this.#owner = owner;
   }
 
   /** Whether a task is pending: `run` would queue rather than run at once. */
@@ -22,6 +28,7 @@ export class SerialQueue {
 
   run(task: Task): void {
     if (this.#busy) {
+      this.#tasks ??= [];
       this.#tasks.push(task);
       return;
     }
@@ -34,7 +41,7 @@ export class SerialQueue {
       try {
         result = task();
       } catch (error) {
-        this.#report(error);
+        this.#report(error, this.#owner);
         result = undefined;
       }
       if (result instanceof Promise) {
@@ -42,19 +49,19 @@ export class SerialQueue {
         result.then(
           () => this.#resume(),
           (error: unknown) => {
-            this.#report(error);
+            this.#report(error, this.#owner);
             this.#resume();
           },
         );
         return;
       }
-      task = this.#tasks.shift();
+      task = this.#tasks?.shift();
     }
   }
 
   #resume(): void {
     this.#busy = false;
-    this.#step(this.#tasks.shift());
+    this.#step(this.#tasks?.shift());
   }
 }
 
