@@ -2,7 +2,7 @@ import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
 import type { Session, SessionChannel } from '../server/session.ts';
-import { type ConnectOptions, EventStream, type EventStreamSettings } from './http/event-stream.ts';
+import { type ConnectionListener, EventStream, type EventStreamSettings } from './http/event-stream.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { randomHex } from './http/random-hex.ts';
 import { encodeSSEEvent } from './http/sse-encoder.ts';
@@ -20,7 +20,7 @@ export interface SSEStreamSettings {
  * away its events wait in the store, and a client that reconnects takes the stream over and gets
  * what it missed. Otherwise a dropped connection closes the session.
  */
-export class SSEStream implements SessionChannel {
+export class SSEStream implements SessionChannel, ConnectionListener {
   /** The path prefix the stream was opened under; its POSTs and resumptions must use the same one. */
   readonly base: string;
   readonly principal: unknown;
@@ -32,8 +32,6 @@ export class SSEStream implements SessionChannel {
   readonly #events: EventStream;
   #endpointEvent = '';
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** What every connection of this stream is given, made once. */
-  readonly #connect: ConnectOptions;
 
   constructor(
     server: McpServer,
@@ -54,18 +52,21 @@ export class SSEStream implements SessionChannel {
     this.key = init.key ?? `sse-${randomHex(12)}`;
     // A new session's first connection holds what is sent until the stream opens; an adopted one has none.
     this.#events = new EventStream(this.key, undefined, settings.events, { eager: init.adopted !== true });
-    const stream = this;
-    this.#connect = {
-      onAttach() {
-        stream.#stopGrace();
-      },
-      onDisconnect() {
-        stream.#dropped();
-      },
-      onOverflow(buffered) {
-        stream.#overflow(buffered);
-      },
-    };
+  }
+
+  /** Its connection started (it hears of its connections itself: see `ConnectionListener`). */
+  attached(): void {
+    this.#stopGrace();
+  }
+
+  /** Its client went away. */
+  disconnected(): void {
+    this.#dropped();
+  }
+
+  /** Its client stopped reading. */
+  overflowed(buffered: number): void {
+    this.#overflow(buffered);
   }
 
   get session(): Session | undefined {
@@ -90,7 +91,7 @@ export class SSEStream implements SessionChannel {
   /** Starts the stream on its first connection: the `endpoint` event, anything sent meanwhile, then live events. */
   open(session: Session, sink: StreamSink, endpointURL: string): void {
     this.#bind(session, endpointURL);
-    this.#events.connect(sink, { ...this.#connect, opening: this.#endpointEvent });
+    this.#events.connect(sink, { opening: this.#endpointEvent, listener: this });
   }
 
   /**
@@ -108,7 +109,7 @@ export class SSEStream implements SessionChannel {
    */
   resume(sink: StreamSink, lastEventId: string | undefined): void {
     const replayAfter = lastEventId ?? 'start';
-    this.#events.connect(sink, { ...this.#connect, opening: this.#endpointEvent, replayAfter });
+    this.#events.connect(sink, { opening: this.#endpointEvent, replayAfter, listener: this });
   }
 
   #bind(session: Session, endpointURL: string): void {

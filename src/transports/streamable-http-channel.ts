@@ -214,7 +214,7 @@ export class StreamableChannel implements SessionChannel {
     onDisconnect: () => void,
     priming?: { retry: number },
   ): void {
-    const options: ConnectOptions = { replayAfter: lastEventId, onDisconnect };
+    const options: ConnectOptions = { replayAfter: lastEventId, listener: { disconnected: onDisconnect } };
     if (priming !== undefined) options.priming = priming;
     const stream = this.#standalone?.id === streamId ? this.#standalone : this.#live.get(streamId)?.stream;
     if (stream !== undefined) stream.connect(sink, options);

@@ -184,8 +184,10 @@ export async function acceptStreamablePost(
   }
   const sink = ex.stream(200, streamHeaders(cors, idHeader));
   const options: ConnectOptions = {
-    onDisconnect() {
-      onDisconnect(channel, target, version, o);
+    listener: {
+      disconnected() {
+        onDisconnect(channel, target, version, o);
+      },
     },
   };
   if (priming) options.priming = { retry: o.retryInterval };

@@ -41,12 +41,21 @@ export interface ConnectOptions {
   replayAfter?: string;
   /** End the connection once the replay is written (a stream that will get no more events). */
   endAfterReplay?: boolean;
+  /** Hears what happens to the connection. */
+  listener?: ConnectionListener;
+}
+
+/**
+ * What a stream's owner hears of its connections: one object (the owner itself, often) given to each
+ * connection, rather than closures made per stream.
+ */
+export interface ConnectionListener {
   /** The connection started: what it replays is written, live events follow. */
-  onAttach?: () => void;
+  attached?(): void;
   /** The client went away (not called when the server ends or replaces the connection). */
-  onDisconnect?: () => void;
+  disconnected?(): void;
   /** The client stopped reading and its connection was dropped. @default reports an `OVERLOADED` error */
-  onOverflow?: (buffered: number) => void;
+  overflowed?(buffered: number): void;
 }
 
 export interface EventStreamOptions {
@@ -179,7 +188,7 @@ export class EventStream {
       connection.gone = true;
       this.#settle(connection);
       this.#drop(connection);
-      options.onDisconnect?.();
+      options.listener?.disconnected?.();
     });
     this.#queue.run(() => {
       this.#settle(connection);
@@ -284,7 +293,7 @@ export class EventStream {
       this.#end(connection);
       return;
     }
-    options.onAttach?.();
+    options.listener?.attached?.();
     const session = this.#session;
     if (session === undefined) return;
     const stream = this;
@@ -381,9 +390,9 @@ export class EventStream {
 
   #overflow(connection: Connection, buffered: number): void {
     this.#drop(connection);
-    const onOverflow = connection.options?.onOverflow;
-    if (onOverflow !== undefined) {
-      onOverflow(buffered);
+    const listener = connection.options?.listener;
+    if (listener?.overflowed !== undefined) {
+      listener.overflowed(buffered);
       return;
     }
     const session = this.#session;

@@ -146,7 +146,10 @@ for (const [path, through] of PATHS) {
       for (let n = 1; n <= 20; n++) stream.send(note(n)); // about 1,400 bytes, none of them connected
       const slow = new Sink(1); // takes one write, then reports backpressure
       const overflowed: number[] = [];
-      stream.connect(slow, { replayAfter: 'start', onOverflow: (bytes) => void overflowed.push(bytes) });
+      stream.connect(slow, {
+        replayAfter: 'start',
+        listener: { overflowed: (bytes) => void overflowed.push(bytes) },
+      });
       await settle();
       assert.equal(slow.state, 'open');
       assert.equal(events(slow.text).length, 20, 'every missed event went out with the first write');
@@ -174,7 +177,7 @@ for (const [path, through] of PATHS) {
       const stream = new EventStream('e', undefined, settingsWith(through(new MemoryEventStore())).settings);
       const sink = new Sink();
       let disconnects = 0;
-      stream.connect(sink, { onDisconnect: () => void disconnects++ });
+      stream.connect(sink, { listener: { disconnected: () => void disconnects++ } });
       await settle();
       assert.equal(stream.connected, true);
       sink.leave();
