@@ -68,9 +68,14 @@ export interface EventStreamOptions {
   markStart?: boolean;
 }
 
+/** One client connection of a stream; it is also its own keep-alive target. */
 interface Connection {
   readonly stream: EventStream;
   writer: EventStreamWriter<Connection>;
+  /** The stream's session, once the connection is attached with one. */
+  session: Session | undefined;
+  /** Keep-alive's report of silence: one function shared by every connection. */
+  onUnresponsive(reason: string, connection: Connection): void;
   keepAlive: KeepAlive | undefined;
   /** What `connect` was given; `undefined` for an eager connection not yet claimed. */
   options: ConnectOptions | undefined;
@@ -296,16 +301,17 @@ export class EventStream {
     options.listener?.attached?.();
     const session = this.#session;
     if (session === undefined) return;
-    const stream = this;
-    const settings = this.#settings;
-    connection.keepAlive = startKeepAlive(settings.keepAlive, {
-      session,
-      writer: connection.writer,
-      // A ping that went unanswered because its connection dropped is not a dead client: it may resume.
-      onUnresponsive(reason) {
-        if (stream.#connection === connection) settings.unresponsive(session, reason);
-      },
-    });
+    connection.session = session;
+    connection.keepAlive = startKeepAlive(this.#settings.keepAlive, connection);
+  }
+
+  /** Every connection's `onUnresponsive`. */
+  static #unresponsive(reason: string, connection: Connection): void {
+    const stream = connection.stream;
+    // A ping that went unanswered because its connection dropped is not a dead client: it may resume.
+    if (stream.#connection === connection && connection.session !== undefined) {
+      stream.#settings.unresponsive(connection.session, reason);
+    }
   }
 
   /** The connection's `connect` task ran, or its client left before it did. */
@@ -362,6 +368,8 @@ export class EventStream {
     const connection: Connection = {
       stream: this,
       writer: undefined as unknown as EventStreamWriter<Connection>,
+      session: undefined,
+      onUnresponsive: EventStream.#unresponsive,
       keepAlive: undefined,
       options: undefined,
       pending: false,

@@ -14,11 +14,15 @@ export interface KeepAliveSettings {
 }
 
 export interface KeepAliveTarget {
-  readonly session: Session;
+  /** `undefined` until the stream has a session (a beat then does nothing). */
+  readonly session: Session | undefined;
   /** The stream's writer; a stream that is backed up gets no comment (it is not idle). */
   readonly writer: KeptWriter;
-  /** The client stopped answering: close its session for this reason. */
-  onUnresponsive(reason: string): void;
+  /**
+   * The client stopped answering: close its session for this reason. Given the target too, so that
+   * one function can serve every target.
+   */
+  onUnresponsive(reason: string, target: this): void;
 }
 
 /** What keep-alive needs of a stream's writer. */
@@ -56,9 +60,8 @@ export function startKeepAlive(settings: KeepAliveSettings, target: KeepAliveTar
 
 class Beat implements KeepAlive {
   readonly settings: KeepAliveSettings;
-  readonly session: Session;
-  readonly writer: KeptWriter;
-  readonly onUnresponsive: (reason: string) => void;
+  /** Read at each beat, and told of silence as `target.onUnresponsive(…)`: it may be the stream's own record. */
+  readonly target: KeepAliveTarget;
   readonly wheel: Wheel;
   slot = 0;
   pinging = false;
@@ -66,10 +69,7 @@ class Beat implements KeepAlive {
 
   constructor(settings: KeepAliveSettings, target: KeepAliveTarget, wheel: Wheel) {
     this.settings = settings;
-    // The fields, not the object they came in: a stream holds its beat for as long as it is open.
-    this.session = target.session;
-    this.writer = target.writer;
-    this.onUnresponsive = target.onUnresponsive;
+    this.target = target;
     this.wheel = wheel;
   }
 
@@ -80,8 +80,8 @@ class Beat implements KeepAlive {
   }
 
   beat(): void {
-    const { session, writer } = this;
-    if (session.closed) return;
+    const { session, writer } = this.target;
+    if (session === undefined || session.closed) return;
     const settings = this.settings;
     if (settings.mode === 'comment') {
       if (!writer.blocked) writer.write(KEEP_ALIVE_COMMENT);
@@ -97,7 +97,8 @@ class Beat implements KeepAlive {
         this.pinging = false;
         // An error answer comes from a client that is there: only silence closes its session.
         if (isMcpLiveError(error, 'TIMEOUT') && !this.stopped) {
-          this.onUnresponsive(`the client did not answer a ping within ${settings.pingTimeout} ms`);
+          const target = this.target;
+          target.onUnresponsive(`the client did not answer a ping within ${settings.pingTimeout} ms`, target);
         }
       },
     );
