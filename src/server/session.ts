@@ -12,6 +12,9 @@ import { addListener, callListeners, type Listeners } from './listeners.ts';
 import { RequestController } from './request-controller.ts';
 
 /** Where a message is going, so that a transport can pick the right stream for it. */
+
+/** The values of a session without a context function: one frozen object shared by all. */
+const NO_VALUES: Record<string, unknown> = Object.freeze({});
 export interface SendOptions {
   /** The request this message belongs to (its response, progress, logs, nested server requests). */
   relatedRequestId?: RequestId;
@@ -206,7 +209,7 @@ export class Session implements SessionView {
     this.transport = init.transport;
     this.headers = init.headers ?? new Headers();
     this.principal = init.principal;
-    this.values = init.values ?? {};
+    this.values = init.values ?? NO_VALUES;
     this.ephemeral = init.ephemeral ?? false;
     this.modern = init.modern ?? false;
     this.connection = init.connection;

@@ -181,6 +181,17 @@ class NodeRequestInfo implements HTTPRequestInfo {
  * their own at the end of the turn of the event loop the stream was opened in: a POST's stream whose
  * answer is ready at once leaves in one packet, head included.
  */
+const SINK = Symbol('mcp-live.sink');
+type SinkResponse = ServerResponse & { [SINK]: NodeSink };
+
+function responseDrained(this: ServerResponse): void {
+  (this as SinkResponse)[SINK].drained();
+}
+
+function responseClosed(this: ServerResponse): void {
+  (this as SinkResponse)[SINK].closed();
+}
+
 class NodeSink implements StreamSink {
   readonly #res: ServerResponse;
   #onDrain: (() => void) | undefined;
@@ -192,12 +203,10 @@ class NodeSink implements StreamSink {
 
   constructor(res: ServerResponse) {
     this.#res = res;
-    res.on('drain', () => this.#onDrain?.());
-    res.on('close', () => {
-      if (this.#closed) return;
-      this.#closed = true;
-      this.#onClose?.();
-    });
+    // One pair of listeners for every sink (Node calls them on the response): no closures per stream.
+    (res as SinkResponse)[SINK] = this;
+    res.on('drain', responseDrained);
+    res.on('close', responseClosed);
     // Clients (EventSource, fetch) report a stream open once its headers arrive, and it may stay quiet
     // until its first event or keep-alive: the head leaves before this turn ends, with or without events.
     setImmediate(flushHead, this);
@@ -229,6 +238,16 @@ class NodeSink implements StreamSink {
     if (this.#wrote || this.#closed) return;
     this.#wrote = true;
     this.#res.flushHeaders();
+  }
+
+  drained(): void {
+    this.#onDrain?.();
+  }
+
+  closed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#onClose?.();
   }
 
   onDrain(listener: () => void): void {
