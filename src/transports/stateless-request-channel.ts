@@ -1,5 +1,5 @@
 import { encodeMessage } from '../protocol/encode-message.ts';
-import type { JSONRPCMessage, JSONRPCResponse } from '../protocol/jsonrpc.ts';
+import type { JSONRPCMessage, JSONRPCResponse, RequestId } from '../protocol/jsonrpc.ts';
 import { ModernErrorCode } from '../protocol/request-meta.ts';
 import type { InstrumentationSlot } from '../server/instrumentation.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
@@ -47,10 +47,11 @@ export class StatelessRequestChannel implements SessionChannel {
   readonly #headers: ResponseHeaders | undefined;
   readonly #settings: StatelessChannelSettings;
   #session: Session | undefined;
-  #writer: EventStreamWriter | undefined;
+  #writer: EventStreamWriter<StatelessRequestChannel> | undefined;
   #keepAlive: KeepAlive | undefined;
   #answered = false;
-  #onGone: (() => void) | undefined;
+  /** The request this channel answers, cancelled when its client goes away first. */
+  #requestId: RequestId | undefined;
   #begin!: () => void;
   /** Settles once the answer has begun (its JSON body, or the head of its event stream) or the client left. */
   readonly begun: Promise<void>;
@@ -64,10 +65,28 @@ export class StatelessRequestChannel implements SessionChannel {
     });
   }
 
-  /** Binds the request's session; `onGone` runs when the client closes the stream (the spec's cancellation). */
-  bind(session: Session, onGone: () => void): void {
+  /**
+   * Binds the request's session and id: the request is cancelled when the client closes the stream
+   * before its answer (the spec's cancellation).
+   */
+  bind(session: Session, requestId: RequestId): void {
     this.#session = session;
-    this.#onGone = onGone;
+    this.#requestId = requestId;
+  }
+
+  /** The request's session, once bound; with `writer` and `onUnresponsive`, the channel is its own keep-alive target. */
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  /** The writer of the event stream, once one is open. */
+  get writer(): EventStreamWriter<StatelessRequestChannel> {
+    return this.#writer!;
+  }
+
+  /** Keep-alive pings went unanswered: the client is gone. */
+  onUnresponsive(): void {
+    this.#gone();
   }
 
   /** The client went away before the response: the request is cancelled. */
@@ -112,25 +131,24 @@ export class StatelessRequestChannel implements SessionChannel {
     }
   }
 
-  #open(): EventStreamWriter {
-    const writer = new EventStreamWriter({
+  #open(): EventStreamWriter<StatelessRequestChannel> {
+    const writer = new EventStreamWriter<StatelessRequestChannel>({
       maxBuffered: this.#settings.maxBufferedBytes,
       instrumentation: this.#settings.instrumentation,
-      onOverflow: () => this.#gone(),
+      onOverflow: StatelessRequestChannel.#overflowed,
+      owner: this,
     });
     this.#writer = writer;
     const sink = this.#ex.stream(200, { ...SSE_HEADERS, ...this.#headers });
     sink.onClose(() => this.#gone());
     writer.attach(sink);
     this.#begin();
-    if (this.#session !== undefined) {
-      this.#keepAlive = startKeepAlive(this.#settings.keepAlive, {
-        session: this.#session,
-        writer,
-        onUnresponsive: () => this.#gone(),
-      });
-    }
+    if (this.#session !== undefined) this.#keepAlive = startKeepAlive(this.#settings.keepAlive, this);
     return writer;
+  }
+
+  static #overflowed(_buffered: number, channel: StatelessRequestChannel): void {
+    channel.#gone();
   }
 
   #finish(): void {
@@ -145,6 +163,9 @@ export class StatelessRequestChannel implements SessionChannel {
     this.#keepAlive?.stop();
     this.#writer?.destroy();
     this.#begin();
-    this.#onGone?.();
+    const requestId = this.#requestId;
+    if (requestId !== undefined) {
+      this.#session?.cancelRequest(requestId, 'the client closed the stream of its request');
+    }
   }
 }

@@ -88,9 +88,7 @@ export async function acceptStatelessPost(
   const channel = new StatelessRequestChannel(ex, cors, context.channel);
   const session = await context.openRequest(ex, cors, principal, channel);
   if (session === undefined) return;
-  channel.bind(session, () =>
-    session.cancelRequest(message.id, 'the client closed the stream of its request'),
-  );
+  channel.bind(session, message.id);
   ex.onClientGone(() => channel.clientGone());
   const report = (error: unknown) => context.channel.report(error, session);
   const ended = () => void context.server.closeSession(session, 'stateless request answered').catch(report);
