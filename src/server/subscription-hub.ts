@@ -49,7 +49,11 @@ export interface SubscriptionHubSettings {
 /** Whether a targeted `notify` reached the stream, the stream never asked for that method, or is gone. */
 export type StreamDelivery = 'sent' | 'not-asked' | 'missing';
 
-interface Subscription {
+/**
+ * One open listen stream. A class, not closures: a server may hold ten thousand of them for hours,
+ * and each closure with its context costs about a hundred bytes.
+ */
+class Subscription {
   readonly id: RequestId;
   readonly view: ListenStreamView;
   readonly filter: SubscriptionFilter;
@@ -59,9 +63,43 @@ interface Subscription {
     | { readonly methods: ReadonlySet<string>; readonly topics: ReadonlySet<string> }
     | undefined;
   readonly ctx: RequestContext;
+  readonly #hub: SubscriptionHub;
+  readonly #resolve: (result: Record<string, unknown> | undefined) => void;
+
+  constructor(
+    hub: SubscriptionHub,
+    view: ListenStreamView,
+    filter: SubscriptionFilter,
+    ctx: RequestContext,
+    resolve: (result: Record<string, unknown> | undefined) => void,
+  ) {
+    this.#hub = hub;
+    this.id = ctx.requestId;
+    this.view = view;
+    this.filter = filter;
+    this.uris = new Set(filter.resourceSubscriptions);
+    const events = filter[EVENTS_EXTENSION];
+    this.events =
+      events === undefined ? undefined : { methods: new Set(events.methods), topics: new Set(events.topics) };
+    this.ctx = ctx;
+    this.#resolve = resolve;
+  }
+
   /** Ends the subscription gracefully: its request answers with the completion result. */
-  end(): void;
+  end(): void {
+    this.#hub.remove(this);
+    this.#resolve(completionOf(this.id));
+  }
+
+  /** The request was aborted (the client left, or cancelled it): no answer. */
+  aborted(): void {
+    this.#hub.remove(this);
+    this.#resolve(undefined);
+  }
 }
+
+/** The result a listen request ends with when the server ends it. */
+const completionOf = (id: RequestId) => ({ _meta: { [MetaKey.SubscriptionId]: id } });
 
 /**
  * The open `subscriptions/listen` streams of this instance: each hears only what it opted in to,
@@ -94,7 +132,6 @@ export class SubscriptionHub {
     }
     const filter = honoured(requested as Record<string, unknown>, capabilities);
     const id = ctx.requestId;
-    const completion = { _meta: { [MetaKey.SubscriptionId]: id } };
     if (Object.keys(filter).length > 0 && this.#subscriptions.size >= this.#settings.maxSubscriptions) {
       throw new ProtocolError(
         -32603,
@@ -106,43 +143,26 @@ export class SubscriptionHub {
       { _meta: { [MetaKey.SubscriptionId]: id }, notifications: filter },
       { relatedRequestId: id },
     );
-    if (Object.keys(filter).length === 0) return completion;
-    return new Promise<typeof completion | undefined>((resolve) => {
-      const events = filter[EVENTS_EXTENSION];
+    if (Object.keys(filter).length === 0) return completionOf(id);
+    return new Promise<Record<string, unknown> | undefined>((resolve) => {
       const view: ListenStreamView = {
         id: flatString(`${LISTEN_PREFIX}${this.#settings.instanceId}:${globalThis.crypto.randomUUID()}`),
         principal: ctx.session.principal,
         notifications: filter,
       };
-      const remove = () => {
-        if (!this.#subscriptions.delete(subscription)) return false;
-        this.#byStream.delete(view.id);
-        this.#settings.closed?.(view);
-        return true;
-      };
-      const subscription: Subscription = {
-        id,
-        view,
-        filter,
-        uris: new Set(filter.resourceSubscriptions),
-        events:
-          events === undefined
-            ? undefined
-            : { methods: new Set(events.methods), topics: new Set(events.topics) },
-        ctx,
-        end: () => {
-          remove();
-          resolve(completion);
-        },
-      };
+      const subscription = new Subscription(this, view, filter, ctx, resolve);
       this.#subscriptions.add(subscription);
       this.#byStream.set(view.id, subscription);
-      ctx.onAbort(() => {
-        remove();
-        resolve(undefined);
-      });
+      ctx.onAbort(() => subscription.aborted());
       this.#settings.opened?.(view);
     });
+  }
+
+  /** Takes a subscription off the hub (once); its stream's listeners hear it closed. */
+  remove(subscription: Subscription): void {
+    if (!this.#subscriptions.delete(subscription)) return;
+    this.#byStream.delete(subscription.view.id);
+    this.#settings.closed?.(subscription.view);
   }
 
   /** Tells every stream that opted in to changes of `kind`'s list. */
