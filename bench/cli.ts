@@ -1,4 +1,4 @@
-// The bench runner: `npm run bench` (full, under 30 minutes, needs the machine to itself) or
+// The bench runner: `npm run bench` (full, about 35 minutes, needs the machine to itself) or
 // `npm run bench:quick` (a few minutes). Options:
 //   --quick                 short windows, one repeat, 1,000 sessions
 //   --out DIR               docs/ for full runs, .bench-out/ for quick ones (charts go to DIR/images)

@@ -64,7 +64,8 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
       timeoutMs: 30_000,
       rampMs: 90_000,
     },
-    budgetMs: 36 * 60_000,
+    // Windows the hypervisor disturbed are measured again, which may add a few minutes on a busy host.
+    budgetMs: 45 * 60_000,
   },
 };
 

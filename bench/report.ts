@@ -186,7 +186,7 @@ function render(report: BenchResults, charts: readonly ChartFile[], previous: st
     '## Reproduce',
     '',
     '```sh',
-    'npm run bench            # full run, under 30 minutes on a quiet machine; writes docs/benchmarks.md, .json and docs/images/bench-*.svg',
+    'npm run bench            # full run, about 35 minutes on a quiet machine; writes docs/benchmarks.md, .json and docs/images/bench-*.svg',
     'npm run bench:quick      # a few minutes; writes .bench-out/ (add -- --out docs to publish)',
     'npm run bench:quick -- --targets floor-listen,mcp-live-2026 --scenarios scale --levels 500   # a short check',
     "npm run bench:target -- --transport sse --port 8080   # mcp-live's target alone, for your own load",
