@@ -66,6 +66,17 @@ export function readSteal(): { seconds: number; cpus: number } | undefined {
   }
 }
 
+/** The share of the machine's CPU time the hypervisor took between two `readSteal` readings `seconds` apart; NaN where unknown. */
+export function stealShare(
+  before: ReturnType<typeof readSteal>,
+  after: ReturnType<typeof readSteal>,
+  seconds: number,
+): number {
+  return before === undefined || after === undefined
+    ? Number.NaN
+    : (after.seconds - before.seconds) / seconds / after.cpus;
+}
+
 /**
  * The most files (sockets included) a process may hold open: the soft limit in `/proc/self/limits`,
  * which targets inherit. `undefined` where it cannot be read.

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
-import { readCPUSeconds, readSteal } from './proc-stat.ts';
+import { readCPUSeconds, readSteal, stealShare } from './proc-stat.ts';
 import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
 import { TARGETS } from './targets.ts';
@@ -234,10 +234,8 @@ for (const id of ids) {
   const toMs = performance.now() - spawned;
   const cpu1 = readCPUSeconds(target.pid);
   const steal1 = readSteal();
-  const steal =
-    steal0 === undefined || steal1 === undefined
-      ? ''
-      : `, steal ${(((steal1.seconds - steal0.seconds) / seconds / steal1.cpus) * 100).toFixed(1)}%`;
+  const stolen = stealShare(steal0, steal1, seconds);
+  const steal = Number.isNaN(stolen) ? '' : `, steal ${(stolen * 100).toFixed(1)}%`;
   const windowCalls = calls - calls0;
   stop = true;
   await Promise.all(loops);

@@ -2,7 +2,7 @@
 import type { BenchSession } from '../client/bench-session.ts';
 import { createAgents, destroyAgents } from '../client/http.ts';
 import { openSessions } from '../client/open-sessions.ts';
-import { readCPUSeconds, readCPUStallMicros, readSteal } from '../proc-stat.ts';
+import { readCPUSeconds, readCPUStallMicros, readSteal, stealShare } from '../proc-stat.ts';
 import type { RunningTarget } from '../spawn-target.ts';
 import { LatencyRecorder, percentile, sleep } from '../stats.ts';
 
@@ -165,11 +165,8 @@ async function drive(
       break;
     }
     const sorted = window.sorted();
-    const stealShare =
-      steal0 === undefined || steal1 === undefined
-        ? Number.NaN
-        : (steal1.seconds - steal0.seconds) / seconds / steal1.cpus;
-    const disturbed = stealShare > plan.maxStealShare;
+    const stolen = stealShare(steal0, steal1, seconds);
+    const disturbed = stolen > plan.maxStealShare;
     if (disturbed && retakes < plan.windows) {
       retakes++;
       w--;
@@ -183,7 +180,7 @@ async function drive(
       clientCPUShare: (own1 - own0) / seconds,
       cpuPressure:
         stall0 === undefined || stall1 === undefined ? Number.NaN : (stall1 - stall0) / 1e6 / seconds,
-      stealShare,
+      stealShare: stolen,
       ...(disturbed && { disturbed }),
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),

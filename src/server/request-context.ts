@@ -10,7 +10,7 @@ import type { CreateMessageParams, CreateMessageResult } from '../protocol/sampl
 import type { ProtocolVersion } from '../protocol/versions.ts';
 import type { InputMethod, InputRounds } from './input-rounds.ts';
 import type { McpServer } from './mcp-server.ts';
-import { RequestController } from './request-controller.ts';
+import type { RequestController } from './request-controller.ts';
 import type { Session, SessionView } from './session.ts';
 import type { ContextValues, NotificationParams } from './typed-maps.ts';
 
@@ -53,7 +53,7 @@ export class RequestContext {
    */
   readonly principal: unknown;
   readonly server: McpServer;
-  readonly #controller: AbortController;
+  readonly #controller: RequestController;
   readonly #progressToken: ProgressToken | undefined;
   readonly #stateless: StatelessRequest | undefined;
   #state: Record<string, unknown> | undefined;
@@ -64,7 +64,7 @@ export class RequestContext {
     requestId: RequestId;
     method: string;
     /** The request's controller in its session; its signal is only made when someone reads `signal`. */
-    controller: AbortController;
+    controller: RequestController;
     headers: Headers | undefined;
     values: Record<string, unknown> | undefined;
     meta: Record<string, unknown> | undefined;
@@ -143,10 +143,7 @@ export class RequestContext {
    * @internal
    */
   onAbort(listener: () => void): void {
-    const controller = this.#controller;
-    if (controller instanceof RequestController) controller.onAbort(listener);
-    else if (controller.signal.aborted) listener();
-    else controller.signal.addEventListener('abort', listener, { once: true });
+    this.#controller.onAbort(listener);
   }
 
   /** The client's progress token for this request, if it asked for progress. */

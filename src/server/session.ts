@@ -11,10 +11,10 @@ import type { ProtocolVersion } from '../protocol/versions.ts';
 import { addListener, callListeners, type Listeners } from './listeners.ts';
 import { RequestController } from './request-controller.ts';
 
-/** Where a message is going, so that a transport can pick the right stream for it. */
-
 /** The values of a session without a context function: one frozen object shared by all. */
 const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
+/** Where a message is going, so that a transport can pick the right stream for it. */
 export interface SendOptions {
   /** The request this message belongs to (its response, progress, logs, nested server requests). */
   relatedRequestId?: RequestId;
@@ -188,14 +188,13 @@ export class Session implements SessionView {
   /** Told once when the session closes; made with the first (cheaper than `signal` for transports). */
   #onClosed: Listeners;
   #released = false;
-  /** Client requests being handled; made with the first (an empty Map costs ~200 bytes per idle session). */
   /**
    * Client requests in flight: one in the pair of fields below (the usual case, no map), more in the
-   * map, which is dropped again when it empties.
+   * map, made with the second and dropped again when it empties (an empty Map costs ~200 bytes).
    */
-  #inFlight: Map<RequestId, AbortController> | undefined;
+  #inFlight: Map<RequestId, RequestController> | undefined;
   #soleId: RequestId | undefined;
-  #sole: AbortController | undefined;
+  #sole: RequestController | undefined;
   /** Server-to-client requests awaiting their answers; made with the first (most sessions send none). */
   #pending: Map<RequestId, Pending> | undefined;
   #data: Map<string, unknown> | undefined;
@@ -392,7 +391,7 @@ export class Session implements SessionView {
   }
 
   /** Registers a client request as in flight; the controller aborts on cancel, disconnect or close. */
-  beginRequest(id: RequestId): AbortController | undefined {
+  beginRequest(id: RequestId): RequestController | undefined {
     if (this.#sole !== undefined && this.#soleId === id) return undefined;
     const controller = new RequestController();
     if (this.#sole === undefined && this.#inFlight === undefined) {
@@ -407,7 +406,7 @@ export class Session implements SessionView {
   }
 
   /** Takes `id` off the requests in flight and returns its controller, if it was on them. */
-  #takeRequest(id: RequestId): AbortController | undefined {
+  #takeRequest(id: RequestId): RequestController | undefined {
     const sole = this.#sole;
     if (sole !== undefined && this.#soleId === id) {
       this.#sole = undefined;
@@ -427,7 +426,7 @@ export class Session implements SessionView {
    * or the session closed), which takes it off first. Cheaper than reading `controller.signal.aborted`,
    * which would make an AbortSignal for every request.
    */
-  endRequest(id: RequestId, controller: AbortController): boolean {
+  endRequest(id: RequestId, controller: RequestController): boolean {
     if (this.#sole === controller) {
       this.#sole = undefined;
       this.#soleId = undefined;

@@ -176,11 +176,7 @@ class NodeRequestInfo implements HTTPRequestInfo {
   }
 }
 
-/**
- * The open body of a Node response. Its status line and headers go out with the first write, or on
- * their own at the end of the turn of the event loop the stream was opened in: a POST's stream whose
- * answer is ready at once leaves in one packet, head included.
- */
+/** Where a response keeps its sink, for the two listeners every sink shares. */
 const SINK = Symbol('mcp-live.sink');
 type SinkResponse = ServerResponse & { [SINK]: NodeSink };
 
@@ -192,6 +188,11 @@ function responseClosed(this: ServerResponse): void {
   (this as SinkResponse)[SINK].closed();
 }
 
+/**
+ * The open body of a Node response. Its status line and headers go out with the first write, or on
+ * their own at the end of the turn of the event loop the stream was opened in: a POST's stream whose
+ * answer is ready at once leaves in one packet, head included.
+ */
 class NodeSink implements StreamSink {
   readonly #res: ServerResponse;
   #onDrain: (() => void) | undefined;
