@@ -15,7 +15,15 @@ import { canReadProcStat, readOpenFileLimit } from './proc-stat.ts';
 import { writeReport } from './report.ts';
 import type { BenchResults, TargetResult } from './results.ts';
 import { runScale } from './scenarios/scale.ts';
-import { configKey, inputRound, runThroughput } from './scenarios/throughput.ts';
+import {
+  configKey,
+  echoCall,
+  inputRound,
+  Load,
+  type Operation,
+  type ThroughputConfig,
+  type ThroughputRun,
+} from './scenarios/throughput.ts';
 import { hasTaskset, type RunningTarget, startTarget } from './spawn-target.ts';
 import { type Scenario, TARGETS } from './targets.ts';
 import { ownVersion, packageVersions } from './versions.ts';
@@ -88,61 +96,114 @@ const results: TargetResult[] = specs.map((spec) => ({
   notes: [],
 }));
 
+/** Starts a target; records why and resolves `undefined` when it cannot start. */
+async function startRunning(result: TargetResult): Promise<RunningTarget | undefined> {
+  const start = await startTarget(result.spec, pinned ? TARGET_CPU : undefined);
+  if (start.ok) return start.target;
+  result.status = start.status;
+  result.reason = start.reason;
+  log(`${result.spec.id}: ${start.status}: ${start.reason}`);
+  return undefined;
+}
+
 /** Starts a target, runs `body`, and stops it; records why when the target cannot start. */
 async function withTarget(
   result: TargetResult,
   body: (target: RunningTarget) => Promise<void>,
 ): Promise<void> {
-  const start = await startTarget(result.spec, pinned ? TARGET_CPU : undefined);
-  if (!start.ok) {
-    result.status = start.status;
-    result.reason = start.reason;
-    log(`${result.spec.id}: ${start.status}: ${start.reason}`);
-    return;
-  }
+  const target = await startRunning(result);
+  if (target === undefined) return;
   try {
-    await body(start.target);
+    await body(target);
   } finally {
-    await start.target.stop();
+    await target.stop();
   }
 }
 
 const runs = (result: TargetResult, scenario: Scenario) =>
   result.status === 'ok' && scenarios.includes(scenario) && result.spec.scenarios.includes(scenario);
 
-function logWindow(id: string, key: string, repeat: number, run: Awaited<ReturnType<typeof runThroughput>>) {
+function logWindow(id: string, key: string, repeat: number, run: ThroughputRun) {
   const w = run.windows.at(-1);
   log(
     `${id} ${key} #${repeat}: ${w ? `${w.callsPerSecond.toFixed(0)}/s, ${w.cpuMicrosPerCall.toFixed(1)} µs CPU each, p99 ${w.p99.toFixed(2)} ms` : 'no window'}${run.failure ? ` (${run.failure})` : ''}`,
   );
 }
 
-for (let repeat = 1; repeat <= plan.throughputRepeats; repeat++) {
-  for (const result of results) {
-    const echo = runs(result, 'throughput');
-    const input = runs(result, 'input');
-    if (!echo && !input) continue;
-    if (overBudget()) {
-      result.notes.push(`throughput repeat ${repeat} skipped: time budget spent`);
-      continue;
-    }
-    await withTarget(result, async (target) => {
-      const warm = { ...plan.throughput, warmupMs: plan.processWarmupMs, windows: 0 };
-      await runThroughput(target, { sessions: 10, inflight: 10 }, warm);
-      for (const config of echo ? plan.configs : []) {
+/** One load the throughput phase measures on every target that runs its scenario. */
+interface Turn {
+  scenario: 'throughput' | 'input';
+  config: ThroughputConfig;
+  operation: Operation;
+  label: string;
+  record(result: TargetResult, run: ThroughputRun): void;
+}
+
+const turns: Turn[] = [
+  ...plan.configs.map(
+    (config): Turn => ({
+      scenario: 'throughput',
+      config,
+      operation: echoCall,
+      label: configKey(config),
+      record: (result, run) => {
         const key = configKey(config);
-        const run = await runThroughput(target, config, plan.throughput);
         result.throughput[key] = [...(result.throughput[key] ?? []), run];
-        logWindow(result.spec.id, key, repeat, run);
-        if (run.failure !== undefined) result.notes.push(`${key} repeat ${repeat}: ${run.failure}`);
+      },
+    }),
+  ),
+  {
+    scenario: 'input',
+    config: plan.inputConfig,
+    operation: inputRound,
+    label: `input ${configKey(plan.inputConfig)}`,
+    record: (result, run) => result.input.push(run),
+  },
+];
+
+// Each round starts every target once and keeps them all running; for each load, every target's
+// sessions stay open and the targets take turns, one window each, so that the windows of a target and
+// of the floor or peer it is compared with are seconds apart. The order rotates from window to window.
+for (let repeat = 1; repeat <= plan.throughputRepeats; repeat++) {
+  const round = results.filter((r) => runs(r, 'throughput') || runs(r, 'input'));
+  if (round.length === 0) break;
+  if (overBudget()) {
+    for (const result of round) result.notes.push(`throughput repeat ${repeat} skipped: time budget spent`);
+    continue;
+  }
+  const running = new Map<TargetResult, RunningTarget>();
+  try {
+    for (const result of round) {
+      const target = await startRunning(result);
+      if (target === undefined) continue;
+      running.set(result, target);
+      const warm = await Load.open(target, { sessions: 10, inflight: 10 }, plan.throughput);
+      await warm.measure(plan.processWarmupMs, 0);
+      await warm.close();
+    }
+    for (const turn of turns) {
+      const loads: Array<{ result: TargetResult; load: Load }> = [];
+      for (const [result, target] of running) {
+        if (!runs(result, turn.scenario)) continue;
+        loads.push({ result, load: await Load.open(target, turn.config, plan.throughput, turn.operation) });
       }
-      if (input) {
-        const run = await runThroughput(target, plan.inputConfig, plan.throughput, inputRound);
-        result.input.push(run);
-        logWindow(result.spec.id, `input ${configKey(plan.inputConfig)}`, repeat, run);
-        if (run.failure !== undefined) result.notes.push(`input rounds repeat ${repeat}: ${run.failure}`);
+      for (let w = 0; w < plan.throughput.windows; w++) {
+        for (let i = 0; i < loads.length; i++) {
+          const { result, load } = loads[(i + w) % loads.length] as (typeof loads)[number];
+          if (!load.usable) continue;
+          await load.measure();
+          logWindow(result.spec.id, turn.label, repeat, load.run);
+        }
       }
-    });
+      for (const { result, load } of loads) {
+        await load.close();
+        turn.record(result, load.run);
+        if (load.run.failure !== undefined)
+          result.notes.push(`${turn.label} repeat ${repeat}: ${load.run.failure}`);
+      }
+    }
+  } finally {
+    for (const target of running.values()) await target.stop();
   }
 }
 

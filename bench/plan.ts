@@ -50,7 +50,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     configs: CONFIGS,
     inputConfig: { sessions: 10, inflight: 10 },
     processWarmupMs: 4000,
-    throughput: { warmupMs: 1500, windowMs: 2000, windows: 3, timeoutMs: 15_000, maxStealShare: 0.02 },
+    throughput: { warmupMs: 1000, windowMs: 2000, windows: 3, timeoutMs: 15_000, maxStealShare: 0.02 },
     scale: {
       // 20,000 HTTP+SSE sessions is issue 18's goal; the other wires stop at 10,000 listen streams or sessions.
       levels: {

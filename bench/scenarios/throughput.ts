@@ -12,8 +12,10 @@ export interface ThroughputConfig {
 }
 
 export interface ThroughputPlan {
+  /** Load a target gets before each window it measures (its turn), in ms. */
   warmupMs: number;
   windowMs: number;
+  /** Windows per target and configuration: the number of turns the targets take. */
   windows: number;
   timeoutMs: number;
   /**
@@ -86,107 +88,153 @@ const MAX_CALLS_PER_LOOP = 10_000_000;
 
 export const configKey = (c: ThroughputConfig): string => `${c.sessions}x${c.inflight}`;
 
-/** Drives `operation` (echo calls, by default) from S sessions with F in flight each; windows as `plan` says. */
-export async function runThroughput(
-  target: RunningTarget,
-  config: ThroughputConfig,
-  plan: ThroughputPlan,
-  operation: Operation = echoCall,
-): Promise<ThroughputRun> {
-  const run: ThroughputRun = { config, windows: [] };
-  const agents = createAgents(target.base, Math.min(512, config.sessions * config.inflight + 8));
-  const options = { base: target.base, agents, timeoutMs: plan.timeoutMs, notificationStream: false };
-  const sessions: BenchSession[] = [];
-  const phaseEnd = performance.now() + plan.timeoutMs * 3 + plan.warmupMs + plan.windowMs * plan.windows;
-  const opened = await openSessions(sessions, config.sessions, 16, target.spec.transport, options, phaseEnd);
-  if (opened.failure !== undefined) {
-    run.failure = `could not open ${config.sessions} sessions: ${opened.failure}`;
-  } else {
-    try {
-      await agents.pool.warm(config.sessions * config.inflight, plan.timeoutMs);
-      await drive(target, sessions, config, plan, run, operation);
-    } catch (error) {
-      run.failure = `could not open ${config.sessions * config.inflight} connections: ${(error as Error).message}`;
-    }
-  }
-  for (const session of sessions) session.close();
-  await sleep(100);
-  destroyAgents(agents);
-  return run;
-}
+/**
+ * S sessions open on one target, with F loops of `operation` each that run only while a window is
+ * measured. Several loads can stay open at once and take turns, so that the windows of targets compared
+ * with each other are measured seconds apart instead of minutes (the host's noise then hits them alike).
+ */
+export class Load {
+  readonly target: RunningTarget;
+  readonly config: ThroughputConfig;
+  readonly run: ThroughputRun;
+  readonly #operation: Operation;
+  readonly #plan: ThroughputPlan;
+  readonly #agents: ReturnType<typeof createAgents>;
+  readonly #sessions: BenchSession[] = [];
+  #retakes = 0;
 
-async function drive(
-  target: RunningTarget,
-  sessions: BenchSession[],
-  config: ThroughputConfig,
-  plan: ThroughputPlan,
-  run: ThroughputRun,
-  operation: Operation,
-): Promise<void> {
-  let recorder = new LatencyRecorder(1024);
-  let stop = false;
-  const loop = async (session: BenchSession) => {
-    for (let calls = 0; !stop && calls < MAX_CALLS_PER_LOOP; calls++) {
-      const started = performance.now();
-      const current = recorder;
-      try {
-        if (await operation(session)) recorder.record(performance.now() - started);
-        else current.errors++;
-      } catch (error) {
-        current.errors++;
-        if (current.errors > 100) {
-          run.failure ??= `more than 100 failed calls in a window (last: ${(error as Error).message})`;
-          stop = true;
+  private constructor(
+    target: RunningTarget,
+    config: ThroughputConfig,
+    plan: ThroughputPlan,
+    operation: Operation,
+  ) {
+    this.target = target;
+    this.config = config;
+    this.run = { config, windows: [] };
+    this.#operation = operation;
+    this.#plan = plan;
+    this.#agents = createAgents(target.base, Math.min(512, config.sessions * config.inflight + 8));
+  }
+
+  /** Opens the sessions and their connections; `run.failure` says why when that fell short. */
+  static async open(
+    target: RunningTarget,
+    config: ThroughputConfig,
+    plan: ThroughputPlan,
+    operation: Operation = echoCall,
+  ): Promise<Load> {
+    const load = new Load(target, config, plan, operation);
+    const options = {
+      base: target.base,
+      agents: load.#agents,
+      timeoutMs: plan.timeoutMs,
+      notificationStream: false,
+    };
+    const deadline = performance.now() + plan.timeoutMs * 3;
+    const opened = await openSessions(
+      load.#sessions,
+      config.sessions,
+      16,
+      target.spec.transport,
+      options,
+      deadline,
+    );
+    if (opened.failure !== undefined) {
+      load.run.failure = `could not open ${config.sessions} sessions: ${opened.failure}`;
+      return load;
+    }
+    try {
+      await load.#agents.pool.warm(config.sessions * config.inflight, plan.timeoutMs);
+    } catch (error) {
+      load.run.failure = `could not open ${config.sessions * config.inflight} connections: ${(error as Error).message}`;
+    }
+    return load;
+  }
+
+  /** False once the load failed; it measures nothing more. */
+  get usable(): boolean {
+    return this.run.failure === undefined;
+  }
+
+  /**
+   * Runs the loops for `warmupMs`, then measures `windows` windows back to back (and one more in place
+   * of each the hypervisor disturbed, while the retake allowance of `plan.windows` lasts); the loops stop
+   * again before it resolves. With `windows` 0 it only warms the target up.
+   */
+  async measure(warmupMs = this.#plan.warmupMs, windows = 1): Promise<void> {
+    if (!this.usable) return;
+    const plan = this.#plan;
+    let recorder = new LatencyRecorder(1024);
+    let stop = false;
+    const loop = async (session: BenchSession) => {
+      for (let calls = 0; !stop && calls < MAX_CALLS_PER_LOOP; calls++) {
+        const started = performance.now();
+        const current = recorder;
+        try {
+          if (await this.#operation(session)) current.record(performance.now() - started);
+          else current.errors++;
+        } catch (error) {
+          current.errors++;
+          if (current.errors > 100) {
+            this.run.failure ??= `more than 100 failed calls in a window (last: ${(error as Error).message})`;
+            stop = true;
+          }
         }
       }
+    };
+    const loops = this.#sessions.flatMap((session) =>
+      Array.from({ length: this.config.inflight }, () => loop(session)),
+    );
+    await sleep(warmupMs);
+    let taken = 0;
+    while (taken < windows && !stop) {
+      const window = new LatencyRecorder(SAMPLES_PER_WINDOW);
+      recorder = window;
+      const cpu0 = readCPUSeconds(this.target.pid);
+      const own0 = readCPUSeconds(process.pid);
+      const stall0 = readCPUStallMicros();
+      const steal0 = readSteal();
+      const t0 = performance.now();
+      await sleep(plan.windowMs);
+      const cpu1 = readCPUSeconds(this.target.pid);
+      const own1 = readCPUSeconds(process.pid);
+      const stall1 = readCPUStallMicros();
+      const steal1 = readSteal();
+      const seconds = (performance.now() - t0) / 1000;
+      recorder = new LatencyRecorder(1024);
+      if (this.target.exited !== undefined) {
+        this.run.failure = `${this.target.spec.id} ${this.target.exited}`;
+        break;
+      }
+      const sorted = window.sorted();
+      const stolen = stealShare(steal0, steal1, seconds);
+      const disturbed = stolen > plan.maxStealShare;
+      if (disturbed && this.#retakes < plan.windows) this.#retakes++;
+      else taken++;
+      this.run.windows.push({
+        calls: window.count,
+        errors: window.errors,
+        callsPerSecond: window.count / seconds,
+        cpuMicrosPerCall: window.count === 0 ? Number.NaN : ((cpu1 - cpu0) / window.count) * 1e6,
+        serverCPUShare: (cpu1 - cpu0) / seconds,
+        clientCPUShare: (own1 - own0) / seconds,
+        cpuPressure:
+          stall0 === undefined || stall1 === undefined ? Number.NaN : (stall1 - stall0) / 1e6 / seconds,
+        stealShare: stolen,
+        ...(disturbed && { disturbed }),
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+      });
     }
-  };
-  const loops = sessions.flatMap((session) => Array.from({ length: config.inflight }, () => loop(session)));
-
-  await sleep(plan.warmupMs);
-  let retakes = 0;
-  for (let w = 0; w < plan.windows && !stop; w++) {
-    const window = new LatencyRecorder(SAMPLES_PER_WINDOW);
-    recorder = window;
-    const cpu0 = readCPUSeconds(target.pid);
-    const own0 = readCPUSeconds(process.pid);
-    const stall0 = readCPUStallMicros();
-    const steal0 = readSteal();
-    const t0 = performance.now();
-    await sleep(plan.windowMs);
-    const cpu1 = readCPUSeconds(target.pid);
-    const own1 = readCPUSeconds(process.pid);
-    const stall1 = readCPUStallMicros();
-    const steal1 = readSteal();
-    const seconds = (performance.now() - t0) / 1000;
-    recorder = new LatencyRecorder(1024);
-    if (target.exited !== undefined) {
-      run.failure = `${target.spec.id} ${target.exited}`;
-      break;
-    }
-    const sorted = window.sorted();
-    const stolen = stealShare(steal0, steal1, seconds);
-    const disturbed = stolen > plan.maxStealShare;
-    if (disturbed && retakes < plan.windows) {
-      retakes++;
-      w--;
-    }
-    run.windows.push({
-      calls: window.count,
-      errors: window.errors,
-      callsPerSecond: window.count / seconds,
-      cpuMicrosPerCall: window.count === 0 ? Number.NaN : ((cpu1 - cpu0) / window.count) * 1e6,
-      serverCPUShare: (cpu1 - cpu0) / seconds,
-      clientCPUShare: (own1 - own0) / seconds,
-      cpuPressure:
-        stall0 === undefined || stall1 === undefined ? Number.NaN : (stall1 - stall0) / 1e6 / seconds,
-      stealShare: stolen,
-      ...(disturbed && { disturbed }),
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-    });
+    stop = true;
+    await Promise.all(loops);
   }
-  stop = true;
-  await Promise.all(loops);
+
+  async close(): Promise<void> {
+    for (const session of this.#sessions) session.close();
+    await sleep(100);
+    destroyAgents(this.#agents);
+  }
 }
