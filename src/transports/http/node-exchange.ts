@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type DeadlineQueue, deadlinesOf, type Expiring } from './deadline-queue.ts';
 import {
   type BodyResult,
   declaredLengthExceeds,
@@ -362,8 +363,14 @@ export class NodeExchange implements Exchange {
       answerThenDiscard(this.#req, res, status, headers, body);
       return;
     }
-    if (headers !== undefined) res.writeHead(status, headers);
-    else res.writeHead(status);
+    if (body === undefined) {
+      if (headers !== undefined) res.writeHead(status, headers);
+      else res.writeHead(status);
+      res.end();
+      return;
+    }
+    // With its length, Node sends the head and the body in one write, and the client reads no chunks.
+    res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
     res.end(body);
   }
 
@@ -395,7 +402,7 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /** Collects one request body under a byte limit; its listeners come off the request once it settles. */
-class BodyReader {
+class BodyReader implements Expiring {
   readonly #req: IncomingMessage;
   readonly #limit: number;
   readonly #settle: (result: BodyResult) => void;
@@ -405,7 +412,7 @@ class BodyReader {
   readonly #onData = this.#data.bind(this);
   readonly #onEnd = this.#end.bind(this);
   readonly #onAbort = this.#abort.bind(this);
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #deadlines: DeadlineQueue<Expiring> | undefined;
 
   constructor(req: IncomingMessage, limit: number, timeout: number, settle: (result: BodyResult) => void) {
     this.#req = req;
@@ -415,12 +422,17 @@ class BodyReader {
     req.on('end', this.#onEnd);
     req.on('error', this.#onAbort);
     req.on('close', this.#onAbort);
-    // A body Node has parsed whole already (most: they come in the packet of their headers) only waits
-    // to be read, never for the client: it needs no deadline, and a request saves a timer.
-    if (timeout > 0 && !req.complete) this.#timer = setTimeout(() => this.#tooSlow(), timeout);
+    // A body Node has parsed whole already only waits to be read, never for the client: no deadline.
+    // The others share one timer per timeout (most arrive within a millisecond, in their headers' packet).
+    if (timeout > 0 && !req.complete) {
+      this.#deadlines = deadlinesOf(timeout);
+      this.#deadlines.add(this);
+    }
   }
 
-  #tooSlow(): void {
+  /** The body did not arrive in time (called by its deadline queue). */
+  expire(): void {
+    this.#deadlines = undefined;
     this.#req.pause();
     this.#finish({ ok: false, reason: 'timeout' });
   }
@@ -444,7 +456,7 @@ class BodyReader {
   }
 
   #finish(result: BodyResult): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#deadlines?.delete(this);
     const req = this.#req;
     req.off('data', this.#onData);
     req.off('end', this.#onEnd);

@@ -132,8 +132,17 @@ describe('NodeExchange.respond', () => {
     const port = await serve(t, (ex) => ex.respond(200, { 'Content-Type': 'text/plain' }, ex.request.path));
     const two = 'GET /one HTTP/1.1\r\nHost: x\r\n\r\nDELETE /two HTTP/1.1\r\nHost: x\r\n\r\n';
     const text = await rawExchange(port, two, /\/two$/);
-    assert.equal(text.match(/^HTTP\/1\.1 200 OK\r\n/gm)?.length, 2, text);
+    assert.equal(text.match(/HTTP\/1\.1 200 OK\r\n/g)?.length, 2, text);
     assert.doesNotMatch(text, /connection: close/i);
+  });
+
+  test('an answer with a body is sent with its length, not in chunks', async (t) => {
+    const port = await serve(t, (ex) => ex.respond(200, { 'Content-Type': 'application/json' }, '{"é":1}'));
+    const text = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', /\}$/);
+    assert.match(text, /\r\ncontent-length: 8\r\n/i, '7 characters, 8 bytes');
+    assert.doesNotMatch(text, /transfer-encoding/i);
+    // The raw bytes, read as latin1: the body is the UTF-8 of the JSON, right after the head.
+    assert.ok(text.endsWith(`\r\n\r\n${Buffer.from('{"é":1}').toString('latin1')}`), text);
   });
 
   test('an answer before a body was read closes the connection once the body is in', async (t) => {
