@@ -1,3 +1,4 @@
+import { flatString } from '../protocol/flat-string.ts';
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
@@ -49,7 +50,8 @@ export class SSEStream implements SessionChannel, ConnectionListener {
     this.base = init.base;
     this.principal = init.principal;
     this.#onEnded = init.onEnded;
-    this.key = init.key ?? `sse-${randomHex(12)}`;
+    // Flat: kept as long as the session, and a concatenation would keep its pieces too.
+    this.key = init.key ?? flatString(`sse-${randomHex(12)}`);
     // A new session's first connection holds what is sent until the stream opens; an adopted one has none.
     this.#events = new EventStream(this.key, undefined, settings.events, { eager: init.adopted !== true });
   }

@@ -140,11 +140,15 @@ export class StatelessRequestChannel implements SessionChannel {
     });
     this.#writer = writer;
     const sink = this.#ex.stream(200, { ...SSE_HEADERS, ...this.#headers });
-    sink.onClose(() => this.#gone());
+    sink.onClose(StatelessRequestChannel.#sinkClosed, this);
     writer.attach(sink);
     this.#begin();
     if (this.#session !== undefined) this.#keepAlive = startKeepAlive(this.#settings.keepAlive, this);
     return writer;
+  }
+
+  static #sinkClosed(channel: StatelessRequestChannel): void {
+    channel.#gone();
   }
 
   static #overflowed(_buffered: number, channel: StatelessRequestChannel): void {

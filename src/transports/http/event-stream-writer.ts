@@ -15,6 +15,9 @@ export interface EventStreamWriterOptions<Owner = undefined> {
   instrumentation?: InstrumentationSlot | undefined;
 }
 
+/** The queue of a writer with nothing waiting (most, most of the time): shared, and never written to. */
+const NO_CHUNKS = Object.freeze([]) as unknown as string[];
+
 /**
  * Writes encoded events to one stream in order, holding them while the client is not keeping up.
  * Nothing is ever dropped silently: past the bound the writer gives up on the whole stream.
@@ -27,7 +30,7 @@ export class EventStreamWriter<Owner = undefined> {
   readonly #instrumentation: InstrumentationSlot | undefined;
   #maxBuffered: number;
   #sink: StreamSink | undefined;
-  #queue: string[] = [];
+  #queue: string[] = NO_CHUNKS;
   #queued = 0;
   /** True until a sink is attached, and while the sink has refused more. */
   #blocked = true;
@@ -62,11 +65,7 @@ export class EventStreamWriter<Owner = undefined> {
   attach(sink: StreamSink, first?: string): void {
     if (this.#sink !== undefined) return;
     this.#sink = sink;
-    sink.onDrain(() => {
-      if (!this.#blocked || this.#state !== 'open') return;
-      this.#blocked = false;
-      this.#flush();
-    });
+    sink.onDrain(EventStreamWriter.#drained, this as EventStreamWriter<unknown>);
     this.#blocked = first === undefined ? false : !sink.write(first);
     if (!this.#blocked) this.#flush();
   }
@@ -87,7 +86,7 @@ export class EventStreamWriter<Owner = undefined> {
     if (this.#queue.length > 0 && this.#queued + chunk.length > this.#maxBuffered) {
       const buffered = this.#queued + chunk.length;
       this.#state = 'overflowed';
-      this.#queue = [];
+      this.#queue = NO_CHUNKS;
       this.#queued = 0;
       if (this.#reported > 0) this.#unreport();
       this.#instrumentation?.current?.overflowed();
@@ -95,7 +94,8 @@ export class EventStreamWriter<Owner = undefined> {
       this.#sink?.destroy();
       return false;
     }
-    this.#queue.push(chunk);
+    if (this.#queue === NO_CHUNKS) this.#queue = [chunk];
+    else this.#queue.push(chunk);
     this.#queued += chunk.length;
     const probe = this.#instrumentation?.current;
     if (probe !== undefined) this.#report(probe, chunk.length);
@@ -119,10 +119,17 @@ export class EventStreamWriter<Owner = undefined> {
   /** Drops the stream without flushing. */
   destroy(): void {
     this.#state = 'ended';
-    this.#queue = [];
+    this.#queue = NO_CHUNKS;
     this.#queued = 0;
     if (this.#reported > 0) this.#unreport();
     this.#sink?.destroy();
+  }
+
+  /** The sink can take more: what waited goes out. One function for every writer, no closure each. */
+  static #drained(writer: EventStreamWriter<unknown>): void {
+    if (!writer.#blocked || writer.#state !== 'open') return;
+    writer.#blocked = false;
+    writer.#flush();
   }
 
   #flush(): void {
@@ -132,7 +139,7 @@ export class EventStreamWriter<Owner = undefined> {
 
   #drainQueue(): string {
     const data = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.join('');
-    this.#queue = [];
+    this.#queue = NO_CHUNKS;
     this.#queued = 0;
     if (this.#reported > 0) this.#unreport();
     // Held events that waited on top of the bound are out now: the bound is the usual one again.

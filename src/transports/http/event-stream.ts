@@ -189,12 +189,7 @@ export class EventStream {
     connection.options = options;
     connection.pending = true;
     this.#connecting++;
-    sink.onClose(() => {
-      connection.gone = true;
-      this.#settle(connection);
-      this.#drop(connection);
-      options.listener?.disconnected?.();
-    });
+    sink.onClose(EventStream.#sinkClosed, connection);
     this.#queue.run(() => {
       this.#settle(connection);
       if (connection.gone) return;
@@ -384,6 +379,15 @@ export class EventStream {
       owner: connection,
     });
     return connection;
+  }
+
+  /** The client of `connection` went away. */
+  static #sinkClosed(connection: Connection): void {
+    const stream = connection.stream;
+    connection.gone = true;
+    stream.#settle(connection);
+    stream.#drop(connection);
+    connection.options?.listener?.disconnected?.();
   }
 
   static #overflowed(buffered: number, connection: Connection): void {

@@ -51,10 +51,13 @@ export type ResponseHeaders = Record<string, string>;
  */
 export interface StreamSink {
   write(chunk: string): boolean;
-  /** Sets the one listener called when the sink can take more after `write` returned false. */
-  onDrain(listener: () => void): void;
-  /** Sets the one listener called once when the client goes away or the stream is cancelled. */
-  onClose(listener: () => void): void;
+  /**
+   * Sets the one listener called, with `target`, when the sink can take more after `write` returned
+   * false. A shared function and its target rather than a closure: a stream may stay open for hours.
+   */
+  onDrain<T>(listener: (target: T) => void, target: T): void;
+  /** Sets the one listener called once, with `target`, when the client goes away or the stream is cancelled. */
+  onClose<T>(listener: (target: T) => void, target: T): void;
   /** Ends the response after what was written. */
   end(): void;
   /** Drops the connection without flushing (a client that stopped reading). */

@@ -44,12 +44,12 @@ class WebStreamSink implements StreamSink {
     return (this.#controller.desiredSize ?? 0) > 0;
   }
 
-  onDrain(listener: () => void): void {
-    this.#onDrain = listener;
+  onDrain<T>(listener: (target: T) => void, target: T): void {
+    this.#onDrain = () => listener(target);
   }
 
-  onClose(listener: () => void): void {
-    this.#onClose = listener;
+  onClose<T>(listener: (target: T) => void, target: T): void {
+    this.#onClose = () => listener(target);
     if (this.#signal.aborted) queueMicrotask(this.#onAbort);
   }
 

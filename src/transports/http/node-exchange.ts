@@ -196,8 +196,10 @@ function responseClosed(this: ServerResponse): void {
  */
 class NodeSink implements StreamSink {
   readonly #res: ServerResponse;
-  #onDrain: (() => void) | undefined;
-  #onClose: (() => void) | undefined;
+  #onDrain: ((target: unknown) => void) | undefined;
+  #drainTarget: unknown;
+  #onClose: ((target: unknown) => void) | undefined;
+  #closeTarget: unknown;
   #corked = false;
   flushedInTurn = 0;
   #wrote = false;
@@ -243,21 +245,23 @@ class NodeSink implements StreamSink {
   }
 
   drained(): void {
-    this.#onDrain?.();
+    this.#onDrain?.(this.#drainTarget);
   }
 
   closed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#onClose?.();
+    this.#onClose?.(this.#closeTarget);
   }
 
-  onDrain(listener: () => void): void {
-    this.#onDrain = listener;
+  onDrain<T>(listener: (target: T) => void, target: T): void {
+    this.#onDrain = listener as (target: unknown) => void;
+    this.#drainTarget = target;
   }
 
-  onClose(listener: () => void): void {
-    this.#onClose = listener;
+  onClose<T>(listener: (target: T) => void, target: T): void {
+    this.#onClose = listener as (target: unknown) => void;
+    this.#closeTarget = target;
   }
 
   end(): void {
@@ -370,7 +374,10 @@ export class NodeExchange implements Exchange {
       return;
     }
     // With its length, Node sends the head and the body in one write, and the client reads no chunks.
-    res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+    // (Object.assign, then the key: a spread followed by a key leaves V8's fast clone, ~0.7 µs.)
+    const sized: ResponseHeaders = Object.assign({}, headers);
+    sized['Content-Length'] = String(Buffer.byteLength(body));
+    res.writeHead(status, sized);
     res.end(body);
   }
 

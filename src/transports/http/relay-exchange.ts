@@ -80,9 +80,10 @@ export class RelayExchange implements Exchange {
       },
       // The bus takes every write at once; a client that does not read is cut off by the entry.
       onDrain: () => {},
-      onClose: (listener) => {
-        this.#onClose = listener;
-        if (this.#gone) queueMicrotask(listener);
+      onClose: (listener, target) => {
+        const closed = () => listener(target);
+        this.#onClose = closed;
+        if (this.#gone) queueMicrotask(closed);
       },
       end: () => this.#finish(false),
       destroy: () => this.#finish(true),

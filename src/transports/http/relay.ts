@@ -314,11 +314,11 @@ export class ExchangeRelay {
       case 'head': {
         const sink = ex.stream(packet.status, packet.headers);
         out.sink = sink;
-        sink.onDrain(() => {
-          out.blocked = false;
-          out.waiting = 0;
-        });
-        sink.onClose(() => this.#clientLeft(packet.x, out));
+        sink.onDrain((o) => {
+          o.blocked = false;
+          o.waiting = 0;
+        }, out);
+        sink.onClose(() => this.#clientLeft(packet.x, out), undefined);
         out.started();
         return;
       }

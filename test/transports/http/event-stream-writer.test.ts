@@ -17,8 +17,8 @@ class FakeSink implements StreamSink {
     this.written.push(chunk);
     return this.written.length < this.capacity;
   }
-  onDrain(listener: () => void): void {
-    this.#drain = listener;
+  onDrain<T>(listener: (target: T) => void, target: T): void {
+    this.#drain = () => listener(target);
   }
   onClose(): void {}
   end(): void {

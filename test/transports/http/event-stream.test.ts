@@ -25,8 +25,8 @@ class Sink implements StreamSink {
     return this.written.length < this.#capacity;
   }
   onDrain(): void {}
-  onClose(listener: () => void): void {
-    this.#close = listener;
+  onClose<T>(listener: (target: T) => void, target: T): void {
+    this.#close = () => listener(target);
   }
   end(): void {
     this.state = 'ended';
