@@ -35,6 +35,12 @@ interface HeldEvent {
 }
 
 const MAX_REMEMBERED = 100_000;
+/**
+ * While events are held, how often the store tries again to write them to Redis. Reconnections
+ * trigger a try too, but a Redis Cluster failover may report the new primary before the slot map
+ * names it: without this, events held then would wait for the stream's next event.
+ */
+const HELD_RETRY_MS = 1_000;
 
 /**
  * An `EventStore` over Redis Streams: one stream key per event stream (`XADD … MAXLEN ~`, replayed
@@ -59,6 +65,8 @@ export class RedisEventStore implements EventStore {
   readonly #endedHeld: Array<{ streamId: string; at: number }> = [];
   /** Streams whose held events are being written to Redis now. */
   readonly #flushing = new Map<string, Promise<void>>();
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
   #seq = Date.now();
 
   constructor(options: RedisEventStoreOptions) {
@@ -164,7 +172,6 @@ export class RedisEventStore implements EventStore {
     await this.#link.command(['PEXPIRE', key, String(this.#endedMaxAge), 'LT']).catch(() => {});
   }
 
-  /** Stops listening to the client (which stays open). Held events that were never written are dropped. */
   /**
    * Calls `listener` with failures outside any call (an outage, told once); the HTTP transports attach here.
    * Returns a function that stops. Listeners are not told when the `onError` option is set.
@@ -173,7 +180,11 @@ export class RedisEventStore implements EventStore {
     return this.#errors.listen(listener);
   }
 
+  /** Stops listening to the client (which stays open). Held events that were never written are dropped. */
   close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     this.#link.detach();
   }
 
@@ -206,6 +217,7 @@ export class RedisEventStore implements EventStore {
     const seq = ++this.#seq;
     held.push({ seq, at: Date.now(), message });
     if (held.length > this.#max) held.shift();
+    this.#retryHeldLater();
     return localEventId(streamId, seq);
   }
 
@@ -239,6 +251,17 @@ export class RedisEventStore implements EventStore {
     for (const streamId of [...this.#held.keys()]) {
       if (this.#link.readyFor(this.#names.events(streamId))) await this.#flush(streamId).catch(() => {});
     }
+    this.#retryHeldLater();
+  }
+
+  /** Tries `#flushHeld` again in `HELD_RETRY_MS` while any event is held (one timer at most). */
+  #retryHeldLater(): void {
+    if (this.#closed || this.#retry !== undefined || this.#held.size === 0) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.#flushHeld();
+    }, HELD_RETRY_MS);
+    this.#retry.unref();
   }
 
   /** Writes a stream's held events to Redis, oldest first; stops at the first failure. One at a time per stream. */
