@@ -95,7 +95,7 @@ export const configKey = (c: ThroughputConfig): string => `${c.sessions}x${c.inf
  */
 export class Load {
   readonly target: RunningTarget;
-  readonly config: ThroughputConfig;
+  /** Its configuration (`run.config`), windows and failure. */
   readonly run: ThroughputRun;
   readonly #operation: Operation;
   readonly #plan: ThroughputPlan;
@@ -110,7 +110,6 @@ export class Load {
     operation: Operation,
   ) {
     this.target = target;
-    this.config = config;
     this.run = { config, windows: [] };
     this.#operation = operation;
     this.#plan = plan;
@@ -184,7 +183,7 @@ export class Load {
       }
     };
     const loops = this.#sessions.flatMap((session) =>
-      Array.from({ length: this.config.inflight }, () => loop(session)),
+      Array.from({ length: this.run.config.inflight }, () => loop(session)),
     );
     await sleep(warmupMs);
     let taken = 0;

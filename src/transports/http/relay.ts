@@ -66,6 +66,12 @@ interface Outgoing {
   started(): void;
 }
 
+/** The client of a relayed stream reads again: what it owes starts from nothing. */
+function unblocked(out: Outgoing): void {
+  out.blocked = false;
+  out.waiting = 0;
+}
+
 /** ms between two checks that the holders of relayed exchanges still listen and still serve them. */
 const CHECK_INTERVAL = 2_000;
 /** ms a holder's channel must stay without a listener before its session is taken over. */
@@ -314,11 +320,8 @@ export class ExchangeRelay {
       case 'head': {
         const sink = ex.stream(packet.status, packet.headers);
         out.sink = sink;
-        sink.onDrain((o) => {
-          o.blocked = false;
-          o.waiting = 0;
-        }, out);
-        sink.onClose(() => this.#clientLeft(packet.x, out), undefined);
+        sink.onDrain(unblocked, out);
+        sink.onClose((left) => this.#clientLeft(packet.x, left), out);
         out.started();
         return;
       }
