@@ -17,6 +17,7 @@ import type { Catalog } from './catalog.ts';
 import type { Hooks } from './hooks.ts';
 import type { InstrumentationSlot } from './instrumentation.ts';
 import type { McpServer } from './mcp-server.ts';
+import { isPromiseLike } from './promise-like.ts';
 import { complete, getPrompt, listPrompts } from './prompt-methods.ts';
 import { RequestContext } from './request-context.ts';
 import { listResources, listTemplates, readResource, subscribe, unsubscribe } from './resource-methods.ts';
@@ -43,6 +44,12 @@ export interface MessageExtra {
   values?: Record<string, unknown>;
   /** Who sent this message, as the transport authenticated its HTTP request. */
   principal?: unknown;
+  /**
+   * The JSON text of this message, when it arrived alone (not in a batch) and the transport keeps it:
+   * a 2026-07-28 request's arguments are then read again from it if an input round needs them as they
+   * arrived, instead of being copied up front.
+   */
+  text?: string;
 }
 
 type Params = Record<string, unknown>;
@@ -71,9 +78,6 @@ export interface DispatcherSettings {
 }
 
 const DONE: Promise<void> = Promise.resolve();
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 
 /** Routes each incoming message of a session: lifecycle, capability checks, handlers, errors. */
 export class Dispatcher {
@@ -182,7 +186,10 @@ export class Dispatcher {
     let aborted: boolean;
     let run: StatelessRun | undefined;
     try {
-      if (stateless) run = await prepareStateless(this.#s.stateless, session, method, params);
+      if (stateless) {
+        const prepared = prepareStateless(this.#s.stateless, session, method, params, extra.text);
+        run = isPromiseLike(prepared) ? await prepared : prepared;
+      }
       const ctx = new RequestContext({
         server: this.#s.server,
         session: run === undefined || session.modern ? session : requestSession(session, extra),
@@ -196,10 +203,12 @@ export class Dispatcher {
         stateless: run === undefined ? undefined : { meta: run.meta, rounds: run.rounds },
       });
       if (this.#s.hooks.has('beforeRequest')) await this.#s.hooks.run('beforeRequest', request, session);
-      const result =
+      const routed =
         run === undefined
-          ? await this.#route(session, method, params, ctx)
-          : await this.#routeStateless(run, session, method, params, ctx);
+          ? this.#route(session, method, params, ctx)
+          : this.#routeStateless(run, session, method, params, ctx);
+      // A value that is there already is not awaited: a turn of the microtask queue saved.
+      const result = isPromiseLike(routed) ? await routed : routed;
       response = { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> };
     } catch (error) {
       if (!isProtocolError(error) && !controller.signal.aborted)

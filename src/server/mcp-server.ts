@@ -478,6 +478,7 @@ export class McpServer {
     const catalog = this.#catalog;
     return {
       openSession: (init) => sessions.open(init),
+      openEphemeralSession: (init) => sessions.openEphemeral(init),
       adoptSession: (record, init, gone) => sessions.adopt(record, init, gone),
       handleMessage: (session, message, extra) => dispatcher.handle(session, message, extra),
       handleBatch: (session, messages, extra) => dispatcher.handleBatch(session, messages, extra),

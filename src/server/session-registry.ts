@@ -50,16 +50,11 @@ export class SessionRegistry {
 
   /** Opens a session for a transport and records it; fires `sessionOpened`. */
   async open(init: SessionInit): Promise<Session> {
+    if (init.ephemeral === true) return this.openEphemeral(init);
     // Flat: a generated id is often a tree of concatenated pieces, kept as long as the session.
     const id = flatString(init.id ?? this.#o.newId());
-    if (this.#sessions.has(id)) {
-      throw new McpLiveError(
-        'DUPLICATE_NAME',
-        `A session "${id}" is already open; session ids must be unique`,
-      );
-    }
+    this.#refuseTaken(id);
     const session = new Session(id, init, this.#onStateChange);
-    if (session.ephemeral) return session;
     this.#sessions.set(id, session);
     const record: SessionRecord = {
       id,
@@ -75,6 +70,29 @@ export class SessionRegistry {
     this.#startSweeper();
     this.#o.hooks.emit('sessionOpened', session);
     return session;
+  }
+
+  /**
+   * Opens an ephemeral session (one stateless request's, or a test's): neither recorded nor announced,
+   * so at once. Its id is not flattened: it lives as long as its request.
+   */
+  openEphemeral(init: SessionInit): Session {
+    const id = init.id ?? this.#o.newId();
+    this.#refuseTaken(id);
+    return new Session(
+      id,
+      init.ephemeral === true ? init : { ...init, ephemeral: true },
+      this.#onStateChange,
+    );
+  }
+
+  #refuseTaken(id: string): void {
+    if (this.#sessions.has(id)) {
+      throw new McpLiveError(
+        'DUPLICATE_NAME',
+        `A session "${id}" is already open; session ids must be unique`,
+      );
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../protocol/
 import { cacheHintFor, type ResolvedCacheOptions } from './cache-hints.ts';
 import type { Catalog } from './catalog.ts';
 import { checkInputResponses, InputRounds, isRoundState } from './input-rounds.ts';
+import { isPromiseLike } from './promise-like.ts';
 import {
   canonicalArguments,
   digestCanonical,
@@ -54,40 +55,68 @@ export interface StatelessRun {
 /**
  * Reads a stateless request's `_meta` and, for a request that may ask for input, opens the state its
  * earlier round sealed: a tampered, expired or foreign `requestState` is refused here, before any
- * handler runs.
+ * handler runs. Only that opening waits; a request without a state is ready at once. `text` is the
+ * JSON the request arrived as, when the transport has it (see `MessageExtra.text`).
  */
-export async function prepareStateless(
+export function prepareStateless(
   settings: StatelessSettings,
   session: Session,
   method: string,
   params: Record<string, unknown>,
-): Promise<StatelessRun> {
+  text?: string,
+): StatelessRun | Promise<StatelessRun> {
   const meta = readRequestMeta(params);
   const targetKey = INPUT_TARGETS[method];
   if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
   checkInputResponses(params.inputResponses);
   const target = params[targetKey];
-  // The arguments as they arrived (a handler may change the object), hashed only by a request that
-  // opens or seals a state: most calls never do.
-  const args = canonicalArguments(method === 'resources/read' ? null : (params.arguments ?? null));
+  const args = argumentsAsArrived(method, params, text);
   const binding = async (): Promise<RequestStateBinding> => ({
     method,
     target: typeof target === 'string' ? target : '',
-    argsDigest: await digestCanonical(args),
+    argsDigest: await digestCanonical(args()),
     principal: principalFingerprint(session.principal),
   });
   const token = params.requestState;
   if (token === undefined)
     return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
+  return openRound(settings, token, { meta, rounds: undefined, binding }, params.inputResponses);
+}
+
+async function openRound(
+  settings: StatelessSettings,
+  token: unknown,
+  run: StatelessRun,
+  responses: unknown,
+): Promise<StatelessRun> {
   if (typeof token !== 'string') {
     throw ProtocolError.invalidParams('"requestState" must be the string the server sent, echoed unchanged');
   }
-  const previous = await settings.sealer.open(token, await binding());
+  const previous = await settings.sealer.open(token, await run.binding!());
   if (!isRoundState(previous)) {
     throw ProtocolError.invalidParams('"requestState" was not issued by this server for an input round');
   }
-  return { meta, rounds: new InputRounds(previous, params.inputResponses), binding };
+  return { meta: run.meta, rounds: new InputRounds(previous, responses), binding: run.binding };
 }
+
+/**
+ * The canonical text of the request's arguments as they arrived (a handler may change the object),
+ * which a sealed state is bound to. Most calls never open or seal a state: with the request's JSON
+ * at hand, it is read again from there only when one does; without it, it is taken now.
+ */
+function argumentsAsArrived(method: string, params: Record<string, unknown>, text: string | undefined) {
+  if (method === 'resources/read') return NO_ARGUMENTS;
+  if (text === undefined) {
+    const canonical = canonicalArguments(params.arguments ?? null);
+    return () => canonical;
+  }
+  return () => {
+    const arrived = JSON.parse(text) as { params?: { arguments?: unknown } };
+    return canonicalArguments(arrived.params?.arguments ?? null);
+  };
+}
+
+const NO_ARGUMENTS = (): string => 'null';
 
 const NEEDED = Symbol('input needed');
 
@@ -111,17 +140,31 @@ export function runStateless(
   return run.rounds === undefined ? handler() : runRounds(settings, run, run.rounds, handler);
 }
 
-async function runRounds(
+/**
+ * A handler that can ask for input: its value as is when it returns one without waiting (it cannot
+ * have been left waiting for input then), else whichever comes first of its value and its asking
+ * for input it does not have.
+ */
+function runRounds(
   settings: StatelessSettings,
   run: StatelessRun,
   rounds: NonNullable<StatelessRun['rounds']>,
   handler: () => unknown,
-): Promise<Record<string, unknown>> {
-  const handled = Promise.resolve().then(handler);
+): unknown {
+  const value = handler();
+  return isPromiseLike(value) ? raceRounds(settings, run, rounds, value) : value;
+}
+
+async function raceRounds(
+  settings: StatelessSettings,
+  run: StatelessRun,
+  rounds: NonNullable<StatelessRun['rounds']>,
+  handled: PromiseLike<unknown>,
+): Promise<unknown> {
   const outcome = await Promise.race([handled, rounds.needed.then(() => NEEDED)]);
-  if (outcome !== NEEDED) return outcome as Record<string, unknown>;
+  if (outcome !== NEEDED) return outcome;
   // The handler is left waiting; what it does after its asks fail is not answered.
-  handled.catch(() => {});
+  Promise.resolve(handled).catch(() => {});
   rounds.close();
   const requestState = await settings.sealer.seal(rounds.toState(), await run.binding!());
   return { resultType: 'input_required', inputRequests: rounds.missing, requestState };

@@ -15,6 +15,8 @@ import type { SessionRecord } from './session-store.ts';
 export interface TransportHost {
   /** Opens a session on `init.channel`; fires `sessionOpened` (ephemeral sessions are neither stored nor announced). */
   openSession(init: SessionInit): Promise<Session>;
+  /** Opens an ephemeral session (one stateless request's) at once: it is neither stored nor announced. */
+  openEphemeralSession(init: SessionInit): Session;
   /**
    * Takes over a session whose instance is gone (`gone`, found unreachable, or one the store no longer
    * counts as alive): claims it in the store, then opens it here with the state its record kept, on

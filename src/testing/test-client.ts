@@ -265,6 +265,8 @@ export class TestClient {
   #deliver(message: JSONRPCMessage, headers?: HeadersInit): void {
     const session = this.session;
     const extra = headers === undefined ? {} : { headers: new Headers(headers) };
+    // What a wire would deliver: a copy, so that a handler changing its arguments does not change the caller's.
+    message = JSON.parse(JSON.stringify(message)) as JSONRPCMessage;
     queueMicrotask(() => {
       transportHost(this.server)
         .handleMessage(session, message, extra)

@@ -4,6 +4,7 @@ import type { SendOptions, Session, SessionChannel } from '../server/session.ts'
 import { type ConnectOptions, EventStream, type EventStreamSettings } from './http/event-stream.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { randomHex } from './http/random-hex.ts';
+import { type PostAnswer, PostTarget, type TargetOwner } from './post-target.ts';
 
 export interface ChannelSettings {
   /** For the streams that answer POSTs (keep-alive by comments). */
@@ -16,34 +17,6 @@ export interface ChannelSettings {
 }
 
 /**
- * How a POST's requests are answered: always an event stream, always one JSON body (what else they
- * send goes to the GET stream), or `auto`: one JSON body when every response is ready before anything
- * else is sent for them, else an event stream from the first other message on.
- */
-export type PostAnswer = 'stream' | 'json' | 'auto';
-
-/** Where the answers to one POST's requests go: an event stream, or one JSON body. */
-export interface PostTarget {
-  /** The requests of the POST that are not settled yet. */
-  readonly pending: Set<RequestId>;
-  /** The POST's event stream; in `auto` mode, undefined until something other than a response is sent. */
-  readonly stream: EventStream | undefined;
-  /** Settles once every request was answered, cancelled or dropped: the responses, in order. */
-  readonly done: Promise<JSONRPCResponse[]>;
-  /** In `auto` mode, settles when the answer became an event stream. */
-  readonly streamed: Promise<void>;
-}
-
-interface Target extends PostTarget {
-  stream: EventStream | undefined;
-  readonly answer: PostAnswer;
-  readonly responses: JSONRPCResponse[];
-  /** Turns an `auto` answer into an event stream that starts with the responses held so far. */
-  upgrade(): EventStream;
-  finish(): void;
-}
-
-/**
  * A Streamable HTTP session's channel: sends each message to exactly one stream. A response, and
  * anything sent for a request (`relatedRequestId`), goes to the POST stream of that request while it
  * is in flight; the rest goes to the standalone GET stream, which keeps it for replay while no GET is
@@ -51,15 +24,15 @@ interface Target extends PostTarget {
  * the GET stream. In `auto` mode a POST's responses wait for its last one (one JSON body) unless
  * something else is sent for its requests first, which turns its answer into an event stream.
  */
-export class StreamableChannel implements SessionChannel {
+export class StreamableChannel implements SessionChannel, TargetOwner {
   /** Random; prefixes this session's stream ids, so that `Last-Event-ID` of another session is refused. */
   readonly key: string;
   /** The path prefix the session was opened under; its requests must use the same one. */
   readonly base: string;
   readonly principal: unknown;
   readonly #settings: ChannelSettings;
-  readonly #byRequest = new Map<RequestId, Target>();
-  readonly #live = new Map<string, Target>();
+  readonly #byRequest = new Map<RequestId, PostTarget>();
+  readonly #live = new Map<string, PostTarget>();
   #session: Session | undefined;
   #standalone: EventStream | undefined;
   #nextStream = 0;
@@ -104,52 +77,29 @@ export class StreamableChannel implements SessionChannel {
    * priming event when `priming`), one JSON body, or (`auto`) the one that fits what is sent first.
    */
   openTarget(ids: readonly RequestId[], answer: PostAnswer, priming: boolean): PostTarget {
-    const session = this.session;
-    const makeStream = () =>
-      new EventStream(`${this.key}-${++this.#nextStream}`, session, this.#settings.post, {
-        eager: true,
-        markStart: priming,
-      });
-    let resolve!: (responses: JSONRPCResponse[]) => void;
-    const done = new Promise<JSONRPCResponse[]>((r) => {
-      resolve = r;
-    });
-    let streamed: () => void = () => {};
-    const byRequest = this.#byRequest;
-    const live = this.#live;
-    const target: Target = {
-      pending: new Set(ids),
-      stream: answer === 'stream' ? makeStream() : undefined,
-      answer,
-      done,
-      streamed:
-        answer === 'auto'
-          ? new Promise<void>((r) => {
-              streamed = r;
-            })
-          : Promise.resolve(),
-      responses: [],
-      upgrade() {
-        if (target.stream !== undefined) return target.stream;
-        const stream = makeStream();
-        target.stream = stream;
-        live.set(stream.id, target);
-        for (const response of target.responses.splice(0)) stream.send(response);
-        streamed();
-        return stream;
-      },
-      finish() {
-        for (const id of ids) if (byRequest.get(id) === target) byRequest.delete(id);
-        if (target.stream !== undefined) {
-          live.delete(target.stream.id);
-          target.stream.finish();
-        }
-        resolve(target.responses);
-      },
-    };
+    const target = new PostTarget(this, ids, answer, priming);
     for (const id of ids) this.#byRequest.set(id, target);
     if (target.stream !== undefined) this.#live.set(target.stream.id, target);
     return target;
+  }
+
+  /** @internal For `PostTarget`: a new event stream of this session. */
+  newPostStream(priming: boolean): EventStream {
+    return new EventStream(`${this.key}-${++this.#nextStream}`, this.session, this.#settings.post, {
+      eager: true,
+      markStart: priming,
+    });
+  }
+
+  /** @internal For `PostTarget`: its answer became an event stream. */
+  streamOpened(target: PostTarget): void {
+    this.#live.set(target.stream!.id, target);
+  }
+
+  /** @internal For `PostTarget`: its requests are all settled. */
+  targetFinished(target: PostTarget): void {
+    for (const id of target.ids) if (this.#byRequest.get(id) === target) this.#byRequest.delete(id);
+    if (target.stream !== undefined) this.#live.delete(target.stream.id);
   }
 
   /**
@@ -157,17 +107,15 @@ export class StreamableChannel implements SessionChannel {
    * and resumption cover a long request); returns it, or undefined once the target is done.
    */
   stream(target: PostTarget): EventStream | undefined {
-    const t = target as Target;
-    if (t.stream !== undefined || t.pending.size === 0) return t.stream;
-    return t.upgrade();
+    if (target.stream !== undefined || target.pending.size === 0) return target.stream;
+    return target.upgrade();
   }
 
   /** A request of `target` is over (answered, cancelled, or its session closed). */
   settle(target: PostTarget, id: RequestId): void {
-    const t = target as Target;
-    if (!t.pending.delete(id)) return;
-    if (this.#byRequest.get(id) === t) this.#byRequest.delete(id);
-    if (t.pending.size === 0) t.finish();
+    if (!target.pending.delete(id)) return;
+    if (this.#byRequest.get(id) === target) this.#byRequest.delete(id);
+    if (target.pending.size === 0) target.finish();
   }
 
   /** The client closed a POST stream and that counts as cancelling its requests. */

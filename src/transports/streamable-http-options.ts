@@ -2,7 +2,7 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { EventStore } from '../server/event-store.ts';
 import { MemoryEventStore } from '../stores/memory-event-store.ts';
 import { type HTTPServerOptions, type ResolvedHTTPOptions, resolveHTTPOptions } from './http/http-options.ts';
-import type { PostAnswer } from './streamable-http-channel.ts';
+import type { PostAnswer } from './post-target.ts';
 
 /** Options of a `StreamableHTTPServer`: the shared HTTP ones, and what only Streamable HTTP has. */
 export interface StreamableHTTPServerOptions extends HTTPServerOptions {

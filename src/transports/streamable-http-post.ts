@@ -18,8 +18,9 @@ import { bodyFailure, type Exchange, isJSONMediaType, type ResponseHeaders } fro
 import { respondJSON } from './http/respond.ts';
 import { refuseInFlight } from './http/session-access.ts';
 import { wantsPrimingEvent } from './http/sse-encoder.ts';
+import type { PostTarget } from './post-target.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
-import type { PostTarget, StreamableChannel } from './streamable-http-channel.ts';
+import type { StreamableChannel } from './streamable-http-channel.ts';
 import {
   acceptsMediaType,
   DEFAULT_HTTP_PROTOCOL_VERSION,
@@ -110,6 +111,7 @@ export async function acceptStreamablePost(
   }
   const extra: MessageExtra = values === undefined ? { headers } : { headers, values };
   if (caller !== undefined) extra.principal = principal;
+  if (!batch) extra.text = body.text;
   if (stateless) {
     return acceptStatelessPost(ex, cors, context.stateless, messages, batch, principal, extra);
   }
@@ -158,7 +160,7 @@ export async function acceptStreamablePost(
     (error: unknown) => settleAll(channel, target, ids, error, server),
   );
   // Only those close a session once the POST is done.
-  if (o.stateless || initialize) void target.done.then(() => finished(post));
+  if (o.stateless || initialize) void target.done().then(() => finished(post));
   // A batch the session's revision does not allow is refused before anything runs.
   const refused = batch ? await refusal(settled) : undefined;
   if (refused !== undefined) return refuse(ex, refused, answer, server);
@@ -166,14 +168,11 @@ export async function acceptStreamablePost(
   // `auto`: the answer is JSON if it is ready by the end of this turn of the event loop (nothing else
   // was sent for the requests); otherwise, and as soon as something else is sent, an event stream.
   if (o.postAnswer === 'auto' && target.stream === undefined) {
-    const turn = nextTurn();
-    await Promise.race([target.done, target.streamed, turn.ended]);
-    // An answer that was ready first leaves the immediate unneeded: cancelled, the loop does not wake for it.
-    turn.cancel();
+    await target.decided();
     if (target.stream === undefined) channel.stream(target);
   }
   if (target.stream === undefined) {
-    const responses = await target.done;
+    const responses = target.finished ? target.responses : await target.done();
     if (responses.length === 0) {
       if (session.closed && !o.stateless) {
         return fail(ex, 404, `Not Found: session "${session.id}" ended before answering`, cors, -32001);
@@ -192,15 +191,6 @@ export async function acceptStreamablePost(
   };
   if (priming) options.priming = { retry: o.retryInterval };
   target.stream.connect(sink, options);
-}
-
-/** Resolves after the I/O callbacks of this turn of the event loop (what a quick handler needs to answer). */
-function nextTurn(): { ended: Promise<void>; cancel(): void } {
-  let immediate: ReturnType<typeof setImmediate> | undefined;
-  const ended = new Promise<void>((resolve) => {
-    immediate = setImmediate(resolve);
-  });
-  return { ended, cancel: () => clearImmediate(immediate) };
 }
 
 /** A JSON-mode answer: encoded like every other message, so an unencodable result is a -32603 for its id. */

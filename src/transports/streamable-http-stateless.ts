@@ -40,7 +40,7 @@ export interface StatelessPostContext {
     cors: ResponseHeaders | undefined,
     principal: unknown,
     channel: StatelessRequestChannel,
-  ): Promise<Session | undefined>;
+  ): Session | undefined;
 }
 
 /**
@@ -86,7 +86,7 @@ export async function acceptStatelessPost(
     return respondJSON(ex, statusOf(answer), answer, cors);
   }
   const channel = new StatelessRequestChannel(ex, cors, context.channel);
-  const session = await context.openRequest(ex, cors, principal, channel);
+  const session = context.openRequest(ex, cors, principal, channel);
   if (session === undefined) return;
   channel.bind(session, message.id);
   ex.onClientGone(() => channel.clientGone());

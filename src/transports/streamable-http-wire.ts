@@ -329,12 +329,12 @@ export class StreamableWire implements Wire {
   }
 
   /** The session of one stateless request; `undefined` once refused (shutting down, or at `maxSessions`). */
-  async #openRequest(
+  #openRequest(
     ex: Exchange,
     cors: ResponseHeaders | undefined,
     principal: unknown,
     channel: StatelessRequestChannel,
-  ): Promise<Session | undefined> {
+  ): Session | undefined {
     if (this.#context.closing) return void fail(ex, 503, SHUTTING_DOWN, cors);
     if (!this.#context.hasRoom()) {
       const message = `Service Unavailable: this server holds its maximum of ${this.#o.maxSessions} sessions and requests (maxSessions)`;
@@ -345,7 +345,7 @@ export class StreamableWire implements Wire {
     if (client === undefined) return void fail(ex, 429, clients.refusal(), { ...cors, 'Retry-After': '5' });
     let session: Session;
     try {
-      session = await transportHost(this.#context.server).openSession({
+      session = transportHost(this.#context.server).openEphemeralSession({
         channel,
         transport: 'streamable-http',
         headers: ex.request.headers,

@@ -237,6 +237,35 @@ describe('input_required rounds', () => {
     assert.equal(secondRounds, 0);
   });
 
+  test('a handler that changes its arguments before it asks still finishes on the retry', async () => {
+    const server = newServer();
+    const seen: string[] = [];
+    server.tool(
+      'edit',
+      { input: { city: s.string().required(), tags: s.array(s.string()).required() } },
+      async (args, ctx) => {
+        seen.push(`${args.city} ${args.tags.join('+')}`);
+        // The state is bound to the arguments as they arrived, not to what the handler made of them.
+        args.city = args.city.toUpperCase();
+        args.tags.push('seen');
+        const who = await ctx.elicit({
+          message: 'Name?',
+          requestedSchema: { type: 'object', properties: {} },
+        });
+        return `${String(who.content?.name)} in ${args.city}`;
+      },
+    );
+    const client = await modern(server);
+    answering(client, { name: 'Ann' });
+    const result = await client.request('tools/call', {
+      name: 'edit',
+      arguments: { city: 'Lyon', tags: ['a'] },
+    });
+    assert.equal(result.resultType, 'complete');
+    assert.deepEqual(result.content, [{ type: 'text', text: 'Ann in LYON' }]);
+    assert.deepEqual(seen, ['Lyon a', 'Lyon a']);
+  });
+
   test('instances sharing requestState keys finish each other rounds; keys rotate', async () => {
     const k1 = { id: 'k1', secret: 'a'.repeat(32) };
     const k2 = { id: 'k2', secret: 'b'.repeat(32) };

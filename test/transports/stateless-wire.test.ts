@@ -554,6 +554,33 @@ for (const mode of MODES) {
       assert.deepEqual(rounds, [], 'other never ran');
     });
 
+    test('the state is bound to the arguments as they arrived, whatever the handler made of them', async (t) => {
+      const h = await start(t);
+      h.server.tool(
+        'edit',
+        { input: { city: s.string().required(), tags: s.array(s.string()).required() } },
+        async (args, ctx) => {
+          args.city = args.city.toUpperCase();
+          args.tags.push('seen');
+          const who = await ctx.elicit({ message: 'Name?', requestedSchema: FORM });
+          return text(`${String(who.content?.name)} in ${args.city}`);
+        },
+      );
+      const first = jsonOf(await retry(h, { name: 'edit', arguments: { city: 'Lyon', tags: ['a'] } }));
+      assert.equal(first.result?.resultType, 'input_required');
+      // The same arguments with their members in another order are the same arguments.
+      const done = jsonOf(
+        await retry(h, {
+          name: 'edit',
+          arguments: { tags: ['a'], city: 'Lyon' },
+          requestState: first.result?.requestState,
+          inputResponses: { 'elicit-0': { action: 'accept', content: { name: 'Ann' } } },
+        }),
+      );
+      assert.equal(done.result?.resultType, 'complete');
+      assert.deepEqual(done.result?.content, [{ type: 'text', text: 'Ann in LYON' }]);
+    });
+
     test('a malformed answer is asked for again', async (t) => {
       const h = await planServer(t);
       const params = { name: 'plan', arguments: { city: 'Lyon' } };
