@@ -137,15 +137,17 @@ export class SSEWire implements Wire {
     respondText(ex, status, message, headers);
   }
 
-  async serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void> {
+  serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void> | undefined {
     const method = route.endpoint === 'sse' ? 'GET' : 'POST';
     if (ex.request.method !== method) {
       const allow = this.options.cors === undefined ? method : `${method}, OPTIONS`;
       const message = `Method Not Allowed: ${ex.request.method} ${ex.request.path}; use ${method}`;
-      return respondText(ex, 405, message, cors, { Allow: allow });
+      respondText(ex, 405, message, cors, { Allow: allow });
+      return undefined;
     }
-    if (route.endpoint === 'sse') await this.#openStream(ex, route.base, cors);
-    else await acceptPost(ex, route.base, cors, this.#post);
+    return route.endpoint === 'sse'
+      ? this.#openStream(ex, route.base, cors)
+      : acceptPost(ex, route.base, cors, this.#post);
   }
 
   async adopt(record: SessionRecord, gone: string | undefined, ex: Exchange, base: string): Promise<boolean> {

@@ -127,11 +127,11 @@ export class StreamableWire implements Wire {
     fail(ex, status, message, headers);
   }
 
-  async serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void> {
+  serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void> | undefined {
     const req = ex.request;
     const prefix = route.base;
     if (req.method === 'POST') {
-      await acceptStreamablePost(ex, prefix, cors, this.#post);
+      return acceptStreamablePost(ex, prefix, cors, this.#post);
     } else if (
       (req.method === 'GET' || req.method === 'DELETE') &&
       !this.#o.stateless &&
@@ -140,13 +140,14 @@ export class StreamableWire implements Wire {
       const message = `Method Not Allowed: ${req.method} ${req.path} without Mcp-Session-Id; protocol revision 2026-07-28 uses POST only (subscriptions/listen instead of a GET stream), and a 2025 session names itself in Mcp-Session-Id`;
       fail(ex, 405, message, { ...cors, Allow: this.allow });
     } else if (req.method === 'GET' && !this.#o.stateless) {
-      await this.#get(ex, prefix, cors);
+      return this.#get(ex, prefix, cors);
     } else if (req.method === 'DELETE' && !this.#o.stateless) {
-      await this.#delete(ex, prefix, cors);
+      return this.#delete(ex, prefix, cors);
     } else {
       const why = this.#o.stateless ? 'this server is stateless' : `use ${this.allow}`;
       fail(ex, 405, `Method Not Allowed: ${req.method} ${req.path}; ${why}`, { ...cors, Allow: this.allow });
     }
+    return undefined;
   }
 
   beforeDrain(): void {

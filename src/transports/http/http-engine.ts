@@ -18,7 +18,7 @@ import {
   type FetchHandler,
   type NodeHandler,
 } from './entry-points.ts';
-import type { Exchange } from './exchange.ts';
+import type { Exchange, ResponseHeaders } from './exchange.ts';
 import {
   answerHealth,
   checkReadiness,
@@ -33,7 +33,9 @@ import { type ExchangeRelay, relayFor } from './relay.ts';
 import { createAuthSettings, createRequestChecks, type RequestChecks } from './request-checks.ts';
 import { ResourceMetadataRoute } from './resource-metadata.ts';
 import { drainSessions, stopListening } from './shutdown.ts';
-import type { Wire, WireContext } from './wire.ts';
+import type { Wire, WireContext, WireRoute } from './wire.ts';
+
+const TAKEN = (): boolean => true;
 
 interface Mounted {
   readonly wire: Wire;
@@ -157,14 +159,16 @@ export class HttpEngine {
     return load;
   }
 
-  /** Answers one exchange if one of the wires takes it; false when the path is none of theirs. */
-  async #handle(entered: Exchange): Promise<boolean> {
-    let ex = entered;
+  /**
+   * Answers one exchange if one of the wires takes it; false when the path is none of theirs. A
+   * promise only while something is still awaited (a body, a relay, a health probe).
+   */
+  #handle(entered: Exchange): Promise<boolean> | boolean {
+    const ex = entered;
     const req = ex.request;
     // Probes come from the platform (a kubelet, a balancer): no Host/Origin guard, no authentication.
     if (this.#health !== undefined && isHealthPath(this.#health, req.path)) {
-      await answerHealth(ex, this.#health, () => this.readiness());
-      return true;
+      return answerHealth(ex, this.#health, () => this.readiness()).then(TAKEN);
     }
     if (this.#metadata?.serve(ex)) return true;
     for (const { wire, checks } of this.#wires) {
@@ -182,22 +186,31 @@ export class HttpEngine {
         return true;
       }
       const sessionId = wire.elsewhere(ex, route);
-      if (sessionId !== undefined) {
-        const routed = await this.#relay.route(ex, sessionId, {
-          transport: wire.name,
-          maxBodyBytes: wire.options.maxBodyBytes,
-          bodyTimeout: wire.options.bodyTimeout,
-          maxBufferedBytes: wire.options.maxBufferedBytes,
-          refuse: (e, status, message, headers) => wire.refuse(e, status, message, { ...cors, ...headers }),
-          adopt: (record, gone, exchange) => wire.adopt(record, gone, exchange, route.base),
-        });
-        if (routed === undefined) return true;
-        ex = routed;
-      }
-      await wire.serve(ex, route, cors);
-      return true;
+      if (sessionId !== undefined) return this.#relayElsewhere(ex, wire, route, cors, sessionId);
+      const served = wire.serve(ex, route, cors);
+      return served === undefined ? true : served.then(TAKEN);
     }
     return false;
+  }
+
+  /** A request for a session another instance holds: relayed there, or the session taken over. */
+  async #relayElsewhere(
+    ex: Exchange,
+    wire: Wire,
+    route: WireRoute,
+    cors: ResponseHeaders | undefined,
+    sessionId: string,
+  ): Promise<boolean> {
+    const routed = await this.#relay.route(ex, sessionId, {
+      transport: wire.name,
+      maxBodyBytes: wire.options.maxBodyBytes,
+      bodyTimeout: wire.options.bodyTimeout,
+      maxBufferedBytes: wire.options.maxBufferedBytes,
+      refuse: (e, status, message, headers) => wire.refuse(e, status, message, { ...cors, ...headers }),
+      adopt: (record, gone, exchange) => wire.adopt(record, gone, exchange, route.base),
+    });
+    if (routed !== undefined) await wire.serve(routed, route, cors);
+    return true;
   }
 }
 

@@ -50,8 +50,8 @@ export interface Wire {
   elsewhere(ex: Exchange, route: WireRoute): string | undefined;
   /** Answers a refusal in the wire's format (plain text, or a JSON-RPC error without id). */
   refuse(ex: Exchange, status: number, message: string, headers: ResponseHeaders | undefined): void;
-  /** Serves a request that passed the engine's checks. */
-  serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void>;
+  /** Serves a request that passed the engine's checks; a promise while it still waits for something. */
+  serve(ex: Exchange, route: WireRoute, cors: ResponseHeaders | undefined): Promise<void> | undefined;
   /** Takes over a session whose instance is gone (see `ExchangeRelay.route`). */
   adopt(record: SessionRecord, gone: string | undefined, ex: Exchange, base: string): Promise<boolean>;
   /** Every session of the wire (for draining at shutdown). */
