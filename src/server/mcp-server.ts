@@ -1,6 +1,6 @@
 import { errorText } from '../protocol/error-text.ts';
 import { randomId } from '../protocol/flat-string.ts';
-import type { JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
@@ -36,7 +36,7 @@ import {
   type ResourceTemplateConfig,
   type ResourceTemplateHandler,
 } from './resource-definition.ts';
-import type { Session, SessionView } from './session.ts';
+import type { SendOptions, Session, SessionView } from './session.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { SessionStore } from './session-store.ts';
 import { reportStoreErrors } from './store-errors.ts';
@@ -368,10 +368,12 @@ export class McpServer {
   ): Promise<number> {
     const message = toNotification(method, params);
     const local = typeof filter === 'function';
+    // Encoded once for every session (a message JSON refuses is left to each channel, which reports it).
+    const options = encodedOnce(message);
     let count = 0;
     for (const session of this.#sessions.values()) {
       if (!matchesSelector(session, local ? undefined : filter) || (local && !filter(session))) continue;
-      if (session.send(message)) count++;
+      if (session.send(message, options)) count++;
     }
     // A function filter reads sessions; listen streams of the custom-events extension have none.
     if (!local && this.#subscriptions.size > 0) count += this.#subscriptions.custom(message, filter);
@@ -479,6 +481,7 @@ export class McpServer {
     return {
       openSession: (init) => sessions.open(init),
       openEphemeralSession: (init) => sessions.openEphemeral(init),
+      closeEphemeralSession: (session, reason) => sessions.closeEphemeral(session, reason),
       adoptSession: (record, init, gone) => sessions.adopt(record, init, gone),
       handleMessage: (session, message, extra) => dispatcher.handle(session, message, extra),
       handleBatch: (session, messages, extra) => dispatcher.handleBatch(session, messages, extra),
@@ -567,4 +570,13 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
+}
+
+/** Send options carrying `message`'s JSON, or none when JSON refuses it. */
+function encodedOnce(message: JSONRPCMessage): SendOptions {
+  try {
+    return { json: JSON.stringify(message) };
+  } catch {
+    return {};
+  }
 }

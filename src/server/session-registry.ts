@@ -86,6 +86,11 @@ export class SessionRegistry {
     );
   }
 
+  /** Closes an ephemeral session: there is nothing to forget or announce, so at once. */
+  closeEphemeral(session: Session, reason: string): void {
+    session.close(reason);
+  }
+
   #refuseTaken(id: string): void {
     if (this.#sessions.has(id)) {
       throw new McpLiveError(

@@ -18,6 +18,11 @@ const NO_VALUES: Record<string, unknown> = Object.freeze({});
 export interface SendOptions {
   /** The request this message belongs to (its response, progress, logs, nested server requests). */
   relatedRequestId?: RequestId;
+  /**
+   * The message's JSON text, when the sender has it already: a broadcast encodes its message once for
+   * every session. It must be the JSON of `message`; a channel may use it instead of encoding again.
+   */
+  json?: string;
 }
 
 /**

@@ -5,8 +5,10 @@ import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
 import { MetaKey } from '../protocol/request-meta.ts';
 import { EVENTS_EXTENSION, type EventsFilter, readEventsFilter, takesEvent } from './events-extension.ts';
+import { ListenNotification } from './listen-notification.ts';
 import type { SessionSelector } from './message-bus.ts';
 import type { RequestContext } from './request-context.ts';
+import type { SendOptions } from './session.ts';
 
 /** What a `subscriptions/listen` request opts in to (2026-07-28), with mcp-live's custom-events extension. */
 export interface SubscriptionFilter {
@@ -168,17 +170,19 @@ export class SubscriptionHub {
   /** Tells every stream that opted in to changes of `kind`'s list. */
   listChanged(kind: ListKind): void {
     const flag = FLAG[kind];
+    const notification = new ListenNotification(`notifications/${kind}/list_changed`, {});
     for (const s of this.#subscriptions) {
-      if (s.filter[flag] === true) this.#send(s, `notifications/${kind}/list_changed`, {});
+      if (s.filter[flag] === true) this.#send(s, notification);
     }
   }
 
   /** Tells every stream subscribed to `uri` that it changed; returns how many were told. */
   resourceUpdated(uri: string): number {
     let count = 0;
+    const notification = new ListenNotification('notifications/resources/updated', { uri });
     for (const s of this.#subscriptions) {
       if (!s.uris.has(uri)) continue;
-      this.#send(s, 'notifications/resources/updated', { uri });
+      this.#send(s, notification);
       count++;
     }
     return count;
@@ -190,10 +194,11 @@ export class SubscriptionHub {
    */
   custom(message: JSONRPCNotification, selector: SessionSelector | undefined): number {
     let count = 0;
+    const notification = new ListenNotification(message.method, message.params ?? {});
     for (const s of this.#subscriptions) {
       if (s.events === undefined || !takesEvent(s.events, s.ctx.session.principal, message, selector))
         continue;
-      this.#send(s, message.method, message.params ?? {});
+      this.#send(s, notification);
       count++;
     }
     return count;
@@ -208,7 +213,7 @@ export class SubscriptionHub {
     if (s === undefined) return 'missing';
     const params = message.params ?? {};
     if (!asked(s, message.method, params)) return 'not-asked';
-    this.#send(s, message.method, params);
+    this.#send(s, new ListenNotification(message.method, params));
     return 'sent';
   }
 
@@ -217,14 +222,11 @@ export class SubscriptionHub {
     for (const s of [...this.#subscriptions]) if (which === undefined || which(s.ctx)) s.end();
   }
 
-  #send(s: Subscription, method: string, params: Record<string, unknown>): void {
-    // Object.assign, not `{ ...a, b }`: V8 (Node 20) takes a slow path for a spread with more keys
-    // after it, and this runs once per listen stream of a broadcast.
-    const meta: Record<string, unknown> = Object.assign({}, params._meta);
-    meta[MetaKey.SubscriptionId] = s.id;
-    const withMeta: Record<string, unknown> = Object.assign({}, params);
-    withMeta._meta = meta;
-    s.ctx.session.notify(method, withMeta, { relatedRequestId: s.id });
+  #send(s: Subscription, notification: ListenNotification): void {
+    const options: SendOptions = { relatedRequestId: s.id };
+    const json = notification.json(s.id);
+    if (json !== undefined) options.json = json;
+    s.ctx.session.send(notification.message(s.id), options);
   }
 }
 

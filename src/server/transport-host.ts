@@ -17,6 +17,8 @@ export interface TransportHost {
   openSession(init: SessionInit): Promise<Session>;
   /** Opens an ephemeral session (one stateless request's) at once: it is neither stored nor announced. */
   openEphemeralSession(init: SessionInit): Session;
+  /** Closes a session `openEphemeralSession` opened, at once. */
+  closeEphemeralSession(session: Session, reason: string): void;
   /**
    * Takes over a session whose instance is gone (`gone`, found unreachable, or one the store no longer
    * counts as alive): claims it in the store, then opens it here with the state its record kept, on

@@ -2,7 +2,7 @@ import { flatString } from '../protocol/flat-string.ts';
 import type { JSONRPCMessage } from '../protocol/jsonrpc.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import type { McpServer } from '../server/mcp-server.ts';
-import type { Session, SessionChannel } from '../server/session.ts';
+import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
 import { type ConnectionListener, EventStream, type EventStreamSettings } from './http/event-stream.ts';
 import type { StreamSink } from './http/exchange.ts';
 import { randomHex } from './http/random-hex.ts';
@@ -80,8 +80,8 @@ export class SSEStream implements SessionChannel, ConnectionListener {
     return this.#settings.events.store !== undefined && this.#settings.gracePeriod > 0;
   }
 
-  send(message: JSONRPCMessage): void {
-    this.#events.send(message);
+  send(message: JSONRPCMessage, options?: SendOptions): void {
+    this.#events.send(message, options?.json);
   }
 
   close(): void {

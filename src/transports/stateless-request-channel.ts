@@ -52,17 +52,39 @@ export class StatelessRequestChannel implements SessionChannel {
   #answered = false;
   /** The request this channel answers, cancelled when its client goes away first. */
   #requestId: RequestId | undefined;
-  #begin!: () => void;
-  /** Settles once the answer has begun (its JSON body, or the head of its event stream) or the client left. */
-  readonly begun: Promise<void>;
+  #begun = false;
+  #onBegun: (() => void) | undefined;
 
   constructor(ex: Exchange, headers: ResponseHeaders | undefined, settings: StatelessChannelSettings) {
     this.#ex = ex;
     this.#headers = headers;
     this.#settings = settings;
-    this.begun = new Promise((resolve) => {
-      this.#begin = resolve;
+  }
+
+  /**
+   * Settles once the answer has begun (its JSON body, or the head of its event stream) or the client
+   * left; `undefined` when that happened already (a handler that answered at once).
+   */
+  begun(): Promise<void> | undefined {
+    if (this.#begun) return undefined;
+    return new Promise((resolve) => {
+      const earlier = this.#onBegun;
+      this.#onBegun =
+        earlier === undefined
+          ? resolve
+          : () => {
+              earlier();
+              resolve();
+            };
     });
+  }
+
+  #begin(): void {
+    if (this.#begun) return;
+    this.#begun = true;
+    const onBegun = this.#onBegun;
+    this.#onBegun = undefined;
+    onBegun?.();
   }
 
   /**
@@ -99,9 +121,12 @@ export class StatelessRequestChannel implements SessionChannel {
     return this.#answered;
   }
 
-  send(message: JSONRPCMessage, _options: SendOptions): void {
+  send(message: JSONRPCMessage, options: SendOptions): void {
     if (this.#answered) return;
-    const encoded = encodeMessage(message, this.#session?.id, (e) => this.#settings.report(e, this.#session));
+    const encoded =
+      options.json !== undefined
+        ? { message, json: options.json }
+        : encodeMessage(message, this.#session?.id, (e) => this.#settings.report(e, this.#session));
     if (encoded === undefined) return;
     const response = !('method' in encoded.message);
     if (response && this.#writer === undefined) {

@@ -134,14 +134,14 @@ export class StreamableChannel implements SessionChannel, TargetOwner {
       if (response) {
         const why = `No open POST awaits the response to request ${JSON.stringify(requestId)} in session ${this.#session?.id}; it was dropped`;
         this.#settings.report(new McpLiveError('TRANSPORT', why), this.#session);
-      } else if (this.#standalone !== undefined) this.#standalone.send(message);
-      else this.#live.values().next().value?.stream?.send(message);
+      } else if (this.#standalone !== undefined) this.#standalone.send(message, options.json);
+      else this.#live.values().next().value?.stream?.send(message, options.json);
       return;
     }
-    if (target.stream !== undefined) target.stream.send(message);
+    if (target.stream !== undefined) target.stream.send(message, options.json);
     else if (response) target.responses.push(message as JSONRPCResponse);
-    else if (target.answer === 'auto') target.upgrade().send(message);
-    else this.#standalone?.send(message);
+    else if (target.answer === 'auto') target.upgrade().send(message, options.json);
+    else this.#standalone?.send(message, options.json);
     if (response) this.settle(target, requestId as RequestId);
   }
 

@@ -168,7 +168,8 @@ export async function acceptStreamablePost(
   // `auto`: the answer is JSON if it is ready by the end of this turn of the event loop (nothing else
   // was sent for the requests); otherwise, and as soon as something else is sent, an event stream.
   if (o.postAnswer === 'auto' && target.stream === undefined) {
-    await target.decided();
+    // A handler that answered at once leaves nothing to wait for.
+    if (!target.finished) await target.decided();
     if (target.stream === undefined) channel.stream(target);
   }
   if (target.stream === undefined) {

@@ -90,18 +90,29 @@ export async function acceptStatelessPost(
   if (session === undefined) return;
   channel.bind(session, message.id);
   ex.onClientGone(() => channel.clientGone());
-  const report = (error: unknown) => context.channel.report(error, session);
-  const ended = () => void context.server.closeSession(session, 'stateless request answered').catch(report);
   transportHost(context.server)
     .handleMessage(session, message, extra)
-    .then(ended, (error: unknown) => {
-      report(error);
-      ended();
-    });
+    .then(
+      () => ended(context, session),
+      (error: unknown) => {
+        context.channel.report(error, session);
+        ended(context, session);
+      },
+    );
   // The fetch adapter hands its Response back once this returns: wait for the answer to begin, not
   // for the request to end (a stream of progress, or a listen, would reach the client only then).
   // A request that ends without an answer begins one too: closing its session answers 503.
-  await channel.begun;
+  const begun = channel.begun();
+  if (begun !== undefined) await begun;
+}
+
+/** The request is over: its (ephemeral) session closes, at once. */
+function ended(context: StatelessPostContext, session: Session): void {
+  try {
+    transportHost(context.server).closeEphemeralSession(session, 'stateless request answered');
+  } catch (error) {
+    context.channel.report(error, session);
+  }
 }
 
 /**

@@ -159,9 +159,9 @@ export class EventStream {
     return this.#connection?.attached === true || this.#connecting > 0;
   }
 
-  /** Numbers, keeps and writes one message, after everything sent before it. */
-  send(message: JSONRPCMessage): void {
-    const json = this.#encode(message);
+  /** Numbers, keeps and writes one message, after everything sent before it; `encoded` is its JSON, if known. */
+  send(message: JSONRPCMessage, encoded?: string): void {
+    const json = encoded ?? this.#encode(message);
     if (json === undefined) return;
     const store = this.#store;
     if (store === undefined) {

@@ -4,6 +4,8 @@
 // those writes into one socket write. Holding writes to the end of the turn costs a `setImmediate`
 // (a few µs), which a quiet server should not pay: batching starts only when a probe saw a stream
 // written in two ticks of one turn, and stops after a few turns in which nothing was coalesced.
+// Either way, a burst to many streams (a broadcast) is not held whole: once `BURST` streams wait,
+// they leave at once, so that the first clients read while the server still writes to the others.
 
 /** A stream whose writes are held (corked) until `uncork`. */
 export interface Corked {
@@ -16,6 +18,8 @@ export interface Corked {
 const PROBE_EVERY_MS = 2;
 /** Turns in a row without a coalesced write after which batching stops. */
 const QUIET_TURNS = 4;
+/** Streams held at most: a write that makes this many flushes them. */
+export const BURST = 64;
 
 let batching = false;
 let quietTurns = 0;
@@ -25,19 +29,23 @@ let endOfTurnScheduled = false;
 let lastProbe = 0;
 /** Streams written in this turn while batching, flushed together at its end. */
 let held: Corked[] = [];
+/** Streams written in this tick while not batching, flushed together at its end. */
+let inTick: Corked[] = [];
 /** Writes in this turn that joined a stream already holding or already flushed in it. */
 let coalesced = 0;
 
 /** Schedules the flush of `stream`, which was just corked because of a write. */
 export function scheduleFlush(stream: Corked): void {
   if (batching) {
-    held.push(stream);
+    if (held.push(stream) >= BURST) held = flush(held);
     if (!endOfTurnScheduled) scheduleEndOfTurn();
     return;
   }
   if (stream.flushedInTurn === turn) coalesced++;
   stream.flushedInTurn = turn;
-  process.nextTick(flushNow, stream);
+  const waiting = inTick.push(stream);
+  if (waiting === 1) process.nextTick(endOfTick);
+  else if (waiting >= BURST) inTick = flush(inTick);
   if (!endOfTurnScheduled) {
     const now = performance.now();
     if (now - lastProbe >= PROBE_EVERY_MS) {
@@ -61,15 +69,19 @@ function scheduleEndOfTurn(): void {
   setImmediate(endOfTurn);
 }
 
-function flushNow(stream: Corked): void {
-  stream.uncork();
+/** Uncorks `streams`; returns the empty list to hold the next ones in. */
+function flush(streams: Corked[]): Corked[] {
+  for (const stream of streams) stream.uncork();
+  return [];
+}
+
+function endOfTick(): void {
+  if (inTick.length > 0) inTick = flush(inTick);
 }
 
 function endOfTurn(): void {
   endOfTurnScheduled = false;
-  const streams = held;
-  held = [];
-  for (const stream of streams) stream.uncork();
+  held = flush(held);
   if (coalesced > 0) {
     batching = true;
     quietTurns = 0;

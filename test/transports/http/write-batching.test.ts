@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { countHeldWrite, scheduleFlush } from '../../../src/transports/http/write-batching.ts';
+import { BURST, countHeldWrite, scheduleFlush } from '../../../src/transports/http/write-batching.ts';
 
 /** A stream as NodeSink drives the module: corked by its first write, uncorked by the module. */
 class FakeStream {
@@ -98,4 +98,49 @@ test('streams written in one batching turn each leave once, in the order they we
   await nextTurn();
   assert.deepEqual(a.packets, [['a3', 'a4']]);
   assert.deepEqual(b.packets, [['b1', 'b2']]);
+});
+
+/** Lets batching end, as it does after a few turns that coalesce nothing. */
+async function quietTurns(): Promise<void> {
+  for (let turn = 0; turn < 5; turn++) {
+    new FakeStream().write('quiet');
+    await nextTurn();
+  }
+  await sleep(5);
+  await nextTurn();
+}
+
+test('a burst to many streams in one tick leaves as it goes, not all at the end of the tick', async () => {
+  await quietTurns();
+  const streams = Array.from({ length: BURST * 3 + 5 }, () => new FakeStream());
+  const leftDuringTheLoop: number[] = [];
+  for (const [i, stream] of streams.entries()) {
+    stream.write(`m${i}`);
+    leftDuringTheLoop.push(streams.filter((s) => s.packets.length > 0).length);
+  }
+  // The first clients can read while the server still writes to the others.
+  assert.equal(leftDuringTheLoop[BURST - 2], 0, 'held while fewer than BURST wait');
+  assert.equal(leftDuringTheLoop[BURST - 1], BURST, 'the BURST-th write flushes the streams waiting');
+  assert.equal(leftDuringTheLoop.at(-1), BURST * 3);
+  await new Promise((resolve) => process.nextTick(resolve));
+  assert.ok(
+    streams.every((s, i) => s.packets.length === 1 && s.packets[0]![0] === `m${i}`),
+    'every stream leaves once, the rest at the end of the tick',
+  );
+});
+
+test('while batching, a burst to many streams leaves as it goes too', async () => {
+  await sleep(5);
+  await nextTurn();
+  const probe = new FakeStream();
+  probe.write('1');
+  await inLaterTick(probe, '2');
+  await nextTurn();
+  // Batching now: a turn's writes wait for its end, unless BURST streams wait.
+  const streams = Array.from({ length: BURST + 3 }, () => new FakeStream());
+  for (const [i, stream] of streams.entries()) stream.write(`m${i}`);
+  await new Promise((resolve) => process.nextTick(resolve));
+  assert.equal(streams.filter((s) => s.packets.length > 0).length, BURST, 'the first BURST left at once');
+  await nextTurn();
+  assert.ok(streams.every((s) => s.packets.length === 1));
 });
