@@ -7,6 +7,7 @@
 import { createHook } from 'node:async_hooks';
 import { Agent, request } from 'node:http';
 import { buildIfNeeded } from './spawn-target.ts';
+import { echo, MESSAGE_INPUT } from './targets/echo.ts';
 import { TARGETS } from './targets.ts';
 
 function option(name: string): string | undefined {
@@ -25,12 +26,7 @@ const built = (path: string) => new URL(`../dist/${path}`, import.meta.url).href
 const { McpServer, StreamableHTTPServer }: typeof import('../src/index.ts') = await import(built('index.js'));
 
 const server = new McpServer({ name: 'bench', version: '1.0.0' });
-const input = {
-  type: 'object',
-  properties: { message: { type: 'string' } },
-  required: ['message'],
-} as const;
-server.tool('echo', { input }, ({ message }) => ({ content: [{ type: 'text', text: String(message) }] }));
+server.tool('echo', { input: MESSAGE_INPUT }, echo);
 const http = new StreamableHTTPServer(server);
 const { port } = await http.listen({ port: 0, host: '127.0.0.1' });
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -2,6 +2,7 @@
 // --redis-cluster URL,URL,…]`. Serves `echo`, `broadcast` and `fanout` on 127.0.0.1 and prints a line
 // containing `listening` when ready. With `--redis` or `--redis-cluster`, it is one instance of several
 // sharing that Redis or Redis Cluster (bench/scaling).
+import { echo, MESSAGE_INPUT } from './echo.ts';
 import { announce, parseTargetArgs, serveControl } from './harness.ts';
 
 // mcp-live as a user installs it: the build (`dist/`, which the bench makes first, see
@@ -33,13 +34,9 @@ const server = new McpServer(
     ...(redis && { sessionStore: redis.sessionStore, messageBus: redis.messageBus }),
   },
 );
-const input = {
-  type: 'object',
-  properties: { message: { type: 'string' } },
-  required: ['message'],
-} as const;
+const input = MESSAGE_INPUT;
 
-server.tool('echo', { input }, ({ message }) => ({ content: [{ type: 'text', text: String(message) }] }));
+server.tool('echo', { input }, echo);
 server.tool('broadcast', { input }, async ({ message }) => {
   const count = await server.broadcast('notifications/message', { level: 'info', data: message });
   return { content: [{ type: 'text', text: `sent ${count}` }] };
