@@ -1,4 +1,5 @@
 import type { JSONRPCResponse, RequestId } from '../protocol/jsonrpc.ts';
+import { addListener, callListeners, type Listeners } from '../server/listeners.ts';
 import type { EventStream } from './http/event-stream.ts';
 
 /**
@@ -37,7 +38,7 @@ export class PostTarget {
   readonly #owner: TargetOwner;
   readonly #priming: boolean;
   #finished = false;
-  #onDone: ((responses: JSONRPCResponse[]) => void) | undefined;
+  #onDone: Listeners;
   #onDecided: (() => void) | undefined;
   #turn: ReturnType<typeof setImmediate> | undefined;
 
@@ -58,15 +59,8 @@ export class PostTarget {
   /** Settles once every request was answered, cancelled or dropped: the responses, in order. */
   done(): Promise<JSONRPCResponse[]> {
     if (this.#finished) return Promise.resolve(this.responses);
-    const earlier = this.#onDone;
     return new Promise((resolve) => {
-      this.#onDone =
-        earlier === undefined
-          ? resolve
-          : (responses) => {
-              earlier(responses);
-              resolve(responses);
-            };
+      this.#onDone = addListener(this.#onDone, () => resolve(this.responses));
     });
   }
 
@@ -103,7 +97,7 @@ export class PostTarget {
     this.#decide();
     const onDone = this.#onDone;
     this.#onDone = undefined;
-    onDone?.(this.responses);
+    callListeners(onDone);
   }
 
   #decide(): void {

@@ -2,6 +2,7 @@ import { encodeMessage } from '../protocol/encode-message.ts';
 import type { JSONRPCMessage, JSONRPCResponse, RequestId } from '../protocol/jsonrpc.ts';
 import { ModernErrorCode } from '../protocol/request-meta.ts';
 import type { InstrumentationSlot } from '../server/instrumentation.ts';
+import { addListener, callListeners, type Listeners } from '../server/listeners.ts';
 import type { SendOptions, Session, SessionChannel } from '../server/session.ts';
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
@@ -53,7 +54,7 @@ export class StatelessRequestChannel implements SessionChannel {
   /** The request this channel answers, cancelled when its client goes away first. */
   #requestId: RequestId | undefined;
   #begun = false;
-  #onBegun: (() => void) | undefined;
+  #onBegun: Listeners;
 
   constructor(ex: Exchange, headers: ResponseHeaders | undefined, settings: StatelessChannelSettings) {
     this.#ex = ex;
@@ -68,14 +69,7 @@ export class StatelessRequestChannel implements SessionChannel {
   begun(): Promise<void> | undefined {
     if (this.#begun) return undefined;
     return new Promise((resolve) => {
-      const earlier = this.#onBegun;
-      this.#onBegun =
-        earlier === undefined
-          ? resolve
-          : () => {
-              earlier();
-              resolve();
-            };
+      this.#onBegun = addListener(this.#onBegun, resolve);
     });
   }
 
@@ -84,7 +78,7 @@ export class StatelessRequestChannel implements SessionChannel {
     this.#begun = true;
     const onBegun = this.#onBegun;
     this.#onBegun = undefined;
-    onBegun?.();
+    callListeners(onBegun);
   }
 
   /**
