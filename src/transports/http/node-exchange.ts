@@ -12,7 +12,7 @@ import {
 } from './exchange.ts';
 import { isLoopbackAddress } from './origin-guard.ts';
 import { answerThenDiscard } from './refused-body.ts';
-import { countHeldWrite, scheduleFlush } from './write-batching.ts';
+import { type Corked, countHeldWrite, holdAnswer, scheduleFlush } from './write-batching.ts';
 
 /** A Node request whose body a framework may already have read (Express `json()`, or Fastify via `raw.body`). */
 export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
@@ -301,6 +301,44 @@ function listensOnLoopback(req: IncomingMessage): boolean | undefined {
   return known;
 }
 
+/** A whole response: sent at once, or with the other writes of a busy turn (`uncork`). */
+class Answer implements Corked {
+  flushedInTurn = 0;
+  readonly #res: ServerResponse;
+  readonly #status: number;
+  readonly #headers: ResponseHeaders | undefined;
+  readonly #body: string | undefined;
+
+  constructor(res: ServerResponse, status: number, headers: ResponseHeaders | undefined, body?: string) {
+    this.#res = res;
+    this.#status = status;
+    this.#headers = headers;
+    this.#body = body;
+  }
+
+  uncork(): void {
+    // A client that left while its answer waited gets nothing.
+    if (!this.#res.destroyed) this.send();
+  }
+
+  send(): void {
+    const res = this.#res;
+    const body = this.#body;
+    if (body === undefined) {
+      if (this.#headers !== undefined) res.writeHead(this.#status, this.#headers);
+      else res.writeHead(this.#status);
+      res.end();
+      return;
+    }
+    // With its length, Node sends the head and the body in one write, and the client reads no chunks.
+    // (Object.assign, then the key: a spread followed by a key leaves V8's fast clone, ~0.7 µs.)
+    const sized: ResponseHeaders = Object.assign({}, this.#headers);
+    sized['Content-Length'] = String(Buffer.byteLength(body));
+    res.writeHead(this.#status, sized);
+    res.end(body);
+  }
+}
+
 /** The Node adapter: one `http.IncomingMessage` and its `http.ServerResponse`. */
 export class NodeExchange implements Exchange {
   readonly request: NodeRequestInfo;
@@ -309,6 +347,8 @@ export class NodeExchange implements Exchange {
   #refusedBody = false;
   /** The body did not arrive in time: the client gets its answer, then the connection is cut. */
   #slowBody = false;
+  /** `respond` was called: its answer may still wait for the end of the turn (write-batching.ts). */
+  #answered = false;
 
   constructor(req: NodeRequest, res: ServerResponse) {
     this.#req = req;
@@ -355,7 +395,8 @@ export class NodeExchange implements Exchange {
 
   respond(status: number, headers: ResponseHeaders | undefined, body?: string): void {
     const res = this.#res;
-    if (res.headersSent || res.destroyed) return;
+    if (this.#answered || res.headersSent || res.destroyed) return;
+    this.#answered = true;
     if (this.#slowBody) {
       res.writeHead(status, { ...headers, Connection: 'close' });
       res.end(body, () => this.#req.socket.destroy());
@@ -367,18 +408,8 @@ export class NodeExchange implements Exchange {
       answerThenDiscard(this.#req, res, status, headers, body);
       return;
     }
-    if (body === undefined) {
-      if (headers !== undefined) res.writeHead(status, headers);
-      else res.writeHead(status);
-      res.end();
-      return;
-    }
-    // With its length, Node sends the head and the body in one write, and the client reads no chunks.
-    // (Object.assign, then the key: a spread followed by a key leaves V8's fast clone, ~0.7 µs.)
-    const sized: ResponseHeaders = Object.assign({}, headers);
-    sized['Content-Length'] = String(Buffer.byteLength(body));
-    res.writeHead(status, sized);
-    res.end(body);
+    const answer = new Answer(res, status, headers, body);
+    if (!holdAnswer(answer)) answer.send();
   }
 
   stream(status: number, headers: ResponseHeaders): StreamSink {

@@ -6,6 +6,11 @@
 // written in two ticks of one turn, and stops after a few turns in which nothing was coalesced.
 // Either way, a burst to many streams (a broadcast) is not held whole: once `BURST` streams wait,
 // they leave at once, so that the first clients read while the server still writes to the others.
+//
+// Whole answers (a POST answered with JSON, a 202) join in: a quiet server sends each at once; a busy
+// one, which answered two requests in one turn, sends the turn's answers together at its end. Each
+// write to a client that sleeps costs the kernel a wake-up of that client; answers written back to
+// back wake it once, and the requests read in the same turn do not wait for one another's JavaScript.
 
 /** A stream whose writes are held (corked) until `uncork`. */
 export interface Corked {
@@ -31,8 +36,10 @@ let lastProbe = 0;
 let held: Corked[] = [];
 /** Streams written in this tick while not batching, flushed together at its end. */
 let inTick: Corked[] = [];
-/** Writes in this turn that joined a stream already holding or already flushed in it. */
+/** Writes in this turn that joined a stream already holding or already flushed in it, or another answer. */
 let coalesced = 0;
+/** Answers sent in this turn while not batching, counted from the probe that began it. */
+let answers = 0;
 
 /** Schedules the flush of `stream`, which was just corked because of a write. */
 export function scheduleFlush(stream: Corked): void {
@@ -46,17 +53,39 @@ export function scheduleFlush(stream: Corked): void {
   const waiting = inTick.push(stream);
   if (waiting === 1) process.nextTick(endOfTick);
   else if (waiting >= BURST) inTick = flush(inTick);
-  if (!endOfTurnScheduled) {
-    const now = performance.now();
-    if (now - lastProbe >= PROBE_EVERY_MS) {
-      // Probe: streams written from here to the end of this turn are counted against a fresh turn.
-      lastProbe = now;
-      turn++;
-      stream.flushedInTurn = turn;
-      coalesced = 0;
-      scheduleEndOfTurn();
-    }
+  if (probe()) stream.flushedInTurn = turn;
+}
+
+/**
+ * Whether a whole answer waits for the end of this turn: it does while batching, and leaves then with
+ * the turn's other writes (its `uncork` sends it); otherwise (false) the caller sends it now.
+ */
+export function holdAnswer(answer: Corked): boolean {
+  if (batching) {
+    if (held.length > 0) coalesced++;
+    if (held.push(answer) >= BURST) held = flush(held);
+    if (!endOfTurnScheduled) scheduleEndOfTurn();
+    return true;
   }
+  probe();
+  if (++answers > 1) coalesced++;
+  return false;
+}
+
+/**
+ * Every `PROBE_EVERY_MS` at most, a quiet server starts a fresh turn: what is written from here to
+ * its end is counted, and the end of the turn decides whether to batch. True when it probed.
+ */
+function probe(): boolean {
+  if (endOfTurnScheduled) return false;
+  const now = performance.now();
+  if (now - lastProbe < PROBE_EVERY_MS) return false;
+  lastProbe = now;
+  turn++;
+  coalesced = 0;
+  answers = 0;
+  scheduleEndOfTurn();
+  return true;
 }
 
 /** Counts a write made to a stream that is already corked (it leaves with the stream's flush). */
@@ -89,5 +118,6 @@ function endOfTurn(): void {
     batching = false;
   }
   coalesced = 0;
+  answers = 0;
   turn++;
 }

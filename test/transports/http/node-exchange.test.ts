@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
 import { inspect } from 'node:util';
@@ -154,5 +154,65 @@ describe('NodeExchange.respond', () => {
     );
     assert.match(text, /^HTTP\/1\.1 413 /);
     assert.match(text, /connection: close/i);
+  });
+
+  test('answers of a busy turn each reach their own client once; one that left costs the others nothing', async (t) => {
+    const COUNT = 20;
+    let waiting: Array<{ ex: NodeExchange; req: IncomingMessage }> = [];
+    let round: (batch: typeof waiting) => void = () => {};
+    const port = await serve(t, (ex, req) => {
+      waiting.push({ ex, req });
+      if (waiting.length < COUNT) return;
+      const batch = waiting;
+      waiting = [];
+      round(batch);
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: COUNT });
+    t.after(() => agent.destroy());
+    const get = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        request({ agent, port, host: '127.0.0.1', path }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const answerAll = (batch: typeof waiting, drop?: number) => {
+      for (const [i, { ex, req }] of batch.entries()) {
+        ex.respond(200, { 'Content-Type': 'text/plain' }, `answer to ${ex.request.path}`);
+        ex.respond(500, undefined, 'a second answer is ignored');
+        if (i === drop) req.socket.destroy();
+      }
+    };
+    // Twenty answers in one tick: the server counts itself busy, and holds the next turns' answers.
+    round = (batch) => answerAll(batch);
+    const first = await Promise.all(Array.from({ length: COUNT }, (_, i) => get(`/a${i}`)));
+    assert.deepEqual(
+      first,
+      Array.from({ length: COUNT }, (_, i) => `answer to /a${i}`),
+    );
+    round = (batch) => answerAll(batch, 0);
+    const second = await Promise.allSettled(Array.from({ length: COUNT }, (_, i) => get(`/b${i}`)));
+    const dropped = second.filter((s) => s.status === 'rejected');
+    assert.equal(dropped.length, 1, 'only the client whose connection was cut went without');
+    const answered = second.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const asked = Array.from({ length: COUNT }, (_, i) => `answer to /b${i}`);
+    assert.equal(new Set(answered).size, COUNT - 1, 'each answer once');
+    assert.ok(
+      answered.every((body) => asked.includes(body)),
+      'every answer went to its own request',
+    );
+    // The kept-alive connections carry no stray second answer: the next round reads its own.
+    round = (batch) => answerAll(batch);
+    const third = await Promise.all(Array.from({ length: COUNT }, (_, i) => get(`/c${i}`)));
+    assert.deepEqual(
+      third,
+      Array.from({ length: COUNT }, (_, i) => `answer to /c${i}`),
+    );
   });
 });

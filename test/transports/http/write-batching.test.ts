@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { BURST, countHeldWrite, scheduleFlush } from '../../../src/transports/http/write-batching.ts';
+import {
+  BURST,
+  countHeldWrite,
+  holdAnswer,
+  scheduleFlush,
+} from '../../../src/transports/http/write-batching.ts';
 
 /** A stream as NodeSink drives the module: corked by its first write, uncorked by the module. */
 class FakeStream {
@@ -143,4 +148,80 @@ test('while batching, a burst to many streams leaves as it goes too', async () =
   assert.equal(streams.filter((s) => s.packets.length > 0).length, BURST, 'the first BURST left at once');
   await nextTurn();
   assert.ok(streams.every((s) => s.packets.length === 1));
+});
+
+/** A whole answer as NodeExchange drives the module: sent now, or when the module flushes it. */
+class FakeAnswer {
+  flushedInTurn = 0;
+  constructor(
+    readonly name: string,
+    readonly sent: string[],
+  ) {}
+
+  /** Answers: returns whether it was held. */
+  answer(): boolean {
+    const held = holdAnswer(this);
+    if (!held) this.sent.push(this.name);
+    return held;
+  }
+
+  uncork(): void {
+    this.sent.push(this.name);
+  }
+}
+
+test('a quiet server sends each answer at once; two in one turn make the answers of a turn leave at its end', async () => {
+  await quietTurns();
+  const sent: string[] = [];
+  // One answer a turn: each leaves at once.
+  for (let turn = 0; turn < 3; turn++) {
+    await sleep(3);
+    assert.equal(new FakeAnswer(`alone${turn}`, sent).answer(), false);
+    assert.deepEqual(sent.at(-1), `alone${turn}`, 'sent before the call returned');
+    await nextTurn();
+  }
+  // The probe's turn answers two requests: both still leave at once, and the server is busy from then on.
+  await sleep(3);
+  assert.equal(new FakeAnswer('p1', sent).answer(), false);
+  assert.equal(new FakeAnswer('p2', sent).answer(), false);
+  await nextTurn();
+  sent.length = 0;
+  // Busy: a turn's answers wait for its end and leave together, in the order they were given.
+  assert.equal(new FakeAnswer('b1', sent).answer(), true);
+  assert.equal(new FakeAnswer('b2', sent).answer(), true);
+  await new Promise((resolve) => process.nextTick(resolve));
+  assert.deepEqual(sent, [], 'held to the end of the turn, not of the tick');
+  await nextTurn();
+  assert.deepEqual(sent, ['b1', 'b2']);
+  // Turns with one answer each coalesce nothing: after a few, an answer leaves at once again.
+  for (let turn = 0; turn < 4; turn++) {
+    new FakeAnswer(`q${turn}`, sent).answer();
+    await nextTurn();
+  }
+  assert.equal(new FakeAnswer('again', sent).answer(), false);
+  assert.equal(sent.at(-1), 'again');
+});
+
+test('while busy, answers and stream writes of a turn leave together, and a burst of answers leaves as it goes', async () => {
+  await quietTurns();
+  const sent: string[] = [];
+  await sleep(3);
+  new FakeAnswer('p1', sent).answer();
+  new FakeAnswer('p2', sent).answer();
+  await nextTurn();
+  const stream = new FakeStream();
+  stream.write('event');
+  assert.equal(new FakeAnswer('a', sent).answer(), true);
+  await nextTurn();
+  assert.deepEqual([stream.packets, sent.slice(2)], [[['event']], ['a']]);
+  const many = Array.from({ length: BURST + 2 }, (_, i) => new FakeAnswer(`m${i}`, sent));
+  sent.length = 0;
+  for (const answer of many) answer.answer();
+  assert.equal(sent.length, BURST, 'the first BURST left at once');
+  await nextTurn();
+  assert.equal(sent.length, BURST + 2);
+  assert.deepEqual(
+    sent,
+    many.map((answer) => answer.name),
+  );
 });
