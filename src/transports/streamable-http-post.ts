@@ -22,7 +22,7 @@ import type { PostTarget } from './post-target.ts';
 import { fail, SSE_HEADERS, unsupportedVersion } from './streamable-http-answers.ts';
 import type { StreamableChannel } from './streamable-http-channel.ts';
 import {
-  acceptsMediaType,
+  acceptsPostTypes,
   DEFAULT_HTTP_PROTOCOL_VERSION,
   disconnectCancels,
   readVersionHeader,
@@ -74,7 +74,7 @@ export async function acceptStreamablePost(
   const { server, options: o } = context;
   const headers = ex.request.headers;
   const accept = headers.get('accept');
-  if (!acceptsMediaType(accept, 'application/json') || !acceptsMediaType(accept, 'text/event-stream')) {
+  if (!acceptsPostTypes(accept)) {
     const message = `Not Acceptable: a POST must accept both application/json and text/event-stream (Accept was ${JSON.stringify(accept ?? '')})`;
     return fail(ex, 406, message, cors);
   }

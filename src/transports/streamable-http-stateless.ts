@@ -61,7 +61,7 @@ export function isStatelessPost(header: VersionHeader, messages: JSONRPCMessage[
  * served on a session of its own that ends with it. Its answer is one JSON body, or an event stream
  * when the server sends something for it first; the client closing that stream cancels the request.
  */
-export async function acceptStatelessPost(
+export function acceptStatelessPost(
   ex: Exchange,
   cors: ResponseHeaders | undefined,
   context: StatelessPostContext,
@@ -69,21 +69,27 @@ export async function acceptStatelessPost(
   batch: boolean,
   principal: unknown,
   extra: MessageExtra,
-): Promise<void> {
+): Promise<void> | undefined {
   const message = messages[0]!;
   const unbatched = batch ? batchRefusal(LATEST_MODERN_PROTOCOL_VERSION, messages) : undefined;
   if (unbatched !== undefined) {
-    return respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: unbatched.toJSON() }, cors);
+    respondJSON(ex, 400, { jsonrpc: '2.0', id: null, error: unbatched.toJSON() }, cors);
+    return;
   }
   if (!('method' in message)) {
-    return invalid(ex, cors, 'a client sends no JSON-RPC responses in protocol revision 2026-07-28');
+    invalid(ex, cors, 'a client sends no JSON-RPC responses in protocol revision 2026-07-28');
+    return;
   }
   // This revision defines no client notification over HTTP; one is taken and ignored.
-  if (!isJSONRPCRequest(message)) return ex.respond(202, cors);
+  if (!isJSONRPCRequest(message)) {
+    ex.respond(202, cors);
+    return;
+  }
   const refusal = checkRequest(ex, message, context.server);
   if (refusal !== undefined) {
     const answer = { jsonrpc: '2.0' as const, id: message.id, error: refusal };
-    return respondJSON(ex, statusOf(answer), answer, cors);
+    respondJSON(ex, statusOf(answer), answer, cors);
+    return;
   }
   const channel = new StatelessRequestChannel(ex, cors, context.channel);
   const session = context.openRequest(ex, cors, principal, channel);
@@ -102,8 +108,8 @@ export async function acceptStatelessPost(
   // The fetch adapter hands its Response back once this returns: wait for the answer to begin, not
   // for the request to end (a stream of progress, or a listen, would reach the client only then).
   // A request that ends without an answer begins one too: closing its session answers 503.
-  const begun = channel.begun();
-  if (begun !== undefined) await begun;
+  // Not async: an answer that began already (the usual case) costs no promise.
+  return channel.begun();
 }
 
 /** The request is over: its (ephemeral) session closes, at once. */

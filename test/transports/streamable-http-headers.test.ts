@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { acceptsMediaType } from '../../src/transports/streamable-http-headers.ts';
+import { acceptsMediaType, acceptsPostTypes } from '../../src/transports/streamable-http-headers.ts';
 
 describe('acceptsMediaType', () => {
   test('finds a type among ranges, with wildcards, any case and spacing', () => {
@@ -21,5 +21,26 @@ describe('acceptsMediaType', () => {
     assert.ok(acceptsMediaType('application/json;q=0.1', 'application/json'));
     assert.ok(acceptsMediaType('application/json;q=0, */*', 'application/json'));
     assert.ok(acceptsMediaType('application/json;level=1', 'application/json'));
+  });
+});
+
+describe('acceptsPostTypes', () => {
+  test('needs both types, and gives the same verdict however often and among however many values it is asked', () => {
+    const cases: Array<[string | null, boolean]> = [
+      ['application/json, text/event-stream', true],
+      ['*/*', true],
+      ['application/json', false],
+      ['application/json, text/event-stream;q=0', false],
+      ['', false],
+      [null, false],
+      [`application/json, text/event-stream, ${'x/y, '.repeat(100)}`, true],
+    ];
+    // Far more distinct values than are remembered, asked twice each, in between.
+    const others = Array.from({ length: 300 }, (_, i) => [`text/x-${i}, text/event-stream`, false] as const);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [accept, verdict] of [...cases, ...others, ...cases]) {
+        assert.equal(acceptsPostTypes(accept), verdict, `${pass}: ${accept}`);
+      }
+    }
   });
 });

@@ -202,7 +202,16 @@ function show(value: unknown): string {
 }
 
 function trimOWS(value: string): string {
+  // Most values have nothing to trim (Node trims the ends of a header line): no regex for them.
+  if (value === '' || (!isOWS(value.charCodeAt(0)) && !isOWS(value.charCodeAt(value.length - 1)))) {
+    return value;
+  }
   return value.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+/** A space or a tab. */
+function isOWS(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -17,8 +17,21 @@ import { type Corked, countHeldWrite, holdAnswer, scheduleFlush } from './write-
 /** A Node request whose body a framework may already have read (Express `json()`, or Fastify via `raw.body`). */
 export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
-/** A header name `get` and `has` can look up in place: a lower-case token, as the transports pass. */
+/** A header name `get` and `has` can look up in place: a token, as the transports pass. */
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** Names seen to be tokens, lower-cased: the transports ask for the same few on every request. */
+const tokens = new Map<string, string>();
+const REMEMBERED_NAMES = 256;
+
+/** `name` lower-cased when it is a token (looked up in place), else `undefined`. */
+function tokenName(name: string): string | undefined {
+  const known = tokens.get(name);
+  if (known !== undefined || !TOKEN.test(name)) return known;
+  const lower = name.toLowerCase();
+  if (tokens.size >= REMEMBERED_NAMES) tokens.clear();
+  tokens.set(name, lower);
+  return lower;
+}
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -38,14 +51,14 @@ class NodeHeaders implements Headers {
   }
 
   get(name: string): string | null {
-    const full = this.#full;
-    if (full === undefined && TOKEN.test(name)) return lookUp(this.#raw, name.toLowerCase());
+    const token = this.#full === undefined ? tokenName(name) : undefined;
+    if (token !== undefined) return lookUp(this.#raw, token);
     return this.#headers().get(name);
   }
 
   has(name: string): boolean {
-    const full = this.#full;
-    if (full === undefined && TOKEN.test(name)) return lookUp(this.#raw, name.toLowerCase()) !== null;
+    const token = this.#full === undefined ? tokenName(name) : undefined;
+    if (token !== undefined) return lookUp(this.#raw, token) !== null;
     return this.#headers().has(name);
   }
 
