@@ -7,7 +7,7 @@ import type { SendOptions, Session, SessionChannel } from '../server/session.ts'
 import { EventStreamWriter } from './http/event-stream-writer.ts';
 import type { Exchange, ResponseHeaders } from './http/exchange.ts';
 import { type KeepAlive, type KeepAliveSettings, startKeepAlive } from './http/keep-alive.ts';
-import { respondJSON } from './http/respond.ts';
+import { jsonHeaders, respondJSON } from './http/respond.ts';
 import { encodeSSEMessage } from './http/sse-encoder.ts';
 import { SSE_HEADERS } from './streamable-http-answers.ts';
 
@@ -125,8 +125,8 @@ export class StatelessRequestChannel implements SessionChannel {
     const response = !('method' in encoded.message);
     if (response && this.#writer === undefined) {
       this.#answered = true;
-      const headers = { 'Content-Type': 'application/json', ...this.#headers };
-      this.#ex.respond(statusOf(encoded.message as JSONRPCResponse), headers, encoded.json);
+      const status = statusOf(encoded.message as JSONRPCResponse);
+      this.#ex.respond(status, jsonHeaders(this.#headers), encoded.json);
       this.#begin();
       return;
     }

@@ -15,7 +15,7 @@ import { transportHost } from '../server/transport-host.ts';
 import { type AuthenticateSettings, authenticateRequest, DENIED, refuseScopes } from './http/authenticate.ts';
 import type { ConnectOptions } from './http/event-stream.ts';
 import { bodyFailure, type Exchange, isJSONMediaType, type ResponseHeaders } from './http/exchange.ts';
-import { respondJSON } from './http/respond.ts';
+import { jsonHeaders, respondJSON } from './http/respond.ts';
 import { refuseInFlight } from './http/session-access.ts';
 import { wantsPrimingEvent } from './http/sse-encoder.ts';
 import type { PostTarget } from './post-target.ts';
@@ -208,7 +208,7 @@ function respondResponses(
     if (encoded !== undefined) texts.push(encoded.json);
   }
   const body = batch ? `[${texts.join(',')}]` : texts[0];
-  ex.respond(200, { 'Content-Type': 'application/json', ...headers }, body);
+  ex.respond(200, jsonHeaders(headers), body);
 }
 
 /** The headers every answer to a POST carries: CORS, and the session's id unless stateless. */

@@ -314,41 +314,44 @@ function listensOnLoopback(req: IncomingMessage): boolean | undefined {
   return known;
 }
 
-/** A whole response: sent at once, or with the other writes of a busy turn (`uncork`). */
+/**
+ * A whole response. Its head is set at once (a bad header throws to whoever answered); its body and
+ * end leave at once or with the other writes of a busy turn (`uncork`, write-batching.ts).
+ */
 class Answer implements Corked {
   flushedInTurn = 0;
   readonly #res: ServerResponse;
-  readonly #status: number;
-  readonly #headers: ResponseHeaders | undefined;
   readonly #body: string | undefined;
 
   constructor(res: ServerResponse, status: number, headers: ResponseHeaders | undefined, body?: string) {
     this.#res = res;
-    this.#status = status;
-    this.#headers = headers;
     this.#body = body;
-  }
-
-  uncork(): void {
-    // A client that left while its answer waited gets nothing.
-    if (!this.#res.destroyed) this.send();
-  }
-
-  send(): void {
-    const res = this.#res;
-    const body = this.#body;
     if (body === undefined) {
-      if (this.#headers !== undefined) res.writeHead(this.#status, this.#headers);
-      else res.writeHead(this.#status);
-      res.end();
+      if (headers !== undefined) res.writeHead(status, headers);
+      else res.writeHead(status);
       return;
     }
     // With its length, Node sends the head and the body in one write, and the client reads no chunks.
     // (Object.assign, then the key: a spread followed by a key leaves V8's fast clone, ~0.7 µs.)
-    const sized: ResponseHeaders = Object.assign({}, this.#headers);
+    const sized: ResponseHeaders = Object.assign({}, headers);
     sized['Content-Length'] = String(Buffer.byteLength(body));
-    res.writeHead(this.#status, sized);
-    res.end(body);
+    res.writeHead(status, sized);
+  }
+
+  send(): void {
+    this.#res.end(this.#body);
+  }
+
+  uncork(): void {
+    const res = this.#res;
+    // A client that left while its answer waited gets nothing.
+    if (res.destroyed) return;
+    try {
+      res.end(this.#body);
+    } catch {
+      // Nothing the turn's other answers should pay for: this connection is given up.
+      res.destroy();
+    }
   }
 }
 
