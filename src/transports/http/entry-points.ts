@@ -4,8 +4,13 @@ import { FetchExchange } from './fetch-exchange.ts';
 import { NodeExchange, type NodeRequest } from './node-exchange.ts';
 import { respondText } from './respond.ts';
 
-/** Serves one exchange; false when the request is not this transport's (another path). */
-export type ExchangeHandler = (exchange: Exchange) => Promise<boolean> | boolean;
+/**
+ * Serves one exchange: false when the request is not this transport's (another path), true when it
+ * was answered or its answer is under way; or a promise while something is still awaited, settling
+ * when the exchange is done: to false when it was not this transport's after all, to anything else
+ * when it was taken. A rejection is a failure, answered 500.
+ */
+export type ExchangeHandler = (exchange: Exchange) => Promise<unknown> | boolean;
 
 export type NodeHandler = (
   req: NodeRequest,
@@ -37,7 +42,7 @@ export function createNodeHandler(handle: ExchangeHandler, report: (error: unkno
   };
   return (req, res, next) => {
     const exchange = new NodeExchange(req, res);
-    let handled: Promise<boolean> | boolean;
+    let handled: Promise<unknown> | boolean;
     try {
       handled = handle(exchange);
     } catch (error) {
@@ -50,7 +55,7 @@ export function createNodeHandler(handle: ExchangeHandler, report: (error: unkno
       return DONE;
     }
     return handled.then(
-      (taken) => settle(exchange, taken, next),
+      (taken) => settle(exchange, taken !== false, next),
       (error: unknown) => failed(exchange, error),
     );
   };
@@ -61,7 +66,9 @@ export function createFetchHandler(handle: ExchangeHandler, report: (error: unkn
   return async (request) => {
     const exchange = new FetchExchange(request);
     try {
-      if (!(await handle(exchange))) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+      const handled = handle(exchange);
+      const taken = typeof handled === 'boolean' ? handled : (await handled) !== false;
+      if (!taken) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
     } catch (error) {
       report(error);
     }

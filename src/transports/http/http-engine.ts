@@ -35,8 +35,6 @@ import { ResourceMetadataRoute } from './resource-metadata.ts';
 import { drainSessions, stopListening } from './shutdown.ts';
 import type { Wire, WireContext, WireRoute } from './wire.ts';
 
-const TAKEN = (): boolean => true;
-
 interface Mounted {
   readonly wire: Wire;
   readonly checks: RequestChecks;
@@ -161,14 +159,14 @@ export class HttpEngine {
 
   /**
    * Answers one exchange if one of the wires takes it; false when the path is none of theirs. A
-   * promise only while something is still awaited (a body, a relay, a health probe).
+   * promise (of a taken exchange) only while something is still awaited (a body, a relay, a health probe).
    */
-  #handle(entered: Exchange): Promise<boolean> | boolean {
+  #handle(entered: Exchange): Promise<unknown> | boolean {
     const ex = entered;
     const req = ex.request;
     // Probes come from the platform (a kubelet, a balancer): no Host/Origin guard, no authentication.
     if (this.#health !== undefined && isHealthPath(this.#health, req.path)) {
-      return answerHealth(ex, this.#health, () => this.readiness()).then(TAKEN);
+      return answerHealth(ex, this.#health, () => this.readiness());
     }
     if (this.#metadata?.serve(ex)) return true;
     for (const { wire, checks } of this.#wires) {
@@ -188,7 +186,7 @@ export class HttpEngine {
       const sessionId = wire.elsewhere(ex, route);
       if (sessionId !== undefined) return this.#relayElsewhere(ex, wire, route, cors, sessionId);
       const served = wire.serve(ex, route, cors);
-      return served === undefined ? true : served.then(TAKEN);
+      return served ?? true;
     }
     return false;
   }
@@ -200,7 +198,7 @@ export class HttpEngine {
     route: WireRoute,
     cors: ResponseHeaders | undefined,
     sessionId: string,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const routed = await this.#relay.route(ex, sessionId, {
       transport: wire.name,
       maxBodyBytes: wire.options.maxBodyBytes,
@@ -210,7 +208,6 @@ export class HttpEngine {
       adopt: (record, gone, exchange) => wire.adopt(record, gone, exchange, route.base),
     });
     if (routed !== undefined) await wire.serve(routed, route, cors);
-    return true;
   }
 }
 

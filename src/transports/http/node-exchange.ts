@@ -455,33 +455,64 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** Where a request keeps its body reader, for the listeners every reader shares. */
+const READER = Symbol('mcp-live.body-reader');
+type ReadRequest = IncomingMessage & { [READER]: BodyReader };
+
+function readerData(this: IncomingMessage, chunk: Buffer): void {
+  (this as ReadRequest)[READER].data(chunk);
+}
+
+function readerEnd(this: IncomingMessage): void {
+  (this as ReadRequest)[READER].end();
+}
+
+function readerAbort(this: IncomingMessage): void {
+  (this as ReadRequest)[READER].abort();
+}
+
+/** Readers whose deadline is decided once the packet their request came in has been parsed. */
+let undecided: BodyReader[] = [];
+
+function decideDeadlines(): void {
+  const readers = undecided;
+  undecided = [];
+  for (const reader of readers) reader.decideDeadline();
+}
+
 /** Collects one request body under a byte limit; its listeners come off the request once it settles. */
 class BodyReader implements Expiring {
   readonly #req: IncomingMessage;
   readonly #limit: number;
+  readonly #timeout: number;
   readonly #settle: (result: BodyResult) => void;
   readonly #chunks: Buffer[] = [];
   #size = 0;
-  // Bound methods rather than closures: one body per request makes this a hot path.
-  readonly #onData = this.#data.bind(this);
-  readonly #onEnd = this.#end.bind(this);
-  readonly #onAbort = this.#abort.bind(this);
+  #settled = false;
   #deadlines: DeadlineQueue<Expiring> | undefined;
 
   constructor(req: IncomingMessage, limit: number, timeout: number, settle: (result: BodyResult) => void) {
     this.#req = req;
     this.#limit = limit;
+    this.#timeout = timeout;
     this.#settle = settle;
-    req.on('data', this.#onData);
-    req.on('end', this.#onEnd);
-    req.on('error', this.#onAbort);
-    req.on('close', this.#onAbort);
+    // Shared listeners that find the reader on the request: no bound functions per request.
+    (req as ReadRequest)[READER] = this;
+    req.on('data', readerData);
+    req.on('end', readerEnd);
+    req.on('error', readerAbort);
+    req.on('close', readerAbort);
     // A body Node has parsed whole already only waits to be read, never for the client: no deadline.
-    // The others share one timer per timeout (most arrive within a millisecond, in their headers' packet).
-    if (timeout > 0 && !req.complete) {
-      this.#deadlines = deadlinesOf(timeout);
-      this.#deadlines.add(this);
-    }
+    // Node parses the rest of the packet the headers came in once this returns: most bodies are whole
+    // then, so whether to watch the clock is decided in a microtask, after that packet.
+    if (timeout > 0 && !req.complete && undecided.push(this) === 1) queueMicrotask(decideDeadlines);
+  }
+
+  /** Watches the clock unless the body is whole (or the reader done) by now. */
+  decideDeadline(): void {
+    if (this.#settled || this.#req.complete) return;
+    this.#deadlines = deadlinesOf(this.#timeout);
+    this.#deadlines.add(this);
   }
 
   /** The body did not arrive in time (called by its deadline queue). */
@@ -491,7 +522,7 @@ class BodyReader implements Expiring {
     this.#finish({ ok: false, reason: 'timeout' });
   }
 
-  #data(chunk: Buffer): void {
+  data(chunk: Buffer): void {
     this.#size += chunk.length;
     if (this.#size > this.#limit) {
       this.#req.pause();
@@ -499,23 +530,24 @@ class BodyReader implements Expiring {
     } else this.#chunks.push(chunk);
   }
 
-  #end(): void {
+  end(): void {
     const chunks = this.#chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     this.#finish({ ok: true, text });
   }
 
-  #abort(): void {
+  abort(): void {
     this.#finish({ ok: false, reason: 'aborted' });
   }
 
   #finish(result: BodyResult): void {
+    this.#settled = true;
     this.#deadlines?.delete(this);
     const req = this.#req;
-    req.off('data', this.#onData);
-    req.off('end', this.#onEnd);
-    req.off('error', this.#onAbort);
-    req.off('close', this.#onAbort);
+    req.off('data', readerData);
+    req.off('end', readerEnd);
+    req.off('error', readerAbort);
+    req.off('close', readerAbort);
     this.#settle(result);
   }
 }

@@ -277,7 +277,10 @@ export class ExchangeRelay {
     this.#incoming.set(open.x, ex);
     const handlers = [...(this.#handlers.get(open.t) ?? [])];
     void (async () => {
-      for (const handler of handlers) if (await handler(ex)) return;
+      for (const handler of handlers) {
+        const handled = handler(ex);
+        if (typeof handled === 'boolean' ? handled : (await handled) !== false) return;
+      }
       ex.respond(404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not Found: ${open.path}`);
     })().catch((error: unknown) => {
       this.#server.reportError(error);
