@@ -457,18 +457,18 @@ function hasBody(req: IncomingMessage): boolean {
 
 /** Where a request keeps its body reader, for the listeners every reader shares. */
 const READER = Symbol('mcp-live.body-reader');
-type ReadRequest = IncomingMessage & { [READER]: BodyReader };
+type ReadRequest = IncomingMessage & { [READER]: BodyReader | undefined };
 
 function readerData(this: IncomingMessage, chunk: Buffer): void {
-  (this as ReadRequest)[READER].data(chunk);
+  (this as ReadRequest)[READER]?.data(chunk);
 }
 
 function readerEnd(this: IncomingMessage): void {
-  (this as ReadRequest)[READER].end();
+  (this as ReadRequest)[READER]?.end();
 }
 
 function readerAbort(this: IncomingMessage): void {
-  (this as ReadRequest)[READER].abort();
+  (this as ReadRequest)[READER]?.abort();
 }
 
 /** Readers whose deadline is decided once the packet their request came in has been parsed. */
@@ -548,6 +548,8 @@ class BodyReader implements Expiring {
     req.off('end', readerEnd);
     req.off('error', readerAbort);
     req.off('close', readerAbort);
+    // The request may stay open for hours (a listen stream's): it must not keep the body read.
+    (req as ReadRequest)[READER] = undefined;
     this.#settle(result);
   }
 }

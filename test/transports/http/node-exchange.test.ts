@@ -97,6 +97,36 @@ describe('NodeExchange request headers', () => {
   });
 });
 
+describe('NodeExchange.readBody', () => {
+  test('a request held open after its body was read keeps nothing of the reading', async (t) => {
+    let held!: IncomingMessage;
+    let read!: (text: string) => void;
+    const body = new Promise<string>((resolve) => {
+      read = resolve;
+    });
+    const port = await serve(t, (ex, req) => {
+      held = req;
+      void ex.readBody(1024, 1000).then((result) => {
+        // A listen stream's request stays open like this, for hours.
+        ex.stream(200, { 'Content-Type': 'text/event-stream' }).write(': open\n\n');
+        read(result.ok ? result.text : result.reason);
+      });
+    });
+    void rawExchange(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello', /open/);
+    assert.equal(await body, 'hello');
+    const kept = Object.getOwnPropertySymbols(held)
+      .filter((symbol) => symbol.description?.startsWith('mcp-live.'))
+      .map((symbol) => (held as unknown as Record<symbol, unknown>)[symbol]);
+    assert.ok(kept.length > 0, 'the reader was found on the request while it read');
+    assert.deepEqual(
+      kept,
+      kept.map(() => undefined),
+      'and is gone from it once the body is read',
+    );
+    assert.equal(held.listenerCount('data') + held.listenerCount('end'), 0, 'its listeners are off');
+  });
+});
+
 describe('NodeExchange.stream', () => {
   test('a stream written and ended in the turn it opened in sends its head, its events and a proper end', async (t) => {
     const port = await serve(t, (ex) => {
