@@ -12,6 +12,11 @@ import { respondText } from './respond.ts';
  */
 export type ExchangeHandler = (exchange: Exchange) => Promise<unknown> | boolean;
 
+/** Whether an `ExchangeHandler` took its exchange, once what it awaited has settled. */
+export async function wasTaken(handled: Promise<unknown> | boolean): Promise<boolean> {
+  return typeof handled === 'boolean' ? handled : (await handled) !== false;
+}
+
 export type NodeHandler = (
   req: NodeRequest,
   res: ServerResponse,
@@ -66,9 +71,9 @@ export function createFetchHandler(handle: ExchangeHandler, report: (error: unkn
   return async (request) => {
     const exchange = new FetchExchange(request);
     try {
-      const handled = handle(exchange);
-      const taken = typeof handled === 'boolean' ? handled : (await handled) !== false;
-      if (!taken) respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+      if (!(await wasTaken(handle(exchange)))) {
+        respondText(exchange, 404, `Not Found: ${exchange.request.path}`);
+      }
     } catch (error) {
       report(error);
     }

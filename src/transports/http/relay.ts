@@ -5,7 +5,7 @@ import type { McpServer } from '../../server/mcp-server.ts';
 import type { RelayPayload } from '../../server/message-bus.ts';
 import type { SessionRecord } from '../../server/session-store.ts';
 import { transportHost } from '../../server/transport-host.ts';
-import type { ExchangeHandler } from './entry-points.ts';
+import { type ExchangeHandler, wasTaken } from './entry-points.ts';
 import {
   type BodyResult,
   bodyFailure,
@@ -277,10 +277,7 @@ export class ExchangeRelay {
     this.#incoming.set(open.x, ex);
     const handlers = [...(this.#handlers.get(open.t) ?? [])];
     void (async () => {
-      for (const handler of handlers) {
-        const handled = handler(ex);
-        if (typeof handled === 'boolean' ? handled : (await handled) !== false) return;
-      }
+      for (const handler of handlers) if (await wasTaken(handler(ex))) return;
       ex.respond(404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not Found: ${open.path}`);
     })().catch((error: unknown) => {
       this.#server.reportError(error);

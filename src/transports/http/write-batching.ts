@@ -44,8 +44,7 @@ let answers = 0;
 /** Schedules the flush of `stream`, which was just corked because of a write. */
 export function scheduleFlush(stream: Corked): void {
   if (batching) {
-    if (held.push(stream) >= BURST) held = flush(held);
-    if (!endOfTurnScheduled) scheduleEndOfTurn();
+    holdToEndOfTurn(stream);
     return;
   }
   if (stream.flushedInTurn === turn) coalesced++;
@@ -63,8 +62,7 @@ export function scheduleFlush(stream: Corked): void {
 export function holdAnswer(answer: Corked): boolean {
   if (batching) {
     if (held.length > 0) coalesced++;
-    if (held.push(answer) >= BURST) held = flush(held);
-    if (!endOfTurnScheduled) scheduleEndOfTurn();
+    holdToEndOfTurn(answer);
     return true;
   }
   probe();
@@ -86,6 +84,12 @@ function probe(): boolean {
   answers = 0;
   scheduleEndOfTurn();
   return true;
+}
+
+/** Holds `corked` with this turn's writes, to its end; `BURST` held leave at once. */
+function holdToEndOfTurn(corked: Corked): void {
+  if (held.push(corked) >= BURST) held = flush(held);
+  if (!endOfTurnScheduled) scheduleEndOfTurn();
 }
 
 /** Counts a write made to a stream that is already corked (it leaves with the stream's flush). */
