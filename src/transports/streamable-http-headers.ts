@@ -1,4 +1,5 @@
 import { isSupportedProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
+import { memoizeHeader } from './http/header-memo.ts';
 
 /** Whether an `Accept` value lets the client take `type` (wildcards count; `q=0` refuses). */
 export function acceptsMediaType(accept: string | null, type: string): boolean {
@@ -19,27 +20,17 @@ export function acceptsMediaType(accept: string | null, type: string): boolean {
   return false;
 }
 
-/** How many `Accept` values `acceptsPostTypes` remembers (clients send one or a few, always the same), and how long. */
-const REMEMBERED_ACCEPTS = 64;
-const REMEMBERED_LENGTH = 256;
-const postAccepts = new Map<string, boolean>();
-
 /**
  * Whether an `Accept` value takes both answers a POST may get (`application/json` and
- * `text/event-stream`). Each value's verdict is remembered, up to `REMEMBERED_ACCEPTS` values.
+ * `text/event-stream`). Each value's verdict is remembered (clients send one or a few, always the same).
  */
 export function acceptsPostTypes(accept: string | null): boolean {
-  if (accept === null) return false;
-  const known = postAccepts.get(accept);
-  if (known !== undefined) return known;
-  const verdict =
-    acceptsMediaType(accept, 'application/json') && acceptsMediaType(accept, 'text/event-stream');
-  if (accept.length <= REMEMBERED_LENGTH) {
-    if (postAccepts.size >= REMEMBERED_ACCEPTS) postAccepts.clear();
-    postAccepts.set(accept, verdict);
-  }
-  return verdict;
+  return accept !== null && postAccepts(accept);
 }
+
+const postAccepts = memoizeHeader(
+  (accept) => acceptsMediaType(accept, 'application/json') && acceptsMediaType(accept, 'text/event-stream'),
+);
 
 /** `type` falls in the media range `name`: the type itself, its family's wildcard, or the any wildcard. */
 function matchesRange(name: string, type: string): boolean {

@@ -18,7 +18,11 @@ function readerAbort(this: IncomingMessage): void {
   (this as ReadRequest)[READER]?.abort();
 }
 
-/** Readers whose deadline is decided once the packet their request came in has been parsed. */
+/**
+ * Readers whose deadline is decided once the packet their request came in has been parsed. Not in a
+ * microtask: Node runs those as the headers' callback returns, before it parses the body that came
+ * with them. By the check phase of the same turn of the event loop it has, and the body has been read.
+ */
 let undecided: BodyReader[] = [];
 
 function decideDeadlines(): void {
@@ -51,8 +55,8 @@ export class BodyReader implements Expiring {
     req.on('close', readerAbort);
     // A body Node has parsed whole already only waits to be read, never for the client: no deadline.
     // Node parses the rest of the packet the headers came in once this returns: most bodies are whole
-    // then, so whether to watch the clock is decided in a microtask, after that packet.
-    if (timeout > 0 && !req.complete && undecided.push(this) === 1) queueMicrotask(decideDeadlines);
+    // (and read) then, so whether to watch the clock is decided once per turn, after those packets.
+    if (timeout > 0 && !req.complete && undecided.push(this) === 1) setImmediate(decideDeadlines);
   }
 
   /** Watches the clock unless the body is whole (or the reader done) by now. */

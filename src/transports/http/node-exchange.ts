@@ -10,6 +10,7 @@ import {
   type StreamSink,
   splitTarget,
 } from './exchange.ts';
+import { memoizeHeader } from './header-memo.ts';
 import { isLoopbackAddress } from './origin-guard.ts';
 import { answerThenDiscard } from './refused-body.ts';
 import { type Corked, countHeldWrite, holdAnswer, scheduleFlush } from './write-batching.ts';
@@ -19,19 +20,11 @@ export type NodeRequest = IncomingMessage & { body?: unknown; originalUrl?: stri
 
 /** A header name `get` and `has` can look up in place: a token, as the transports pass. */
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-/** Names seen to be tokens, lower-cased: the transports ask for the same few on every request. */
-const tokens = new Map<string, string>();
-const REMEMBERED_NAMES = 256;
-
-/** `name` lower-cased when it is a token (looked up in place), else `undefined`. */
-function tokenName(name: string): string | undefined {
-  const known = tokens.get(name);
-  if (known !== undefined || !TOKEN.test(name)) return known;
-  const lower = name.toLowerCase();
-  if (tokens.size >= REMEMBERED_NAMES) tokens.clear();
-  tokens.set(name, lower);
-  return lower;
-}
+/**
+ * `name` lower-cased when it is a token (looked up in place), else `undefined`. Remembered: the
+ * transports ask for the same few names on every request.
+ */
+const tokenName = memoizeHeader((name) => (TOKEN.test(name) ? name.toLowerCase() : undefined), 256);
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**

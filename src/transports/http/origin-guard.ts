@@ -1,3 +1,5 @@
+import { memoizeHeader } from './header-memo.ts';
+
 /** Which requests may reach a transport, judged by their `Host` and `Origin` headers. */
 export interface OriginGuardOptions {
   /** `Host` values accepted; an entry without a port accepts any port. */
@@ -72,18 +74,20 @@ export function createOriginGuard(
   const hosts = options.allowedHosts?.map((entry) => parseHost(entry));
   const origins = options.allowedOrigins?.map(normalizeOrigin);
   const anyOrigin = origins?.includes('*') ?? false;
+  // Every request of a client carries the same Host: its verdict is remembered.
+  const hostAllowed = memoizeHeader((value) => {
+    const host = parseHost(value);
+    return hosts === undefined
+      ? isLoopbackHostname(host.hostname)
+      : hosts.some((h) => h.hostname === host.hostname && (h.port === '' || h.port === host.port));
+  });
 
   return (headers, loopbackBind) => {
     const loopback = mode === true || loopbackBind === true;
     if (hosts !== undefined || loopback) {
       const value = headers.get('host');
       if (value === null) return 'the request has no Host header';
-      const host = parseHost(value);
-      const allowed =
-        hosts === undefined
-          ? isLoopbackHostname(host.hostname)
-          : hosts.some((h) => h.hostname === host.hostname && (h.port === '' || h.port === host.port));
-      if (!allowed) {
+      if (!hostAllowed(value)) {
         return hosts === undefined
           ? `Host "${value}" is not a loopback name; this server listens on loopback only (set allowedHosts to accept it)`
           : `Host "${value}" is not in allowedHosts`;

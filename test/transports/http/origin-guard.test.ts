@@ -64,4 +64,22 @@ describe('origin guard', () => {
     const off = createOriginGuard({ dnsRebindingProtection: false, allowedHosts: ['a'] });
     assert.equal(off(h({ host: 'b' }), true), undefined);
   });
+
+  test('each guard keeps its own verdict for a Host, however many other Hosts came in between', () => {
+    const loopback = createOriginGuard({ dnsRebindingProtection: true });
+    const listed = createOriginGuard({ dnsRebindingProtection: true, allowedHosts: ['api.example.com'] });
+    for (let round = 0; round < 2; round++) {
+      assert.equal(loopback(h({ host: 'localhost:3000' }), true), undefined);
+      assert.match(loopback(h({ host: 'api.example.com' }), true)!, /not a loopback name/);
+      assert.match(listed(h({ host: 'localhost:3000' }), true)!, /allowedHosts/);
+      assert.equal(listed(h({ host: 'api.example.com' }), true), undefined);
+      // More distinct values than either guard remembers, loopback and not, long and short.
+      for (let i = 0; i < 300; i++) {
+        const host =
+          i % 3 === 0 ? `127.0.0.${i % 256}` : i % 3 === 1 ? `evil${i}.example` : `${'a'.repeat(300)}${i}`;
+        assert.equal(loopback(h({ host }), true) === undefined, i % 3 === 0, host);
+        assert.match(listed(h({ host }), true)!, /allowedHosts/);
+      }
+    }
+  });
 });
