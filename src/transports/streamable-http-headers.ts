@@ -1,9 +1,16 @@
 import { isSupportedProtocolVersion, type ProtocolVersion } from '../protocol/versions.ts';
 import { memoizeHeader } from './http/header-memo.ts';
 
-/** Whether an `Accept` value lets the client take `type` (wildcards count; `q=0` refuses). */
+/**
+ * Whether an `Accept` value lets the client take `type`. Wildcards count, and as RFC 9110 (12.5.1)
+ * has it, the most specific range that matches decides: `text/event-stream;q=0` refuses the type
+ * even beside the any wildcard. Ranges as specific as each other accept the type if one of them does.
+ */
 export function acceptsMediaType(accept: string | null, type: string): boolean {
   if (accept === null) return false;
+  const family = `${type.slice(0, type.indexOf('/'))}/*`;
+  let decidedBy = 0;
+  let accepted = false;
   // Read in place, range by range: every POST is checked for two types, so this avoids splitting.
   for (let start = 0; start <= accept.length; ) {
     const comma = accept.indexOf(',', start);
@@ -14,10 +21,15 @@ export function acceptsMediaType(accept: string | null, type: string): boolean {
       .slice(start, params ? semi : end)
       .trim()
       .toLowerCase();
-    if (matchesRange(name, type) && (!params || notRefused(accept.slice(semi + 1, end)))) return true;
+    const specificity = name === type ? 3 : name === family ? 2 : name === '*/*' ? 1 : 0;
+    if (specificity > 0 && specificity >= decidedBy) {
+      const takes = !params || notRefused(accept.slice(semi + 1, end));
+      accepted = specificity > decidedBy ? takes : accepted || takes;
+      decidedBy = specificity;
+    }
     start = end + 1;
   }
-  return false;
+  return accepted;
 }
 
 /**
@@ -31,11 +43,6 @@ export function acceptsPostTypes(accept: string | null): boolean {
 const postAccepts = memoizeHeader(
   (accept) => acceptsMediaType(accept, 'application/json') && acceptsMediaType(accept, 'text/event-stream'),
 );
-
-/** `type` falls in the media range `name`: the type itself, its family's wildcard, or the any wildcard. */
-function matchesRange(name: string, type: string): boolean {
-  return name === type || name === '*/*' || name === `${type.slice(0, type.indexOf('/'))}/*`;
-}
 
 /** A range's parameters do not refuse it with `q=0`. */
 function notRefused(params: string): boolean {

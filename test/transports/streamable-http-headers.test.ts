@@ -15,12 +15,21 @@ describe('acceptsMediaType', () => {
     assert.ok(!acceptsMediaType(null, 'application/json'));
   });
 
-  test('q=0 refuses a range; another range may still accept the type', () => {
+  test('q=0 refuses a range; the most specific range that matches decides (RFC 9110)', () => {
     assert.ok(!acceptsMediaType('application/json;q=0', 'application/json'));
     assert.ok(!acceptsMediaType('application/json; Q=0.000', 'application/json'));
     assert.ok(acceptsMediaType('application/json;q=0.1', 'application/json'));
-    assert.ok(acceptsMediaType('application/json;q=0, */*', 'application/json'));
     assert.ok(acceptsMediaType('application/json;level=1', 'application/json'));
+    // A wildcard does not undo the refusal of the type itself, before it or after it.
+    assert.ok(!acceptsMediaType('application/json;q=0, */*', 'application/json'));
+    assert.ok(!acceptsMediaType('*/*, text/event-stream;q=0', 'text/event-stream'));
+    assert.ok(!acceptsMediaType('text/*;q=0, */*', 'text/event-stream'));
+    // The type named outright is accepted though its family or everything is refused.
+    assert.ok(acceptsMediaType('text/*;q=0, text/event-stream', 'text/event-stream'));
+    assert.ok(acceptsMediaType('*/*;q=0, application/json', 'application/json'));
+    assert.ok(acceptsMediaType('*/*;q=0, application/*;q=0.5', 'application/json'));
+    // Ranges as specific as each other: one that accepts is enough.
+    assert.ok(acceptsMediaType('application/json;q=0, application/json;q=1', 'application/json'));
   });
 });
 
@@ -31,6 +40,7 @@ describe('acceptsPostTypes', () => {
       ['*/*', true],
       ['application/json', false],
       ['application/json, text/event-stream;q=0', false],
+      ['*/*, text/event-stream;q=0', false],
       ['', false],
       [null, false],
       [`application/json, text/event-stream, ${'x/y, '.repeat(100)}`, true],

@@ -132,6 +132,7 @@ for (const mode of MODES) {
         'text/event-stream',
         '',
         'application/json, text/event-stream;q=0',
+        '*/*, text/event-stream;q=0',
       ]) {
         const answer = await mcpPost(h.url, PING, { ...headers, Accept: accept });
         assert.equal(answer.status, 406, accept);
@@ -141,6 +142,8 @@ for (const mode of MODES) {
       assert.equal((await mcpPost(h.url, PING, { ...headers, Accept: 'application/*, text/*' })).status, 200);
       const get = await send(h.url, { headers: { ...headers, Accept: 'application/json' } });
       assert.equal(get.status, 406);
+      const refused = await send(h.url, { headers: { ...headers, Accept: 'text/event-stream;q=0, */*' } });
+      assert.equal(refused.status, 406);
     });
 
     test('415: a POST body must be JSON', async (t) => {
