@@ -7,8 +7,3 @@
 export function flatString(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }
-
-/** A random UUID (v4) as one flat string. */
-export function randomId(): string {
-  return flatString(globalThis.crypto.randomUUID());
-}

@@ -1,6 +1,6 @@
 import { batchRefusal } from '../protocol/batches.ts';
 import { errorText } from '../protocol/error-text.ts';
-import { randomId } from '../protocol/flat-string.ts';
+import { randomId } from '../protocol/random-id.ts';
 import {
   ErrorCode,
   type JSONRPCMessage,

@@ -32,23 +32,36 @@ const KEY_PREFIX: Record<InputMethod, string> = {
  * asking for it and for whatever else the handler asks before the next macrotask.
  */
 export class InputRounds {
-  readonly answers: Record<string, unknown>;
-  readonly state: Record<string, unknown>;
+  #answers: Record<string, unknown> | undefined;
+  #state: Record<string, unknown> | undefined;
   #next = 0;
-  readonly #missing = new Map<string, InputRequest>();
-  readonly #waiting: Array<(error: unknown) => void> = [];
+  /** Made with the first ask: most calls never ask (a `tools/call` has its rounds all the same). */
+  #missing: Map<string, InputRequest> | undefined;
+  #waiting: Array<(error: unknown) => void> | undefined;
   #signal: Promise<void> | undefined;
   #raise: (() => void) | undefined;
   #closed = false;
-  #given: Record<string, unknown> = {};
+  #given: Record<string, unknown> | undefined;
 
   constructor(previous: RoundState | undefined, responses: unknown) {
     // A previous round's state was just opened from its sealed JSON: it is this request's own already.
-    this.answers = previous?.answers ?? {};
-    this.state = previous?.state ?? {};
+    this.#answers = previous?.answers;
+    this.#state = previous?.state;
     // Answers are taken as they come; one no ask claims is ignored, a malformed one is asked again.
     if (typeof responses === 'object' && responses !== null)
       this.#given = responses as Record<string, unknown>;
+  }
+
+  /** Answers of this and earlier rounds, by key. */
+  get answers(): Record<string, unknown> {
+    this.#answers ??= {};
+    return this.#answers;
+  }
+
+  /** The handler's own values (`ctx.state`), sealed with the next round. */
+  get state(): Record<string, unknown> {
+    this.#state ??= {};
+    return this.#state;
   }
 
   /** Settles once the handler asked for input it does not have (the request then ends with `input_required`). */
@@ -61,7 +74,7 @@ export class InputRounds {
 
   /** The requests to put in `inputRequests`. */
   get missing(): Record<string, InputRequest> {
-    return Object.fromEntries(this.#missing);
+    return this.#missing === undefined ? {} : Object.fromEntries(this.#missing);
   }
 
   /**
@@ -71,28 +84,37 @@ export class InputRounds {
   ask(method: InputMethod, params: Record<string, unknown> | undefined, key?: string): Promise<unknown> {
     const index = this.#next++;
     key ??= `${KEY_PREFIX[method]}-${index}`;
+    const answers = this.answers;
+    const given = this.#given;
     if (
-      !(key in this.answers) &&
-      Object.hasOwn(this.#given, key) &&
-      isValidAnswer(method, this.#given[key])
+      !(key in answers) &&
+      given !== undefined &&
+      Object.hasOwn(given, key) &&
+      isValidAnswer(method, given[key])
     ) {
-      this.answers[key] = this.#given[key];
+      answers[key] = given[key];
     }
-    if (key in this.answers) return Promise.resolve(this.answers[key]);
+    if (key in answers) return Promise.resolve(answers[key]);
     if (this.#closed) return Promise.reject(ended(method));
+    this.#missing ??= new Map();
     this.#missing.set(key, params === undefined ? { method } : { method, params });
     if (this.#missing.size === 1) {
       // Let the handler ask for more in the same round (Promise.all of several asks) before answering.
       void this.needed;
       setTimeout(() => this.#raise?.(), 0);
     }
-    return new Promise((_, reject) => this.#waiting.push(reject));
+    return new Promise((_, reject) => {
+      this.#waiting ??= [];
+      this.#waiting.push(reject);
+    });
   }
 
   /** The request has been answered with `input_required`: pending asks fail, so the handler's `finally` runs. */
   close(): void {
     this.#closed = true;
-    for (const reject of this.#waiting.splice(0)) reject(ended('input'));
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    for (const reject of waiting) reject(ended('input'));
   }
 
   /** The state to seal into the `input_required` result. */

@@ -1,9 +1,9 @@
 import { errorText } from '../protocol/error-text.ts';
-import { randomId } from '../protocol/flat-string.ts';
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '../protocol/jsonrpc.ts';
 import type { Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import type { LoggingLevel } from '../protocol/logging.ts';
 import { isMcpLiveError, McpLiveError } from '../protocol/mcp-live-error.ts';
+import { randomId } from '../protocol/random-id.ts';
 import type { SchemaInput } from '../schema/index.ts';
 import { MemoryMessageBus } from '../stores/memory-message-bus.ts';
 import { MemorySessionStore } from '../stores/memory-session-store.ts';
@@ -56,7 +56,7 @@ export interface McpServerOptions {
   pageSize?: number;
   /** Where sessions are recorded. @default new MemorySessionStore() */
   sessionStore?: SessionStore;
-  /** Makes session ids; they must be unguessable. @default crypto.randomUUID */
+  /** Makes session ids; they must be unguessable. @default a random UUID (v4), as `crypto.randomUUID` makes */
   sessionIdGenerator?: () => string;
   /**
    * Closes a session whose client sent nothing for this many ms (requests, notifications and answers
@@ -68,7 +68,7 @@ export interface McpServerOptions {
   logLevel?: LoggingLevel;
   /** Carries `notify` and `broadcast` to the other instances of a deployment. @default new MemoryMessageBus() */
   messageBus?: MessageBus;
-  /** This instance's name on the bus and in session records; unique per process. @default crypto.randomUUID() */
+  /** This instance's name on the bus and in session records; unique per process. @default a random UUID (v4) */
   instanceId?: string;
   /** Caching hints (`ttlMs`, `cacheScope`) on results to stateless (2026-07-28) requests. @default see `CacheOptions` */
   cache?: CacheOptions;
@@ -138,7 +138,7 @@ export class McpServer {
       store: this.sessionStore,
       instanceId: this.instanceId,
       hooks: this.#hooks,
-      newId: options.sessionIdGenerator ?? (() => globalThis.crypto.randomUUID()),
+      newId: options.sessionIdGenerator ?? randomId,
       idleTimeout: idleTimeoutOf(options.sessionIdleTimeout),
       capabilities: () => this.capabilities,
       report: (error, session) => this.reportError(error, session),

@@ -48,8 +48,19 @@ export interface StatelessSettings {
 export interface StatelessRun {
   meta: RequestMeta;
   rounds: InputRounds | undefined;
-  /** What a sealed state of this request is bound to; worked out only when a state is opened or sealed. */
-  binding: (() => Promise<RequestStateBinding>) | undefined;
+  /** What a sealed state of this request is bound to (`bindingOf`), for a request that may ask for input. */
+  binding: BindingSource | undefined;
+}
+
+/** What a request's binding is worked out from, only when a state is opened or sealed. */
+interface BindingSource {
+  method: string;
+  target: string;
+  session: Session;
+  /** The request's JSON as it arrived, read again for its arguments. */
+  text: string | undefined;
+  /** The arguments' canonical text, taken at once when there is no JSON to read them from later. */
+  canonical: string | undefined;
 }
 
 /**
@@ -70,17 +81,39 @@ export function prepareStateless(
   if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
   checkInputResponses(params.inputResponses);
   const target = params[targetKey];
-  const args = argumentsAsArrived(method, params, text);
-  const binding = async (): Promise<RequestStateBinding> => ({
+  // The arguments as they arrived (a handler may change the object), which a sealed state is bound
+  // to. Most calls never open or seal a state: with the request's JSON at hand, they are read again
+  // from there only when one does; without it, they are taken now.
+  const reread = method !== 'resources/read' && text !== undefined;
+  const binding: BindingSource = {
     method,
     target: typeof target === 'string' ? target : '',
-    argsDigest: await digestCanonical(args()),
-    principal: principalFingerprint(session.principal),
-  });
+    session,
+    text: reread ? text : undefined,
+    canonical: reread
+      ? undefined
+      : method === 'resources/read'
+        ? 'null'
+        : canonicalArguments(params.arguments ?? null),
+  };
   const token = params.requestState;
   if (token === undefined)
     return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
   return openRound(settings, token, { meta, rounds: undefined, binding }, params.inputResponses);
+}
+
+async function bindingOf(source: BindingSource): Promise<RequestStateBinding> {
+  let canonical = source.canonical;
+  if (canonical === undefined) {
+    const arrived = JSON.parse(source.text!) as { params?: { arguments?: unknown } };
+    canonical = canonicalArguments(arrived.params?.arguments ?? null);
+  }
+  return {
+    method: source.method,
+    target: source.target,
+    argsDigest: await digestCanonical(canonical),
+    principal: principalFingerprint(source.session.principal),
+  };
 }
 
 async function openRound(
@@ -92,31 +125,12 @@ async function openRound(
   if (typeof token !== 'string') {
     throw ProtocolError.invalidParams('"requestState" must be the string the server sent, echoed unchanged');
   }
-  const previous = await settings.sealer.open(token, await run.binding!());
+  const previous = await settings.sealer.open(token, await bindingOf(run.binding!));
   if (!isRoundState(previous)) {
     throw ProtocolError.invalidParams('"requestState" was not issued by this server for an input round');
   }
   return { meta: run.meta, rounds: new InputRounds(previous, responses), binding: run.binding };
 }
-
-/**
- * The canonical text of the request's arguments as they arrived (a handler may change the object),
- * which a sealed state is bound to. Most calls never open or seal a state: with the request's JSON
- * at hand, it is read again from there only when one does; without it, it is taken now.
- */
-function argumentsAsArrived(method: string, params: Record<string, unknown>, text: string | undefined) {
-  if (method === 'resources/read') return NO_ARGUMENTS;
-  if (text === undefined) {
-    const canonical = canonicalArguments(params.arguments ?? null);
-    return () => canonical;
-  }
-  return () => {
-    const arrived = JSON.parse(text) as { params?: { arguments?: unknown } };
-    return canonicalArguments(arrived.params?.arguments ?? null);
-  };
-}
-
-const NO_ARGUMENTS = (): string => 'null';
 
 const NEEDED = Symbol('input needed');
 
@@ -166,7 +180,7 @@ async function raceRounds(
   // The handler is left waiting; what it does after its asks fail is not answered.
   Promise.resolve(handled).catch(() => {});
   rounds.close();
-  const requestState = await settings.sealer.seal(rounds.toState(), await run.binding!());
+  const requestState = await settings.sealer.seal(rounds.toState(), await bindingOf(run.binding!));
   return { resultType: 'input_required', inputRequests: rounds.missing, requestState };
 }
 

@@ -3,6 +3,7 @@ import type { JSONRPCNotification, RequestId } from '../protocol/jsonrpc.ts';
 import type { ServerCapabilities } from '../protocol/lifecycle.ts';
 import { McpLiveError } from '../protocol/mcp-live-error.ts';
 import { ProtocolError } from '../protocol/protocol-error.ts';
+import { randomId } from '../protocol/random-id.ts';
 import { MetaKey } from '../protocol/request-meta.ts';
 import { EVENTS_EXTENSION, type EventsFilter, readEventsFilter, takesEvent } from './events-extension.ts';
 import { ListenNotification } from './listen-notification.ts';
@@ -148,7 +149,7 @@ export class SubscriptionHub {
     if (Object.keys(filter).length === 0) return completionOf(id);
     return new Promise<Record<string, unknown> | undefined>((resolve) => {
       const view: ListenStreamView = {
-        id: flatString(`${LISTEN_PREFIX}${this.#settings.instanceId}:${globalThis.crypto.randomUUID()}`),
+        id: flatString(`${LISTEN_PREFIX}${this.#settings.instanceId}:${randomId()}`),
         principal: ctx.session.principal,
         notifications: filter,
       };

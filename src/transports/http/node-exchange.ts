@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { addListener, callListeners, type Listeners } from '../../server/listeners.ts';
 import { BodyReader } from './body-reader.ts';
 import {
   type BodyResult,
@@ -26,6 +27,17 @@ const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
  */
 const tokenName = memoizeHeader((name) => (TOKEN.test(name) ? name.toLowerCase() : undefined), 256);
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Where a response keeps the listeners `onClientGone` gave it, for the one `close` listener they share. */
+const GONE = Symbol('mcp-live.client-gone');
+type WatchedResponse = ServerResponse & { [GONE]?: Listeners };
+
+/** A response closed: its client is gone unless everything was written first. */
+function clientLeft(this: ServerResponse): void {
+  const listeners = (this as WatchedResponse)[GONE];
+  (this as WatchedResponse)[GONE] = undefined;
+  if (!this.writableFinished) callListeners(listeners);
+}
 
 /**
  * A Node request's headers as a web `Headers`. `get` and `has` read Node's raw headers in place; the
@@ -372,11 +384,10 @@ export class NodeExchange implements Exchange {
   }
 
   onClientGone(listener: () => void): void {
-    const res = this.#res;
+    const res = this.#res as WatchedResponse;
     if (this.clientGone) return void queueMicrotask(listener);
-    res.once('close', () => {
-      if (!res.writableFinished) listener();
-    });
+    if (res[GONE] === undefined) res.on('close', clientLeft);
+    res[GONE] = addListener(res[GONE], listener);
   }
 
   readBody(limit: number, timeout = 0): Promise<BodyResult> {
