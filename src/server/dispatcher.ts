@@ -1,6 +1,5 @@
 import { batchRefusal } from '../protocol/batches.ts';
 import { errorText } from '../protocol/error-text.ts';
-import { randomId } from '../protocol/random-id.ts';
 import {
   ErrorCode,
   type JSONRPCMessage,
@@ -11,7 +10,8 @@ import {
 import type { ClientCapabilities, Implementation, ServerCapabilities } from '../protocol/lifecycle.ts';
 import { isLoggingLevel, LOGGING_LEVELS } from '../protocol/logging.ts';
 import { isProtocolError, ProtocolError } from '../protocol/protocol-error.ts';
-import { claimedProtocolVersion } from '../protocol/request-meta.ts';
+import { randomId } from '../protocol/random-id.ts';
+import { claimedProtocolVersion, type RequestMeta } from '../protocol/request-meta.ts';
 import { negotiateProtocolVersion } from '../protocol/versions.ts';
 import type { Catalog } from './catalog.ts';
 import type { Hooks } from './hooks.ts';
@@ -50,6 +50,11 @@ export interface MessageExtra {
    * arrived, instead of being copied up front.
    */
   text?: string;
+  /**
+   * This request's `_meta` envelope, when the transport has read it from `params` already and found
+   * a revision this server speaks (the HTTP transport checks it against the mirrored headers first).
+   */
+  meta?: RequestMeta;
 }
 
 type Params = Record<string, unknown>;
@@ -187,7 +192,7 @@ export class Dispatcher {
     let run: StatelessRun | undefined;
     try {
       if (stateless) {
-        const prepared = prepareStateless(this.#s.stateless, session, method, params, extra.text);
+        const prepared = prepareStateless(this.#s.stateless, session, method, params, extra.text, extra.meta);
         run = isPromiseLike(prepared) ? await prepared : prepared;
       }
       const ctx = new RequestContext({

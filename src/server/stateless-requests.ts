@@ -67,7 +67,8 @@ interface BindingSource {
  * Reads a stateless request's `_meta` and, for a request that may ask for input, opens the state its
  * earlier round sealed: a tampered, expired or foreign `requestState` is refused here, before any
  * handler runs. Only that opening waits; a request without a state is ready at once. `text` is the
- * JSON the request arrived as, when the transport has it (see `MessageExtra.text`).
+ * JSON the request arrived as, when the transport has it (see `MessageExtra.text`); `envelope` its
+ * `_meta`, when the transport read it already (`MessageExtra.meta`).
  */
 export function prepareStateless(
   settings: StatelessSettings,
@@ -75,8 +76,9 @@ export function prepareStateless(
   method: string,
   params: Record<string, unknown>,
   text?: string,
+  envelope?: RequestMeta,
 ): StatelessRun | Promise<StatelessRun> {
-  const meta = readRequestMeta(params);
+  const meta = envelope ?? readRequestMeta(params);
   const targetKey = INPUT_TARGETS[method];
   if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
   checkInputResponses(params.inputResponses);

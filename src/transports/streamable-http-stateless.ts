@@ -9,6 +9,7 @@ import { isProtocolError } from '../protocol/protocol-error.ts';
 import {
   claimedProtocolVersion,
   ModernErrorCode,
+  type RequestMeta,
   readMetaEnvelope,
   unsupportedVersionError,
 } from '../protocol/request-meta.ts';
@@ -85,7 +86,7 @@ export function acceptStatelessPost(
     ex.respond(202, cors);
     return;
   }
-  const refusal = checkRequest(ex, message, context.server);
+  const refusal = checkRequest(ex, message, context.server, extra);
   if (refusal !== undefined) {
     const answer = { jsonrpc: '2.0' as const, id: message.id, error: refusal };
     respondJSON(ex, statusOf(answer), answer, cors);
@@ -125,9 +126,9 @@ function ended(context: StatelessPostContext, session: Session): void {
  * The checks of a stateless POST before anything runs, in the order the spec's validation asks:
  * the version header is there (-32020); the `_meta` envelope is whole (-32602); the header names the
  * version `_meta` claims (-32020); we speak it (-32022); `Mcp-Method`, `Mcp-Name` and the tool's
- * `Mcp-Param-*` headers match the body (-32020).
+ * `Mcp-Param-*` headers match the body (-32020). The envelope read goes to the dispatcher in `extra`.
  */
-function checkRequest(ex: Exchange, message: JSONRPCRequest, server: McpServer) {
+function checkRequest(ex: Exchange, message: JSONRPCRequest, server: McpServer, extra: MessageExtra) {
   const headers = ex.request.headers;
   const header = headers.get('mcp-protocol-version');
   if (header === null) {
@@ -135,18 +136,20 @@ function checkRequest(ex: Exchange, message: JSONRPCRequest, server: McpServer) 
       'Header mismatch: the MCP-Protocol-Version header is missing; send the version params._meta claims';
     return { code: ModernErrorCode.HeaderMismatch, message };
   }
-  let claimed: string;
+  let envelope: ReturnType<typeof readMetaEnvelope>;
   try {
-    claimed = readMetaEnvelope(message.params ?? {}).protocolVersion;
+    envelope = readMetaEnvelope(message.params ?? {});
   } catch (error) {
     if (isProtocolError(error)) return error.toJSON();
     throw error;
   }
+  const claimed = envelope.protocolVersion;
   if (header.trim() !== claimed) {
     const message = `Header mismatch: MCP-Protocol-Version header value ${JSON.stringify(header)} does not match params._meta["io.modelcontextprotocol/protocolVersion"] ${JSON.stringify(claimed)}`;
     return { code: ModernErrorCode.HeaderMismatch, message };
   }
   if (!isModernProtocolVersion(claimed)) return unsupportedVersionError(claimed).toJSON();
+  extra.meta = envelope as RequestMeta;
   const name = message.params?.name;
   const tool =
     message.method === 'tools/call' && typeof name === 'string'
