@@ -4,9 +4,11 @@
 // on its own core; the summary covers only the measured window (not start-up or warm-up), as self and
 // inclusive time per function and self time per file, in µs per call. `--no-prof` only measures
 // /proc CPU per call (quicker to compare changes than `npm run bench:quick`, and without its noise).
+// `--alloc` also samples what the target allocates in the window (freed objects included), per call.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type AllocationProfile, formatAllocations, summarizeAllocations } from './alloc-report.ts';
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
@@ -154,6 +156,9 @@ const profiling = !process.argv.includes('--no-prof');
 // `--syscalls`: counts the target's system calls in the window with `strace -c` (slows it: use with
 // `--no-prof`, and read the counts per call, not the CPU).
 const counting = process.argv.includes('--syscalls');
+// `--alloc`: V8's sampling heap profiler in the target over the window (it slows the target: read the
+// bytes per call, not the CPU).
+const allocating = process.argv.includes('--alloc');
 
 function countSyscalls(pid: number): { stop(): Promise<string> } {
   const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -192,7 +197,7 @@ for (const id of ids) {
   // tsx's loader runs in a worker thread that writes a profile of its own: one folder per run, the
   // main thread's profile is the largest file in it.
   const dir = join(outDir, `${id}-${sessionsCount}x${inflight}`);
-  if (profiling) {
+  if (profiling || allocating) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
   }
@@ -224,6 +229,7 @@ for (const id of ids) {
   };
   const loops = sessions.flatMap((s) => Array.from({ length: inflight }, () => loop(s)));
   await sleep(3000);
+  if (allocating) await target.startAllocations();
   const calls0 = calls;
   const cpu0 = readCPUSeconds(target.pid);
   const steal0 = readSteal();
@@ -237,6 +243,8 @@ for (const id of ids) {
   const stolen = stealShare(steal0, steal1, seconds);
   const steal = Number.isNaN(stolen) ? '' : `, steal ${(stolen * 100).toFixed(1)}%`;
   const windowCalls = calls - calls0;
+  const allocations = join(dir, 'allocations.heapprofile');
+  if (allocating) await target.stopAllocations(allocations);
   stop = true;
   await Promise.all(loops);
   for (const session of sessions) session.close();
@@ -247,6 +255,10 @@ for (const id of ids) {
     `\n=== ${id} ${sessionsCount}×${inflight}: ${windowCalls} calls in ${seconds} s (${(windowCalls / seconds).toFixed(0)}/s), /proc CPU ${(((cpu1 - cpu0) / windowCalls) * 1e6).toFixed(1)} µs/call${steal}${profiling ? ' (profiler overhead included)' : ''}`,
   );
   if (counted !== undefined) printSyscalls(counted, windowCalls);
+  if (allocating) {
+    const profile = JSON.parse(readFileSync(allocations, 'utf8')) as AllocationProfile;
+    console.log(`${allocations}\n${formatAllocations(summarizeAllocations(profile), windowCalls, top)}`);
+  }
   if (!profiling) continue;
   const file = await largestProfile(dir);
   console.log(file);

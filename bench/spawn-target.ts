@@ -12,6 +12,10 @@ export interface RunningTarget {
   readonly exited: string | undefined;
   /** Forces a GC in the target and reads its memory. */
   memory(timeoutMs?: number): Promise<MemoryReport>;
+  /** Starts sampling what the target allocates (`bench/targets/harness.ts`). */
+  startAllocations(): Promise<void>;
+  /** Stops sampling and has the target write the sampling heap profile to `file`. */
+  stopAllocations(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +86,23 @@ export function startTarget(
     exited = `exited with ${signal ?? `code ${code}`}`;
   });
 
+  /** Sends `message` over IPC and waits for the target's answer of type `answer`. */
+  const ask = <T>(message: object, answer: string, ms: number) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off('message', onMessage);
+        reject(new Error(`${spec.id} did not answer ${JSON.stringify(message)} in ${ms} ms`));
+      }, ms);
+      const onMessage = (reply: unknown) => {
+        if ((reply as { type?: unknown } | null)?.type !== answer) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(reply as T);
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    });
+
   const target = (base: URL): RunningTarget => ({
     spec,
     pid: child.pid as number,
@@ -89,21 +110,13 @@ export function startTarget(
     get exited() {
       return exited;
     },
-    memory: (ms = 30_000) =>
-      new Promise<MemoryReport>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          child.off('message', onMessage);
-          reject(new Error(`${spec.id} did not report memory in ${ms} ms`));
-        }, ms);
-        const onMessage = (message: unknown) => {
-          if ((message as { type?: unknown } | null)?.type !== 'memory') return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          resolve(message as MemoryReport);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'memory' });
-      }),
+    memory: (ms = 30_000) => ask<MemoryReport>({ type: 'memory' }, 'memory', ms),
+    startAllocations: async () => {
+      await ask({ type: 'alloc-start' }, 'alloc-started', 10_000);
+    },
+    stopAllocations: async (file) => {
+      await ask({ type: 'alloc-stop', file }, 'alloc-stopped', 60_000);
+    },
     async stop() {
       if (exited !== undefined) return;
       child.kill('SIGTERM');

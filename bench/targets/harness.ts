@@ -1,6 +1,8 @@
 // What every bench target shares: its command line, the `listening` line, and a control channel that
 // forces a GC and reports memory (IPC from the bench runner, or SIGUSR2 for anyone else's load).
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Session as Inspector } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 
 export interface TargetArgs {
@@ -52,11 +54,56 @@ async function collect(sessions: () => number): Promise<MemoryReport> {
   return { type: 'memory', rss: m.rss, heapUsed: m.heapUsed, external: m.external, sessions: sessions() };
 }
 
-/** Answers `{ type: 'memory' }` over IPC and SIGUSR2 (printed as a `memory {…}` line). */
+/** One call of the in-process inspector, as a promise. */
+function inspect(inspector: Inspector, method: string, params: object = {}): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    inspector.post(method, params, (error, result) => (error === null ? resolve(result) : reject(error)));
+  });
+}
+
+/**
+ * V8's sampling heap profiler, keeping the samples of objects a GC has freed since: what the process
+ * allocates, not what it holds. One sample per 128 bytes on average.
+ */
+async function startAllocations(): Promise<Inspector> {
+  // Loaded only here: a target that is not sampled runs as it always did.
+  const { Session } = await import('node:inspector');
+  const inspector = new Session();
+  inspector.connect();
+  await inspect(inspector, 'HeapProfiler.startSampling', {
+    samplingInterval: 128,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return inspector;
+}
+
+async function stopAllocations(inspector: Inspector, file: string): Promise<void> {
+  const { profile } = (await inspect(inspector, 'HeapProfiler.stopSampling')) as { profile: unknown };
+  inspector.disconnect();
+  writeFileSync(file, JSON.stringify(profile));
+}
+
+/**
+ * Answers `{ type: 'memory' }` over IPC and SIGUSR2 (printed as a `memory {…}` line), and samples
+ * allocations between `{ type: 'alloc-start' }` and `{ type: 'alloc-stop', file }` (which writes the
+ * sampling profile to `file`).
+ */
 export function serveControl(sessions: () => number): void {
+  let sampling: Promise<Inspector> | undefined;
   process.on('message', (message: unknown) => {
-    if ((message as { type?: unknown } | null)?.type !== 'memory') return;
-    void collect(sessions).then((report) => process.send?.(report));
+    const m = message as { type?: unknown; file?: unknown } | null;
+    if (m?.type === 'memory') void collect(sessions).then((report) => process.send?.(report));
+    else if (m?.type === 'alloc-start') {
+      sampling = startAllocations();
+      void sampling.then(() => process.send?.({ type: 'alloc-started' }));
+    } else if (m?.type === 'alloc-stop' && sampling !== undefined && typeof m.file === 'string') {
+      const file = m.file;
+      void sampling
+        .then((inspector) => stopAllocations(inspector, file))
+        .then(() => process.send?.({ type: 'alloc-stopped' }));
+      sampling = undefined;
+    }
   });
   process.on('SIGUSR2', () => {
     void collect(sessions).then((report) => console.log(`memory ${JSON.stringify(report)}`));
