@@ -24,7 +24,7 @@ import {
   type ThroughputConfig,
   type ThroughputRun,
 } from './scenarios/throughput.ts';
-import { hasTaskset, type RunningTarget, startTarget } from './spawn-target.ts';
+import { hasTaskset, measuredVersion, type RunningTarget, startTarget } from './spawn-target.ts';
 import { type Scenario, TARGETS } from './targets.ts';
 import { ownVersion, packageVersions } from './versions.ts';
 
@@ -240,7 +240,10 @@ function build(): BenchResults {
     loadAverage: { start: loadAtStart, end: loadavg() },
     plan,
     scenarios,
-    versions: { mcpLive: ownVersion(), packages: packageVersions(new Set(specs.flatMap((s) => s.packages))) },
+    versions: {
+      mcpLive: measuredVersion() ?? ownVersion(),
+      packages: packageVersions(new Set(specs.flatMap((s) => s.packages))),
+    },
     ...(limit !== undefined && { openFileLimit: limit }),
     durationSeconds: (performance.now() - started) / 1000,
     targets: results,

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import type { MemoryReport } from './targets/harness.ts';
 import type { TargetSpec } from './targets.ts';
+import { ownVersion } from './versions.ts';
 
 export interface RunningTarget {
   readonly spec: TargetSpec;
@@ -28,6 +29,12 @@ export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0
 /** The target that runs mcp-live as its package ships (`dist/`), like the peers from `node_modules`. */
 const FROM_BUILD = 'bench/targets/mcp-live.ts';
 let built = false;
+let builtFrom: string | undefined;
+
+/** The version and commit of the sources `dist/` was built from in this process, once it was. */
+export function measuredVersion(): string | undefined {
+  return builtFrom;
+}
 
 /**
  * Builds `dist/` once per bench process (`npm run build`), before the first mcp-live target starts:
@@ -37,6 +44,8 @@ let built = false;
 export function buildIfNeeded(spec: TargetSpec): void {
   if (built || spec.script !== FROM_BUILD) return;
   built = true;
+  // Taken as the build starts: the sources may change while a long run goes on.
+  builtFrom = ownVersion();
   const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -20,7 +20,7 @@ export function packageVersions(names: Iterable<string>, root = process.cwd()): 
   return versions;
 }
 
-/** mcp-live's own version and the commit measured (with `+dirty` when the work tree had changes). */
+/** mcp-live's own version and the commit measured (with `+dirty` when `src` had changes not committed). */
 export function ownVersion(root = process.cwd()): string {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   try {
