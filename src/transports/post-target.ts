@@ -22,12 +22,50 @@ export interface TargetOwner {
 const DECIDED: Promise<void> = Promise.resolve();
 
 /**
+ * The ids of a POST's requests that are not settled yet. The usual POST carries one request: its id
+ * is a flag, not a `Set` (which V8 would also allocate again, smaller, when the last id leaves it).
+ */
+export class PendingIds implements Iterable<RequestId> {
+  readonly #ids: readonly RequestId[];
+  /** For a POST of more than one request (a batch). */
+  readonly #many: Set<RequestId> | undefined;
+  #soleLeft: boolean;
+
+  constructor(ids: readonly RequestId[]) {
+    this.#ids = ids;
+    this.#many = ids.length === 1 ? undefined : new Set(ids);
+    this.#soleLeft = ids.length === 1;
+  }
+
+  get size(): number {
+    return this.#many === undefined ? (this.#soleLeft ? 1 : 0) : this.#many.size;
+  }
+
+  has(id: RequestId): boolean {
+    return this.#many === undefined ? this.#soleLeft && id === this.#ids[0] : this.#many.has(id);
+  }
+
+  /** Takes `id` out; false when it was not pending. */
+  delete(id: RequestId): boolean {
+    if (this.#many !== undefined) return this.#many.delete(id);
+    if (!this.#soleLeft || id !== this.#ids[0]) return false;
+    this.#soleLeft = false;
+    return true;
+  }
+
+  [Symbol.iterator](): Iterator<RequestId> {
+    if (this.#many !== undefined) return this.#many.values();
+    return (this.#soleLeft ? this.#ids : []).values();
+  }
+}
+
+/**
  * Where the answers to one POST's requests go: an event stream, or responses held for one JSON body.
  * A class (not an object of closures) and promises made only when someone waits: a POST makes one.
  */
 export class PostTarget {
   /** The requests of the POST that are not settled yet. */
-  readonly pending: Set<RequestId>;
+  readonly pending: PendingIds;
   /** Their ids, as the POST carried them. */
   readonly ids: readonly RequestId[];
   readonly answer: PostAnswer;
@@ -45,7 +83,7 @@ export class PostTarget {
   constructor(owner: TargetOwner, ids: readonly RequestId[], answer: PostAnswer, priming: boolean) {
     this.#owner = owner;
     this.ids = ids;
-    this.pending = new Set(ids);
+    this.pending = new PendingIds(ids);
     this.answer = answer;
     this.#priming = priming;
     if (answer === 'stream') this.stream = owner.newPostStream(priming);
