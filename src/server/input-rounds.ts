@@ -35,7 +35,7 @@ export class InputRounds {
   #answers: Record<string, unknown> | undefined;
   #state: Record<string, unknown> | undefined;
   #next = 0;
-  /** Made with the first ask: most calls never ask (a `tools/call` has its rounds all the same). */
+  /** Made with the first ask: every `tools/call` has its rounds, and most never ask. */
   #missing: Map<string, InputRequest> | undefined;
   #waiting: Array<(error: unknown) => void> | undefined;
   #signal: Promise<void> | undefined;
