@@ -57,9 +57,9 @@ interface BindingSource {
   method: string;
   target: string;
   session: Session;
-  /** The request's JSON as it arrived, read again for its arguments. */
+  /** The request's JSON as it arrived, read again for its arguments unless `canonical` has them. */
   text: string | undefined;
-  /** The arguments' canonical text, taken at once when there is no JSON to read them from later. */
+  /** The arguments' canonical text, when taken at once (`argumentsNow`). */
   canonical: string | undefined;
 }
 
@@ -83,25 +83,27 @@ export function prepareStateless(
   if (targetKey === undefined) return { meta, rounds: undefined, binding: undefined };
   checkInputResponses(params.inputResponses);
   const target = params[targetKey];
-  // The arguments as they arrived (a handler may change the object), which a sealed state is bound
-  // to. Most calls never open or seal a state: with the request's JSON at hand, they are read again
-  // from there only when one does; without it, they are taken now.
-  const reread = method !== 'resources/read' && text !== undefined;
   const binding: BindingSource = {
     method,
     target: typeof target === 'string' ? target : '',
     session,
-    text: reread ? text : undefined,
-    canonical: reread
-      ? undefined
-      : method === 'resources/read'
-        ? 'null'
-        : canonicalArguments(params.arguments ?? null),
+    text,
+    canonical: argumentsNow(method, params, text),
   };
   const token = params.requestState;
   if (token === undefined)
     return { meta, rounds: new InputRounds(undefined, params.inputResponses), binding };
   return openRound(settings, token, { meta, rounds: undefined, binding }, params.inputResponses);
+}
+
+/**
+ * The canonical text of the arguments a sealed state is bound to, as they arrived (a handler may
+ * change the object): taken now only when there is no JSON to read them from later. Most calls never
+ * open or seal a state, and with the request's JSON at hand they are read again only when one does.
+ */
+function argumentsNow(method: string, params: Record<string, unknown>, text: string | undefined) {
+  if (method === 'resources/read') return 'null';
+  return text === undefined ? canonicalArguments(params.arguments ?? null) : undefined;
 }
 
 async function bindingOf(source: BindingSource): Promise<RequestStateBinding> {
