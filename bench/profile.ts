@@ -5,13 +5,17 @@
 // inclusive time per function and self time per file, in µs per call. `--no-prof` only measures
 // /proc CPU per call (quicker to compare changes than `npm run bench:quick`, and without its noise).
 // `--alloc` also samples what the target allocates in the window (freed objects included), per call.
+// `--perf` records the target with Linux `perf` (cpu-clock) over the window and prints µs per call by
+// object file and symbol: V8's builtins and runtime, Node's C++, libc and the kernel, which V8's
+// profiler does not see (use with `--no-prof`).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AllocationProfile, formatAllocations, summarizeAllocations } from './alloc-report.ts';
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
+import { formatPerf, summarizePerf } from './perf-report.ts';
 import { readCPUSeconds, readSteal, stealShare } from './proc-stat.ts';
 import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
@@ -159,6 +163,37 @@ const counting = process.argv.includes('--syscalls');
 // `--alloc`: V8's sampling heap profiler in the target over the window (it slows the target: read the
 // bytes per call, not the CPU).
 const allocating = process.argv.includes('--alloc');
+const recording = process.argv.includes('--perf');
+if (recording && spawnSync('perf', ['--version']).status !== 0) {
+  throw new Error('--perf needs Linux perf on the PATH (Debian: apt-get install linux-perf)');
+}
+
+/** `perf record` of `pid` until `stop`, into `file`; `--perf-basic-prof` in the target names its JIT code. */
+function recordPerf(pid: number, file: string): { stop(): Promise<void> } {
+  const args = ['record', '-e', 'cpu-clock', '-F', '4999', '-p', String(pid), '-o', file];
+  const perf = spawn('perf', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let out = '';
+  perf.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    out = (out + chunk).slice(-2000);
+  });
+  // perf exits non-zero when interrupted, as it is here: what counts is that it wrote its file.
+  const exited = new Promise<void>((resolve, reject) =>
+    perf.on('close', () => (existsSync(file) ? resolve() : reject(new Error(`perf record failed: ${out}`)))),
+  );
+  return {
+    stop() {
+      perf.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+function perfReport(file: string): string {
+  const args = ['report', '-i', file, '--stdio', '--no-children', '--sort', 'dso,sym', '-g', 'none'];
+  const run = spawnSync('perf', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`perf report failed: ${run.stderr}`);
+  return run.stdout;
+}
 
 function countSyscalls(pid: number): { stop(): Promise<string> } {
   const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -197,11 +232,12 @@ for (const id of ids) {
   // tsx's loader runs in a worker thread that writes a profile of its own: one folder per run, the
   // main thread's profile is the largest file in it.
   const dir = join(outDir, `${id}-${sessionsCount}x${inflight}`);
-  if (profiling || allocating) {
+  if (profiling || allocating || recording) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
   }
   const flags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  if (recording) flags.push('--perf-basic-prof');
   // `--node-flags "--no-turbo-inlining"` shows the self time of functions V8 would inline into others.
   flags.push(...(option('node-flags')?.split(' ').filter(Boolean) ?? []));
   // Before the clock starts: the profile's window is timed from the spawn.
@@ -235,8 +271,11 @@ for (const id of ids) {
   const steal0 = readSteal();
   const fromMs = performance.now() - spawned;
   const syscalls = counting ? countSyscalls(target.pid) : undefined;
+  const perfData = join(dir, 'perf.data');
+  const perf = recording ? recordPerf(target.pid, perfData) : undefined;
   await sleep(seconds * 1000);
   const counted = await syscalls?.stop();
+  await perf?.stop();
   const toMs = performance.now() - spawned;
   const cpu1 = readCPUSeconds(target.pid);
   const steal1 = readSteal();
@@ -255,6 +294,11 @@ for (const id of ids) {
     `\n=== ${id} ${sessionsCount}×${inflight}: ${windowCalls} calls in ${seconds} s (${(windowCalls / seconds).toFixed(0)}/s), /proc CPU ${(((cpu1 - cpu0) / windowCalls) * 1e6).toFixed(1)} µs/call${steal}${profiling ? ' (profiler overhead included)' : ''}`,
   );
   if (counted !== undefined) printSyscalls(counted, windowCalls);
+  if (recording) {
+    console.log(`${perfData}\n${formatPerf(summarizePerf(perfReport(perfData)), windowCalls, top)}`);
+    // The JIT symbol map Node wrote for perf (it grows with the process's life).
+    rmSync(`/tmp/perf-${target.pid}.map`, { force: true });
+  }
   if (allocating) {
     const profile = JSON.parse(readFileSync(allocations, 'utf8')) as AllocationProfile;
     console.log(`${allocations}\n${formatAllocations(summarizeAllocations(profile), windowCalls, top)}`);

@@ -191,6 +191,7 @@ function render(report: BenchResults, charts: readonly ChartFile[], previous: st
     'npm run bench:quick -- --targets floor-listen,mcp-live-2026 --scenarios scale --levels 500   # a short check',
     "npm run bench:target -- --transport sse --port 8080   # mcp-live's target alone, for your own load",
     'npm run bench:profile -- --targets mcp-live-streamable,floor   # CPU profiles under load, top frames',
+    'npm run bench:profile -- --targets floor-json-2026,mcp-live-2026 --no-prof --perf   # the whole process per call with Linux perf: V8 builtins, Node, kernel',
     'npm run bench:heap -- --targets mcp-live-sse,floor   # heap snapshots: what one idle session holds',
     'npm run bench:async -- --wire 2026   # promises, ticks and timers one tools/call makes: steady on a noisy host',
     'npm run bench:scaling    # 1 vs 3 instances sharing a redis-server (needs redis-server)',

@@ -1,0 +1,56 @@
+// What `perf record -e cpu-clock` says a target spent per call, where V8's own profiler cannot look:
+// its builtins and runtime (property lookups that miss V8's caches, map lookups, JSON), Node's C++,
+// libc and the kernel, beside the JavaScript V8 compiled (named through `--perf-basic-prof`).
+// `npm run bench:profile -- --perf` records one and reads it with `perf report`.
+import { relative } from 'node:path';
+
+export interface PerfSummary {
+  /** CPU time the samples stand for, in ns (cpu-clock counts nanoseconds). */
+  nanoseconds: number;
+  /** Nanoseconds by object file (`node`, `[kernel.kallsyms]`, `[JIT]` for compiled JavaScript), largest first. */
+  objects: Array<[string, number]>;
+  /** Nanoseconds by symbol (`object symbol`), largest first. */
+  symbols: Array<[string, number]>;
+}
+
+// `    1.64%  node               [.] Builtins_KeyedLoadIC_Megamorphic`: the object file may hold spaces
+// (`[JIT] tid 4242`), so the line is read around the `[.]` (user) or `[k]` (kernel) marker.
+const ROW = /^\s*([\d.]+)%\s+(.+?)\s+\[[.k]\]\s+(.*?)\s*$/;
+const EVENTS = /^# Event count \(approx\.\): (\d+)/m;
+
+/** Reads `perf report --stdio --no-children --sort dso,sym -g none` output. */
+export function summarizePerf(text: string, root = process.cwd()): PerfSummary {
+  const events = EVENTS.exec(text);
+  if (events === null) throw new Error('perf report printed no event count: was anything recorded?');
+  const nanoseconds = Number(events[1]);
+  const objects = new Map<string, number>();
+  const symbols = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, ns: number) => map.set(key, (map.get(key) ?? 0) + ns);
+  for (const line of text.split('\n')) {
+    const row = ROW.exec(line);
+    if (row === null) continue;
+    const ns = (Number(row[1]) / 100) * nanoseconds;
+    // One thread id per JIT map: all of them are the target's compiled JavaScript.
+    const object = row[2]!.startsWith('[JIT]') ? '[JIT]' : row[2]!;
+    add(objects, object, ns);
+    add(symbols, `${object} ${shorten(row[3]!, root)}`, ns);
+  }
+  const largest = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
+  return { nanoseconds, objects: largest(objects), symbols: largest(symbols) };
+}
+
+/** `JS:*get file:///app/dist/x.js:39:8` as `JS:*get dist/x.js:39:8`. */
+function shorten(symbol: string, root: string): string {
+  return symbol.replace(/file:\/\/(\/\S+)/, (_match, path: string) => relative(root, path));
+}
+
+/** The summary in µs per call: the total, every object file, and the `top` symbols. */
+export function formatPerf(summary: PerfSummary, calls: number, top: number): string {
+  const perCall = (ns: number) => `${(ns / calls / 1000).toFixed(2).padStart(7)} µs/call`;
+  const lines = [`sampled: ${perCall(summary.nanoseconds).trim()} (cpu-clock, profiler overhead included)`];
+  lines.push('', 'by object file');
+  for (const [object, ns] of summary.objects) lines.push(`  ${perCall(ns)}  ${object}`);
+  lines.push('', 'by symbol');
+  for (const [symbol, ns] of summary.symbols.slice(0, top)) lines.push(`  ${perCall(ns)}  ${symbol}`);
+  return lines.join('\n');
+}
