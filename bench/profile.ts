@@ -237,7 +237,8 @@ for (const id of ids) {
     mkdirSync(dir, { recursive: true });
   }
   const flags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  if (recording) flags.push('--perf-basic-prof');
+  // V8 logs code events for --perf-basic-prof too, in the working directory unless told where.
+  if (recording) flags.push('--perf-basic-prof', `--logfile=${join(dir, 'v8.log')}`);
   // `--node-flags "--no-turbo-inlining"` shows the self time of functions V8 would inline into others.
   flags.push(...(option('node-flags')?.split(' ').filter(Boolean) ?? []));
   // Before the clock starts: the profile's window is timed from the spawn.
