@@ -58,18 +58,31 @@ describe('NodeExchange request headers', () => {
       'Accept: application/json, text/event-stream',
       'X-Empty:',
       'Mcp-Session-Id: abc',
+      "X-Odd.Name_1~|'*: odd",
     ];
     await rawExchange(port, `${head.join('\r\n')}\r\n\r\n`, /\r\n\r\n/);
     const { headers, reference } = seen[0]!;
-    const names = ['host', 'x-many', 'cookie', 'accept', 'x-empty', 'mcp-session-id', 'absent'];
-    for (const name of [...names, 'X-Many', 'Cookie', 'Mcp-Session-Id', 'MCP-SESSION-ID', 'Absent']) {
+    const names = [
+      'host',
+      'x-many',
+      'cookie',
+      'accept',
+      'x-empty',
+      'mcp-session-id',
+      'absent',
+      "x-odd.name_1~|'*",
+    ];
+    const mixed = ['X-Many', 'Cookie', 'Mcp-Session-Id', 'MCP-SESSION-ID', 'Absent', "X-ODD.NAME_1~|'*"];
+    for (const name of [...names, ...mixed]) {
       assert.equal(headers.get(name), reference.get(name), name);
       assert.equal(headers.has(name), reference.has(name), name);
     }
     assert.equal(headers.get('x-many'), 'one, two');
     assert.equal(headers.get('cookie'), 'a=1; b=2');
     assert.equal(headers.get('X-Many'), 'one, two', 'names are case-insensitive');
+    assert.equal(headers.get("X-Odd.name_1~|'*"), 'odd', 'token symbols are part of the name');
     assert.throws(() => headers.get('bad name'), TypeError, 'an invalid name throws, as Headers does');
+    assert.throws(() => headers.get(''), TypeError, 'an empty name throws, as Headers does');
   });
 
   test('iterating, inspecting and changing them see every header', async (t) => {
