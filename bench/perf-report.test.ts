@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatPerf, summarizePerf } from './perf-report.ts';
+import { formatPerf, formatPerfComparison, summarizePerf } from './perf-report.ts';
 
 // The shape `perf report --stdio --no-children --sort dso,sym -g none` prints (perf 6.x).
 const REPORT = `# To display the perf.data header info, please use --header/--header-only options.
@@ -56,4 +56,23 @@ test('perf figures are printed per call, the largest symbols first', () => {
 
 test('a report without samples is refused with a reason', () => {
   assert.throws(() => summarizePerf('# nothing here\n'), /no event count/);
+});
+
+test('two targets are compared per call: object files by how much more, symbols by how different', () => {
+  const base = { id: 'floor', calls: 100, summary: summarizePerf(REPORT, '/app') };
+  // The same 2 ms of samples over 200 calls, node's share up from 25 % to 45 %, libc's down to none.
+  const more = REPORT.replace('25.00%  node', '45.00%  node').replace(
+    '10.00%  libc.so.6',
+    ' 0.00%  libc.so.6',
+  );
+  const run = { id: 'server', calls: 200, summary: summarizePerf(more, '/app') };
+  const text = formatPerfComparison(base, run, 2);
+  const lines = text.split('\n');
+  assert.equal(lines[0], 'server against floor: 10.00 against 20.00 µs per call (-10.00)');
+  // Object files in order of how much more the server spends: node (5.00 -> 4.50) first, the kernel last.
+  assert.equal(lines[3], '     5.00    4.50 -0.50  node');
+  assert.equal(lines[6], '     8.00    4.00 -4.00  [kernel.kallsyms]');
+  const symbols = lines.slice(lines.indexOf('by symbol, the 2 largest differences') + 1);
+  assert.equal(symbols.length, 2);
+  assert.match(symbols[0]!, /-4\.00 {2}\[kernel\.kallsyms\] _raw_spin_unlock_irqrestore$/);
 });

@@ -54,3 +54,44 @@ export function formatPerf(summary: PerfSummary, calls: number, top: number): st
   for (const [symbol, ns] of summary.symbols.slice(0, top)) lines.push(`  ${perCall(ns)}  ${symbol}`);
   return lines.join('\n');
 }
+
+/** One target's summary and the calls it stands for, for `formatPerfComparison`. */
+export interface PerfRun {
+  id: string;
+  summary: PerfSummary;
+  calls: number;
+}
+
+/**
+ * `run` against `base` in µs per call: every object file, then the `top` symbols whose cost differs
+ * the most, in either direction. Where one call's difference lies when no single function shows it.
+ */
+export function formatPerfComparison(base: PerfRun, run: PerfRun, top: number): string {
+  const perCall = (entries: Array<[string, number]>, calls: number) =>
+    new Map(entries.map(([key, ns]) => [key, ns / calls / 1000]));
+  const rows = (a: Map<string, number>, b: Map<string, number>) =>
+    [...new Set([...a.keys(), ...b.keys()])].map((key): [string, number, number] => [
+      key,
+      a.get(key) ?? 0,
+      b.get(key) ?? 0,
+    ]);
+  const line = ([key, a, b]: [string, number, number]) =>
+    `  ${a.toFixed(2).padStart(7)} ${b.toFixed(2).padStart(7)} ${signed(b - a)}  ${key}`;
+  const total = (r: PerfRun) => r.summary.nanoseconds / r.calls / 1000;
+  const lines = [
+    `${run.id} against ${base.id}: ${total(run).toFixed(2)} against ${total(base).toFixed(2)} µs per call (${signed(total(run) - total(base))})`,
+    '',
+    `by object file (${base.id}, ${run.id}, difference)`,
+  ];
+  const objects = rows(perCall(base.summary.objects, base.calls), perCall(run.summary.objects, run.calls));
+  for (const row of objects.sort((x, y) => y[2] - y[1] - (x[2] - x[1]))) lines.push(line(row));
+  lines.push('', `by symbol, the ${top} largest differences`);
+  const symbols = rows(perCall(base.summary.symbols, base.calls), perCall(run.summary.symbols, run.calls));
+  symbols.sort((x, y) => Math.abs(y[2] - y[1]) - Math.abs(x[2] - x[1]));
+  for (const row of symbols.slice(0, top)) lines.push(line(row));
+  return lines.join('\n');
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+}

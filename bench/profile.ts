@@ -15,7 +15,7 @@ import { type AllocationProfile, formatAllocations, summarizeAllocations } from 
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
-import { formatPerf, summarizePerf } from './perf-report.ts';
+import { formatPerf, formatPerfComparison, type PerfRun, summarizePerf } from './perf-report.ts';
 import { readCPUSeconds, readSteal, stealShare } from './proc-stat.ts';
 import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
@@ -223,6 +223,8 @@ function printSyscalls(table: string, calls: number): void {
   console.log(`system calls per call: ${rows.map(([n, c]) => `${n} ${(c / calls).toFixed(2)}`).join(', ')}`);
 }
 mkdirSync(outDir, { recursive: true });
+/** Every target's perf summary, compared with the first's at the end. */
+const perfRuns: PerfRun[] = [];
 const pinned = hasTaskset && spawnSync('taskset', ['-a', '-pc', '0', String(process.pid)]).status === 0;
 
 for (const id of ids) {
@@ -296,7 +298,9 @@ for (const id of ids) {
   );
   if (counted !== undefined) printSyscalls(counted, windowCalls);
   if (recording) {
-    console.log(`${perfData}\n${formatPerf(summarizePerf(perfReport(perfData)), windowCalls, top)}`);
+    const summary = summarizePerf(perfReport(perfData));
+    perfRuns.push({ id, summary, calls: windowCalls });
+    console.log(`${perfData}\n${formatPerf(summary, windowCalls, top)}`);
     // The JIT symbol map Node wrote for perf (it grows with the process's life).
     rmSync(`/tmp/perf-${target.pid}.map`, { force: true });
   }
@@ -310,3 +314,6 @@ for (const id of ids) {
   // The profile's clock starts a little after the spawn: the window is widened by nothing, only clipped.
   report(JSON.parse(readFileSync(file, 'utf8')) as CPUProfile, { fromMs, toMs }, windowCalls, top);
 }
+
+// With two targets or more, each against the first: where their difference per call lies.
+for (const run of perfRuns.slice(1)) console.log(`\n=== ${formatPerfComparison(perfRuns[0]!, run, top)}`);
