@@ -7,7 +7,7 @@
 // `--alloc` also samples what the target allocates in the window (freed objects included), per call.
 // `--perf` records the target with Linux `perf` (cpu-clock) over the window and prints µs per call by
 // object file and symbol: V8's builtins and runtime, Node's C++, libc and the kernel, which V8's
-// profiler does not see (use with `--no-prof`).
+// profiler does not see (use with `--no-prof`); with several targets, each is compared with the first.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
