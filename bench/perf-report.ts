@@ -2,7 +2,10 @@
 // its builtins and runtime (property lookups that miss V8's caches, map lookups, JSON), Node's C++,
 // libc and the kernel, beside the JavaScript V8 compiled (named through `--perf-basic-prof`).
 // `npm run bench:profile -- --perf` records one and reads it with `perf report`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
+import { attachTool } from './attached-tool.ts';
 
 export interface PerfSummary {
   /** CPU time the samples stand for, in ns (cpu-clock counts nanoseconds). */
@@ -17,6 +20,30 @@ export interface PerfSummary {
 // (`[JIT] tid 4242`), so the line is read around the `[.]` (user) or `[k]` (kernel) marker.
 const ROW = /^\s*([\d.]+)%\s+(.+?)\s+\[[.k]\]\s+(.*?)\s*$/;
 const EVENTS = /^# Event count \(approx\.\): (\d+)/m;
+
+/** `perf record` of `pid` into `file` until `stop`; `--perf-basic-prof` in the target names its JIT code. */
+export function recordPerf(pid: number, file: string): { stop(): Promise<void> } {
+  const perf = attachTool(
+    'perf',
+    ['record', '-e', 'cpu-clock', '-F', '4999', '-p', String(pid), '-o', file],
+    2000,
+  );
+  return {
+    async stop() {
+      const err = await perf.stop();
+      // perf exits non-zero when interrupted, as it is here: what counts is that it wrote its file.
+      if (!existsSync(file)) throw new Error(`perf record failed: ${err}`);
+    },
+  };
+}
+
+/** `perf report` of `file`, in the form `summarizePerf` reads. */
+export function readPerfReport(file: string): string {
+  const args = ['report', '-i', file, '--stdio', '--no-children', '--sort', 'dso,sym', '-g', 'none'];
+  const run = spawnSync('perf', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`perf report failed: ${run.stderr}`);
+  return run.stdout;
+}
 
 /** Reads `perf report --stdio --no-children --sort dso,sym -g none` output. */
 export function summarizePerf(text: string, root = process.cwd()): PerfSummary {
@@ -46,7 +73,7 @@ function shorten(symbol: string, root: string): string {
 
 /** The summary in µs per call: the total, every object file, and the `top` symbols. */
 export function formatPerf(summary: PerfSummary, calls: number, top: number): string {
-  const perCall = (ns: number) => `${(ns / calls / 1000).toFixed(2).padStart(7)} µs/call`;
+  const perCall = (ns: number) => `${microsPerCall(ns, calls).toFixed(2).padStart(7)} µs/call`;
   const lines = [`sampled: ${perCall(summary.nanoseconds).trim()} (cpu-clock, profiler overhead included)`];
   lines.push('', 'by object file');
   for (const [object, ns] of summary.objects) lines.push(`  ${perCall(ns)}  ${object}`);
@@ -68,7 +95,7 @@ export interface PerfRun {
  */
 export function formatPerfComparison(base: PerfRun, run: PerfRun, top: number): string {
   const perCall = (entries: Array<[string, number]>, calls: number) =>
-    new Map(entries.map(([key, ns]) => [key, ns / calls / 1000]));
+    new Map(entries.map(([key, ns]) => [key, microsPerCall(ns, calls)]));
   const rows = (a: Map<string, number>, b: Map<string, number>) =>
     [...new Set([...a.keys(), ...b.keys()])].map((key): [string, number, number] => [
       key,
@@ -77,7 +104,7 @@ export function formatPerfComparison(base: PerfRun, run: PerfRun, top: number): 
     ]);
   const line = ([key, a, b]: [string, number, number]) =>
     `  ${a.toFixed(2).padStart(7)} ${b.toFixed(2).padStart(7)} ${signed(b - a)}  ${key}`;
-  const total = (r: PerfRun) => r.summary.nanoseconds / r.calls / 1000;
+  const total = (r: PerfRun) => microsPerCall(r.summary.nanoseconds, r.calls);
   const lines = [
     `${run.id} against ${base.id}: ${total(run).toFixed(2)} against ${total(base).toFixed(2)} µs per call (${signed(total(run) - total(base))})`,
     '',
@@ -90,6 +117,10 @@ export function formatPerfComparison(base: PerfRun, run: PerfRun, top: number): 
   symbols.sort((x, y) => Math.abs(y[2] - y[1]) - Math.abs(x[2] - x[1]));
   for (const row of symbols.slice(0, top)) lines.push(line(row));
   return lines.join('\n');
+}
+
+function microsPerCall(nanoseconds: number, calls: number): number {
+  return nanoseconds / calls / 1000;
 }
 
 function signed(value: number): string {

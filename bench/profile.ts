@@ -8,14 +8,22 @@
 // `--perf` records the target with Linux `perf` (cpu-clock) over the window and prints µs per call by
 // object file and symbol: V8's builtins and runtime, Node's C++, libc and the kernel, which V8's
 // profiler does not see (use with `--no-prof`); with several targets, each is compared with the first.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AllocationProfile, formatAllocations, summarizeAllocations } from './alloc-report.ts';
+import { type AttachedTool, attachTool } from './attached-tool.ts';
 import type { BenchSession } from './client/bench-session.ts';
 import { createAgents, destroyAgents } from './client/http.ts';
 import { openSessions } from './client/open-sessions.ts';
-import { formatPerf, formatPerfComparison, type PerfRun, summarizePerf } from './perf-report.ts';
+import {
+  formatPerf,
+  formatPerfComparison,
+  type PerfRun,
+  readPerfReport,
+  recordPerf,
+  summarizePerf,
+} from './perf-report.ts';
 import { readCPUSeconds, readSteal, stealShare } from './proc-stat.ts';
 import { buildIfNeeded, hasTaskset, startTarget } from './spawn-target.ts';
 import { sleep } from './stats.ts';
@@ -168,46 +176,8 @@ if (recording && spawnSync('perf', ['--version']).status !== 0) {
   throw new Error('--perf needs Linux perf on the PATH (Debian: apt-get install linux-perf)');
 }
 
-/** `perf record` of `pid` until `stop`, into `file`; `--perf-basic-prof` in the target names its JIT code. */
-function recordPerf(pid: number, file: string): { stop(): Promise<void> } {
-  const args = ['record', '-e', 'cpu-clock', '-F', '4999', '-p', String(pid), '-o', file];
-  const perf = spawn('perf', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let out = '';
-  perf.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    out = (out + chunk).slice(-2000);
-  });
-  // perf exits non-zero when interrupted, as it is here: what counts is that it wrote its file.
-  const exited = new Promise<void>((resolve, reject) =>
-    perf.on('close', () => (existsSync(file) ? resolve() : reject(new Error(`perf record failed: ${out}`)))),
-  );
-  return {
-    stop() {
-      perf.kill('SIGINT');
-      return exited;
-    },
-  };
-}
-
-function perfReport(file: string): string {
-  const args = ['report', '-i', file, '--stdio', '--no-children', '--sort', 'dso,sym', '-g', 'none'];
-  const run = spawnSync('perf', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`perf report failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-function countSyscalls(pid: number): { stop(): Promise<string> } {
-  const strace = spawn('strace', ['-c', '-f', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let out = '';
-  strace.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  const exited = new Promise<string>((resolve) => strace.on('close', () => resolve(out)));
-  return {
-    stop() {
-      strace.kill('SIGINT');
-      return exited;
-    },
-  };
+function countSyscalls(pid: number): AttachedTool {
+  return attachTool('strace', ['-c', '-f', '-p', String(pid)]);
 }
 
 /** strace's table, as calls per `tools/call`. */
@@ -298,7 +268,7 @@ for (const id of ids) {
   );
   if (counted !== undefined) printSyscalls(counted, windowCalls);
   if (recording) {
-    const summary = summarizePerf(perfReport(perfData));
+    const summary = summarizePerf(readPerfReport(perfData));
     perfRuns.push({ id, summary, calls: windowCalls });
     console.log(`${perfData}\n${formatPerf(summary, windowCalls, top)}`);
     // The JIT symbol map Node wrote for perf (it grows with the process's life).
